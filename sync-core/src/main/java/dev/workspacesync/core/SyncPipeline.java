@@ -1,0 +1,385 @@
+package dev.workspacesync.core;
+
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.core.spi.Source;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One source synced to one or more destinations. Embed it in a service or a script:
+ *
+ * <pre>{@code
+ * try (SyncPipeline pipeline = SyncPipeline.builder()
+ *         .source(source)
+ *         .destination(destination)
+ *         .build()) {
+ *     SyncReport report = pipeline.run();
+ * }
+ * }</pre>
+ *
+ * <p>A run takes one snapshot, then for each destination plans, checks the plan against the
+ * {@link DeletionGuard}, and applies it (unless this is a dry run). One destination failing does not stop
+ * the others. {@link #run()} returns a {@link SyncReport} and does not throw for a failed sync;
+ * misconfiguration throws {@link SyncConfigException} from {@link Builder#build()}.
+ *
+ * <p>Runs are single-flight: concurrent calls never overlap. Calls that arrive while a run is going are
+ * coalesced into one follow-up run, and every caller receives the report of a run that started after its
+ * call, so no trigger is lost and none runs twice.
+ */
+public final class SyncPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncPipeline.class);
+
+    private final Source source;
+    private final List<Destination> destinations;
+    private final boolean dryRun;
+    private final DeletionGuard guard;
+    private final List<SyncListener> listeners;
+    private final RetryPolicy retry;
+    private final Redactor redactor;
+    private final Clock clock;
+
+    private final Object lock = new Object();
+    private boolean running;
+    private CompletableFuture<SyncReport> next;
+
+    private SyncPipeline(Builder builder) {
+        this.source = builder.source;
+        this.destinations = List.copyOf(builder.destinations);
+        this.dryRun = builder.dryRun;
+        this.guard = builder.guard;
+        this.listeners = List.copyOf(builder.listeners);
+        this.retry = builder.retry;
+        this.clock = builder.clock;
+        List<Secret> secrets = new ArrayList<>(builder.secrets);
+        secrets.addAll(source.secrets());
+        destinations.forEach(d -> secrets.addAll(d.secrets()));
+        this.redactor = Redactor.of(secrets);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The redactor that knows every secret of this pipeline's source, destinations and builder. */
+    public Redactor redactor() {
+        return redactor;
+    }
+
+    /**
+     * Runs a sync, or joins the follow-up of the run in progress. Never throws for a failed sync.
+     *
+     * @throws SyncException only if the calling thread is interrupted while waiting
+     */
+    public SyncReport run() {
+        CompletableFuture<SyncReport> mine;
+        boolean runHere = false;
+        synchronized (lock) {
+            if (next == null) {
+                next = new CompletableFuture<>();
+            }
+            mine = next;
+            while (running && next == mine) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SyncException("Interrupted while waiting for a sync to finish", e);
+                }
+            }
+            if (next == mine) {
+                next = null;
+                running = true;
+                runHere = true;
+            }
+        }
+        if (runHere) {
+            try {
+                mine.complete(runOnce());
+            } catch (Throwable t) {
+                mine.completeExceptionally(t);
+            } finally {
+                synchronized (lock) {
+                    running = false;
+                    lock.notifyAll();
+                }
+            }
+        }
+        try {
+            return mine.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private SyncReport runOnce() {
+        Instant startedAt = clock.instant();
+        long start = System.nanoTime();
+        List<String> targets = destinations.stream().map(Destination::target).toList();
+        notifyListeners(l -> l.started(source.describe(), targets, dryRun));
+        Snapshot snapshot;
+        try {
+            snapshot = retry.call(source::snapshot);
+        } catch (RuntimeException e) {
+            SyncException cause = redactor.redact(e);
+            String message = redactor.redact("Source " + source.describe() + " failed: " + e.getMessage());
+            LOG.warn("{}", message, cause);
+            return finish(new SyncReport(
+                    SyncStatus.FAILED,
+                    source.describe(),
+                    null,
+                    startedAt,
+                    elapsed(start),
+                    dryRun,
+                    List.of(),
+                    message,
+                    cause));
+        }
+        notifyListeners(l -> l.snapshotTaken(snapshot));
+        List<DestinationReport> reports = new ArrayList<>();
+        for (Destination destination : destinations) {
+            reports.add(sync(destination, snapshot));
+        }
+        SyncStatus status = overall(reports);
+        String message = summary(status, snapshot, reports);
+        return finish(new SyncReport(
+                status,
+                snapshot.source(),
+                snapshot.revision().orElse(null),
+                startedAt,
+                elapsed(start),
+                dryRun,
+                reports,
+                message,
+                null));
+    }
+
+    private DestinationReport sync(Destination destination, Snapshot snapshot) {
+        String target = destination.target();
+        SyncPlan plan;
+        try {
+            plan = retry.call(() -> destination.plan(snapshot));
+        } catch (RuntimeException e) {
+            return failed(destination, null, "Planning failed: ", e);
+        }
+        notifyListeners(l -> l.planned(target, plan));
+        Optional<String> refusal = guard.check(plan);
+        if (refusal.isPresent()) {
+            LOG.warn("{}", redactor.redact(refusal.get()));
+            return new DestinationReport(
+                    destination.type(),
+                    target,
+                    SyncStatus.REFUSED,
+                    0,
+                    0,
+                    0,
+                    0,
+                    redactor.redact(refusal.get()),
+                    plan,
+                    null);
+        }
+        if (dryRun) {
+            return new DestinationReport(
+                    destination.type(),
+                    target,
+                    plan.isEmpty() ? SyncStatus.NO_CHANGES : SyncStatus.SYNCED,
+                    plan.adds().size(),
+                    plan.updates().size(),
+                    plan.deletes().size(),
+                    plan.bytes(),
+                    redactor.redact("Dry run: " + plan.summary()),
+                    plan,
+                    null);
+        }
+        Destination.Progress progress = (path, bytes) -> notifyListeners(l -> l.transferred(target, path, bytes));
+        try {
+            ApplyResult result = retry.call(() -> destination.apply(plan, progress));
+            SyncStatus status = result.changedAnything() ? SyncStatus.SYNCED : SyncStatus.NO_CHANGES;
+            String message = result.message().isEmpty()
+                    ? (status == SyncStatus.SYNCED
+                            ? "%d added, %d updated, %d deleted"
+                                    .formatted(result.added(), result.updated(), result.deleted())
+                            : "No changes")
+                    : result.message();
+            return new DestinationReport(
+                    destination.type(),
+                    target,
+                    status,
+                    result.added(),
+                    result.updated(),
+                    result.deleted(),
+                    result.bytes(),
+                    redactor.redact(message),
+                    plan,
+                    null);
+        } catch (RuntimeException e) {
+            return failed(destination, plan, "", e);
+        }
+    }
+
+    private DestinationReport failed(Destination destination, SyncPlan plan, String prefix, RuntimeException e) {
+        SyncException cause = redactor.redact(e);
+        String message = redactor.redact(prefix + e.getMessage());
+        LOG.warn("Sync to {} failed: {}", redactor.redact(destination.target()), message, cause);
+        return new DestinationReport(
+                destination.type(), destination.target(), SyncStatus.FAILED, 0, 0, 0, 0, message, plan, cause);
+    }
+
+    private static SyncStatus overall(List<DestinationReport> reports) {
+        Set<SyncStatus> statuses = new HashSet<>();
+        reports.forEach(r -> statuses.add(r.status()));
+        for (SyncStatus status : List.of(SyncStatus.FAILED, SyncStatus.REFUSED, SyncStatus.SYNCED)) {
+            if (statuses.contains(status)) {
+                return status;
+            }
+        }
+        return SyncStatus.NO_CHANGES;
+    }
+
+    private String summary(SyncStatus status, Snapshot snapshot, List<DestinationReport> reports) {
+        StringBuilder out = new StringBuilder(dryRun ? "Dry run of " : "")
+                .append(snapshot.source())
+                .append(" (")
+                .append(snapshot.size())
+                .append(" files): ")
+                .append(status);
+        for (DestinationReport report : reports) {
+            out.append("; ").append(report.target()).append(": ").append(report.message());
+        }
+        return redactor.redact(out.toString());
+    }
+
+    private SyncReport finish(SyncReport report) {
+        notifyListeners(l -> l.finished(report));
+        LOG.info("{}", report.message());
+        return report;
+    }
+
+    private void notifyListeners(Consumer<SyncListener> event) {
+        for (SyncListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("Sync listener {} failed: {}", listener.getClass().getName(), redactor.redact(e.getMessage()));
+            }
+        }
+    }
+
+    private static Duration elapsed(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** Closes the source and every destination; failures are logged. */
+    @Override
+    public void close() {
+        List<AutoCloseable> all = new ArrayList<>(destinations);
+        all.add(0, source);
+        for (AutoCloseable closeable : all) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", closeable, redactor.redact(e.getMessage()));
+            }
+        }
+    }
+
+    /** Assembles a {@link SyncPipeline}; only the source and one destination are required. */
+    public static final class Builder {
+        private Source source;
+        private final List<Destination> destinations = new ArrayList<>();
+        private boolean dryRun;
+        private DeletionGuard guard = DeletionGuard.defaults();
+        private final List<SyncListener> listeners = new ArrayList<>();
+        private RetryPolicy retry = RetryPolicy.defaults();
+        private final List<Secret> secrets = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        public Builder source(Source source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Adds a destination; several fan out, each with its own plan and report. */
+        public Builder destination(Destination destination) {
+            destinations.add(Objects.requireNonNull(destination, "destination"));
+            return this;
+        }
+
+        public Builder destinations(Collection<? extends Destination> more) {
+            more.forEach(this::destination);
+            return this;
+        }
+
+        /** Plan and report only; change nothing. */
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        /** Default: {@link DeletionGuard#defaults()}. */
+        public Builder deletionGuard(DeletionGuard guard) {
+            this.guard = Objects.requireNonNull(guard, "guard");
+            return this;
+        }
+
+        public Builder listener(SyncListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Retries for transient failures of snapshot, plan and apply. Default: {@link RetryPolicy#defaults()}. */
+        public Builder retryPolicy(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /** More secrets to scrub from messages (the source's and destinations' own are added already). */
+        public Builder secrets(Collection<Secret> more) {
+            more.forEach(s -> secrets.add(Objects.requireNonNull(s, "secret")));
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @throws SyncConfigException without a source, without a destination, or with two destinations for
+         *     the same target
+         */
+        public SyncPipeline build() {
+            List<String> problems = new ArrayList<>();
+            if (source == null) {
+                problems.add("A sync pipeline needs a source");
+            }
+            if (destinations.isEmpty()) {
+                problems.add("A sync pipeline needs at least one destination");
+            }
+            Set<String> targets = new HashSet<>();
+            for (Destination destination : destinations) {
+                if (!targets.add(destination.type() + " " + destination.target())) {
+                    problems.add("Destination " + destination.target() + " is listed twice");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new SyncConfigException(problems);
+            }
+            return new SyncPipeline(this);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package dev.workspacesync.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.workspacesync.core.spi.SettingKey;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Immutable key/value settings with typed getters, built from a map, a properties file, environment
+ * variables or a JSON object, and layered with {@link #orElse}. Keys are prefixed by provider type
+ * ({@code git.remote-url}).
+ *
+ * <p>Values of secret keys are never shown: not by {@link #toString()}, not in error messages. A key is
+ * secret when a provider declares it so, or when its name says so ({@code token}, {@code secret},
+ * {@code password}, {@code passphrase}).
+ */
+public final class SyncSettings {
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(token|secret|password|passphrase).*");
+    private static final SyncSettings EMPTY = new SyncSettings(Map.of(), Set.of());
+
+    private final Map<String, String> values;
+    private final Set<String> secretKeys;
+
+    private SyncSettings(Map<String, String> values, Set<String> declaredSecrets) {
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+        Set<String> secrets = new HashSet<>(declaredSecrets);
+        for (String key : this.values.keySet()) {
+            if (SECRET_NAME.matcher(key.toLowerCase(Locale.ROOT)).matches()) {
+                secrets.add(key);
+            }
+        }
+        this.secretKeys = Collections.unmodifiableSet(secrets);
+    }
+
+    public static SyncSettings empty() {
+        return EMPTY;
+    }
+
+    /** Settings from a map; null values are dropped, keys and values are trimmed. */
+    public static SyncSettings of(Map<String, String> values) {
+        Map<String, String> clean = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k != null && v != null) {
+                clean.put(k.trim(), v.trim());
+            }
+        });
+        return new SyncSettings(clean, Set.of());
+    }
+
+    /** Settings from a {@code .properties} file. */
+    public static SyncSettings fromProperties(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new SyncConfigException("Settings file " + file + " does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SyncConfigException("Cannot read settings file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            map.put(name, properties.getProperty(name));
+        }
+        return of(map);
+    }
+
+    /**
+     * Settings from environment variables: for each known key, {@link SettingKey#environmentName()}
+     * ({@code WORKSPACE_SYNC_GIT_REMOTE_URL} for {@code git.remote-url}).
+     */
+    public static SyncSettings fromEnvironment(Map<String, String> environment, Collection<SettingKey> keys) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (SettingKey key : keys) {
+            String value = environment.get(key.environmentName());
+            if (value != null && !value.isBlank()) {
+                map.put(key.key(), value);
+            }
+        }
+        return of(map);
+    }
+
+    /**
+     * Settings from a flat JSON object. Strings, numbers and booleans become text; arrays of those become
+     * a comma-separated list; null means absent.
+     *
+     * @throws SyncConfigException naming the key whose value is not usable, or saying why the JSON is bad
+     */
+    public static SyncSettings fromJson(String json) {
+        Map<String, String> map = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new SyncConfigException("Settings JSON must be an object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                JsonToken token = parser.nextToken();
+                switch (token) {
+                    case VALUE_NULL -> {}
+                    case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
+                        map.put(key, parser.getText());
+                    case START_ARRAY -> {
+                        List<String> items = new ArrayList<>();
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            if (parser.currentToken().isStructStart()) {
+                                problems.add("Setting '" + key + "' must be a list of plain values");
+                                parser.skipChildren();
+                            } else {
+                                items.add(parser.getText());
+                            }
+                        }
+                        map.put(key, String.join(",", items));
+                    }
+                    default -> {
+                        problems.add("Setting '" + key + "' must be a string, number, boolean or list");
+                        parser.skipChildren();
+                    }
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new SyncConfigException("Settings JSON has content after its object");
+            }
+        } catch (IOException e) {
+            // Jackson's message quotes the offending input, which may contain a secret: keep only the position.
+            throw new SyncConfigException("Settings JSON is malformed near line "
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
+                            ? p.getLocation().getLineNr() + ", column "
+                                    + p.getLocation().getColumnNr()
+                            : "?"));
+        }
+        if (!problems.isEmpty()) {
+            throw new SyncConfigException(problems);
+        }
+        return of(map);
+    }
+
+    /** These settings, with {@code fallback}'s values for keys that are absent here. */
+    public SyncSettings orElse(SyncSettings fallback) {
+        Map<String, String> merged = new LinkedHashMap<>(fallback.values);
+        merged.putAll(values);
+        Set<String> secrets = new HashSet<>(secretKeys);
+        secrets.addAll(fallback.secretKeys);
+        return new SyncSettings(merged, secrets);
+    }
+
+    /** These settings plus one more value (replacing any present). */
+    public SyncSettings with(String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(key, value);
+        return new SyncSettings(copy, secretKeys);
+    }
+
+    /**
+     * Checks these settings against a provider's keys: every required key present, every value of the
+     * right shape. Returns the settings with defaults filled in and declared secrets marked.
+     *
+     * @throws SyncConfigException listing every problem at once
+     */
+    public SyncSettings validate(Collection<SettingKey> keys) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> filled = new LinkedHashMap<>(values);
+        Set<String> secrets = new HashSet<>(secretKeys);
+        for (SettingKey key : keys) {
+            if (key.secret()) {
+                secrets.add(key.key());
+            }
+            String value = values.get(key.key());
+            if (value == null || value.isEmpty()) {
+                if (key.required()) {
+                    problems.add("Missing required setting '" + key.key() + "' (" + key.description()
+                            + "; environment variable " + key.environmentName() + ")");
+                } else if (key.defaultValue() != null) {
+                    filled.put(key.key(), key.defaultValue());
+                }
+                continue;
+            }
+            String shown = key.secret() ? Redactor.MASK : "'" + value + "'";
+            String problem = checkShape(key, value);
+            if (problem != null) {
+                problems.add("Setting '" + key.key() + "' has value " + shown + ", " + problem);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new SyncConfigException(problems);
+        }
+        return new SyncSettings(filled, secrets);
+    }
+
+    private static String checkShape(SettingKey key, String value) {
+        return switch (key.type()) {
+            case STRING, PATH, LIST -> null;
+            case INTEGER -> parsesAs(() -> Long.parseLong(value)) ? null : "which is not a whole number";
+            case DECIMAL -> parsesAs(() -> Double.parseDouble(value)) ? null : "which is not a number";
+            case BOOLEAN ->
+                value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false") ? null : "which is not true or false";
+            case URL -> isAbsoluteUri(value) ? null : "which is not an absolute URL";
+            case CHOICE -> key.choices().contains(value) ? null : "which is not one of " + key.choices();
+        };
+    }
+
+    private static boolean parsesAs(Runnable parse) {
+        try {
+            parse.run();
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isAbsoluteUri(String value) {
+        try {
+            URI uri = new URI(value);
+            return uri.isAbsolute() && (uri.getHost() != null || "file".equals(uri.getScheme()) || uri.isOpaque());
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** The value, if present and not empty. */
+    public Optional<String> get(String key) {
+        String value = values.get(key);
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** A required value. */
+    public String string(String key) {
+        return get(key).orElseThrow(() -> new SyncConfigException("Missing required setting '" + key + "'"));
+    }
+
+    /** A value, or the default. */
+    public String string(String key, String defaultValue) {
+        return get(key).orElse(defaultValue);
+    }
+
+    /** A secret value, if present. */
+    public Optional<Secret> secret(String key) {
+        return get(key).map(Secret::of);
+    }
+
+    public long integer(String key, long defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.get());
+        } catch (NumberFormatException e) {
+            throw malformed(key, "a whole number");
+        }
+    }
+
+    public double decimal(String key, double defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Double.parseDouble(value.get());
+        } catch (NumberFormatException e) {
+            throw malformed(key, "a number");
+        }
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (value.get().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw malformed(key, "true or false");
+        };
+    }
+
+    /** A path, with a leading {@code ~/} expanded to the user's home. */
+    public Optional<Path> path(String key) {
+        return get(key).map(value -> value.equals("~") || value.startsWith("~/")
+                ? Path.of(System.getProperty("user.home")).resolve(value.substring(Math.min(2, value.length())))
+                : Path.of(value));
+    }
+
+    /** A comma-separated list, trimmed, without empty items. */
+    public List<String> list(String key) {
+        return get(key).map(v -> Arrays.stream(v.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
+                .orElse(List.of());
+    }
+
+    /** A comma-separated list, or the default when the key is absent. */
+    public List<String> list(String key, List<String> defaultValue) {
+        return get(key).isPresent() ? list(key) : defaultValue;
+    }
+
+    private SyncConfigException malformed(String key, String expected) {
+        String shown = secretKeys.contains(key) ? Redactor.MASK : "'" + values.get(key) + "'";
+        return new SyncConfigException("Setting '" + key + "' has value " + shown + ", which is not " + expected);
+    }
+
+    /** Every key with a value. */
+    public Set<String> keys() {
+        return values.keySet();
+    }
+
+    /** Whether a key holds a secret. */
+    public boolean isSecret(String key) {
+        return secretKeys.contains(key);
+    }
+
+    /** The values of every secret key, for a {@link Redactor}. */
+    public List<Secret> secrets() {
+        List<Secret> secrets = new ArrayList<>();
+        for (String key : secretKeys) {
+            get(key).ifPresent(v -> secrets.add(Secret.of(v)));
+        }
+        return secrets;
+    }
+
+    /** The settings whose keys start with {@code prefix}. */
+    public SyncSettings withPrefix(String prefix) {
+        Map<String, String> subset = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                subset.put(k, v);
+            }
+        });
+        return new SyncSettings(subset, secretKeys);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("{");
+        values.forEach((k, v) -> {
+            if (out.length() > 1) {
+                out.append(", ");
+            }
+            out.append(k).append('=').append(secretKeys.contains(k) ? Redactor.MASK : v);
+        });
+        return out.append('}').toString();
+    }
+}

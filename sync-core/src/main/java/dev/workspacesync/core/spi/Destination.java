@@ -1,0 +1,61 @@
+package dev.workspacesync.core.spi;
+
+import dev.workspacesync.core.ApplyResult;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.Snapshot;
+import dev.workspacesync.core.SyncPath;
+import dev.workspacesync.core.SyncPlan;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Where files land: a git remote, a Databricks Workspace folder. A destination first {@link #plan plans}
+ * what a snapshot changes (reading only its own state, writing nothing), then {@link #apply applies} the
+ * plan once the pipeline's guards have accepted it.
+ *
+ * <p>{@code apply} must be idempotent and resumable: after a crash or a failed request, planning and
+ * applying again finishes the job, and recorded state only advances for what really reached the
+ * destination.
+ */
+public interface Destination extends AutoCloseable {
+    /** The provider type, e.g. {@code git} or {@code databricks}. */
+    String type();
+
+    /** A human description of the target for reports, e.g. the remote URL and branch; no secrets. */
+    String target();
+
+    /**
+     * Plans the changes that make the destination match the snapshot. Must not modify the destination.
+     *
+     * @throws dev.workspacesync.core.DestinationException if the destination or its state cannot be read
+     */
+    SyncPlan plan(Snapshot snapshot);
+
+    /**
+     * Applies a plan this destination made. Reports each transferred file to {@code progress}, possibly
+     * from several threads.
+     *
+     * @throws dev.workspacesync.core.DestinationException on failure; whatever was already applied is
+     *     recorded so that the next run does only the rest
+     */
+    ApplyResult apply(SyncPlan plan, Progress progress);
+
+    /** The secrets this destination uses, so the pipeline can scrub them from every message. */
+    default Collection<Secret> secrets() {
+        return List.of();
+    }
+
+    /** Releases what the destination holds. */
+    @Override
+    default void close() {}
+
+    /** Receives each file as it reaches the destination. Must be thread-safe. */
+    @FunctionalInterface
+    interface Progress {
+        /** Does nothing. */
+        Progress NONE = (path, bytes) -> {};
+
+        /** {@code path} reached the destination; {@code bytes} were sent (0 for a delete). */
+        void transferred(SyncPath path, long bytes);
+    }
+}

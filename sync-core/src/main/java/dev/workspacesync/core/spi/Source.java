@@ -1,0 +1,35 @@
+package dev.workspacesync.core.spi;
+
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.Snapshot;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Where files come from: a Windmill workspace, a local project. A source produces complete snapshots;
+ * it never produces a partial one (a failure throws {@link dev.workspacesync.core.SourceException}), so a
+ * destination is never told that files vanished because a request failed.
+ *
+ * <p>Implementations are created explicitly (their builders) or through a {@link SourceProvider}. They may
+ * hold resources (a staging directory, HTTP clients) until {@link #close()}.
+ */
+public interface Source extends AutoCloseable {
+    /** A human description for reports and logs, e.g. {@code windmill workspace admins at http://…}; no secrets. */
+    String describe();
+
+    /**
+     * Takes a complete snapshot. Entry contents stay readable until the next call or {@link #close()}.
+     *
+     * @throws dev.workspacesync.core.SourceException if a complete snapshot cannot be taken
+     */
+    Snapshot snapshot();
+
+    /** The secrets this source uses, so the pipeline can scrub them from every message. */
+    default Collection<Secret> secrets() {
+        return List.of();
+    }
+
+    /** Releases what the source holds. */
+    @Override
+    default void close() {}
+}
