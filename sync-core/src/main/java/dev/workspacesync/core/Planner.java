@@ -37,7 +37,7 @@ public final class Planner {
                 changes.add(Change.delete(file.getKey()));
             }
         }
-        return new SyncPlan(target, changes, previous.size(), List.of(), List.of(), refreshed);
+        return new SyncPlan(target, changes, previous.size(), List.of(), List.of(), refreshed, snapshot);
     }
 
     /** How an entry relates to what was recorded for its path. */

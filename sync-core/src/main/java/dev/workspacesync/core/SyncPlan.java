@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param removeDirectories directories to remove once emptied, leaf first
  * @param refreshed entries whose content is unchanged but whose recorded metadata (modification time)
  *     is stale: applying refreshes the state only, transferring nothing
+ * @param snapshot the snapshot the plan was made from (its source, revision and attributes are what
+ *     {@code apply} records and reports), or null for a plan made without one
  */
 public record SyncPlan(
         String target,
@@ -22,7 +24,8 @@ public record SyncPlan(
         int existingFiles,
         List<SyncPath> createDirectories,
         List<SyncPath> removeDirectories,
-        List<SnapshotEntry> refreshed) {
+        List<SnapshotEntry> refreshed,
+        Snapshot snapshot) {
 
     public SyncPlan {
         Objects.requireNonNull(target, "target");
@@ -37,6 +40,22 @@ public record SyncPlan(
         refreshed = List.copyOf(refreshed);
     }
 
+    /** A plan not tied to a snapshot. */
+    public SyncPlan(
+            String target,
+            List<Change> changes,
+            int existingFiles,
+            List<SyncPath> createDirectories,
+            List<SyncPath> removeDirectories,
+            List<SnapshotEntry> refreshed) {
+        this(target, changes, existingFiles, createDirectories, removeDirectories, refreshed, null);
+    }
+
+    /** This plan with destination directory operations added. */
+    public SyncPlan withDirectories(List<SyncPath> create, List<SyncPath> remove) {
+        return new SyncPlan(target, changes, existingFiles, create, remove, refreshed, snapshot);
+    }
+
     /** A plan with file changes only. */
     public static SyncPlan of(String target, List<Change> changes, int existingFiles) {
         return new SyncPlan(target, changes, existingFiles, List.of(), List.of(), List.of());
@@ -45,6 +64,11 @@ public record SyncPlan(
     /** A plan that changes nothing. */
     public static SyncPlan empty(String target, int existingFiles) {
         return of(target, List.of(), existingFiles);
+    }
+
+    /** The snapshot's source description, or empty for a plan made without a snapshot. */
+    public java.util.Optional<String> source() {
+        return snapshot == null ? java.util.Optional.empty() : java.util.Optional.of(snapshot.source());
     }
 
     public List<Change> adds() {
