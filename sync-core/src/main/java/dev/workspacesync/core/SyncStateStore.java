@@ -54,6 +54,16 @@ public final class SyncStateStore {
         return directory;
     }
 
+    /**
+     * The default place for state: {@code $XDG_CACHE_HOME/workspace-sync/state}, else
+     * {@code ~/.cache/workspace-sync/state}.
+     */
+    public static Path defaultDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return cache.resolve("workspace-sync").resolve("state");
+    }
+
     /** A stable, file-name-safe key for a (source, destination) pair: a digest of both descriptions. */
     public static String key(String source, String destination) {
         var digest = SnapshotEntry.newSha256();

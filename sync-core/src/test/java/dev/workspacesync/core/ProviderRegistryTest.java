@@ -124,7 +124,9 @@ class ProviderRegistryTest {
                 "com.example.DoesNotExist\n" + MemorySourceProvider.class.getName() + "\n",
                 MemoryDestinationProvider.class.getName()));
         assertThat(registry.sources()).extracting(SourceProvider::type).containsExactly("memory");
-        assertThat(registry.destinations()).hasSize(1);
+        assertThat(registry.destinations())
+                .extracting(DestinationProvider::type)
+                .contains("memory", "directory");
         assertThat(registry.problems()).singleElement().asString().contains("com.example.DoesNotExist");
     }
 
