@@ -1,0 +1,193 @@
+package dev.workspacesync.examples;
+
+import dev.workspacesync.core.DeletionGuard;
+import dev.workspacesync.core.ProviderRegistry;
+import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncPipeline;
+import dev.workspacesync.core.SyncReport;
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.core.spi.DestinationProvider;
+import dev.workspacesync.core.spi.SettingKey;
+import dev.workspacesync.core.spi.Source;
+import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.examples.internal.ProgressPrinter;
+import dev.workspacesync.examples.internal.ReportJson;
+import dev.workspacesync.examples.internal.SettingsResolver;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code run}: one sync from any discovered source to any discovered destinations. */
+@Command(
+        name = "run",
+        description = "Sync a source to one or more destinations once.%n"
+                + "Settings: --set over --config over the environment (WORKSPACE_SYNC_<KEY>, and WINDMILL_*, GIT_*"
+                + " seed names; DATABRICKS_* is read by the SDK) over defaults.",
+        sortOptions = false)
+final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
+    @ParentCommand
+    private WorkspaceSync parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--source", required = true, paramLabel = "TYPE", description = "Source type (see providers).")
+    private String source;
+
+    @Option(
+            names = "--destination",
+            required = true,
+            paramLabel = "TYPE",
+            description = "Destination type; repeat to fan out to several.")
+    private List<String> destinations;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set git.branch=main.")
+    private Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A .properties file of settings.")
+    private Path config;
+
+    @Option(names = "--dry-run", description = "Plan and report; change nothing.")
+    private boolean dryRun;
+
+    @Option(names = "--force-deletes", description = "Accept plans that delete more than half the destination.")
+    private boolean forceDeletes;
+
+    @Option(names = "--json", description = "Print exactly one JSON object with the result.")
+    private boolean json;
+
+    private Redactor redactor = Redactor.none();
+
+    @Override
+    public Redactor redactor() {
+        return redactor;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProviderRegistry registry = ProviderRegistry.discover();
+        SourceProvider sourceProvider;
+        List<DestinationProvider> destinationProviders = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        sourceProvider = registry.source(source).orElse(null);
+        if (sourceProvider == null) {
+            problems.add("Unknown source type '" + source + "'; known: "
+                    + registry.sources().stream().map(SourceProvider::type).toList());
+        }
+        for (String type : destinations) {
+            registry.destination(type)
+                    .ifPresentOrElse(
+                            destinationProviders::add,
+                            () -> problems.add("Unknown destination type '" + type + "'; known: "
+                                    + registry.destinations().stream()
+                                            .map(DestinationProvider::type)
+                                            .toList()));
+        }
+        if (!problems.isEmpty()) {
+            return usage(out, err, new SyncConfigException(problems));
+        }
+        List<SettingKey> keys = new ArrayList<>(sourceProvider.settings());
+        destinationProviders.forEach(p -> keys.addAll(p.settings()));
+        SyncSettings settings;
+        try {
+            settings = SettingsResolver.resolve(sets, config, parent.environment(), keys);
+        } catch (SyncConfigException e) {
+            return usage(out, err, e);
+        }
+        redactor = Redactor.of(settings.secrets());
+
+        // Validate everything first, so one error lists every bad key of every provider.
+        for (List<SettingKey> providerKeys : allKeys(sourceProvider, destinationProviders)) {
+            try {
+                settings.validate(providerKeys);
+            } catch (SyncConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            return usage(
+                    out,
+                    err,
+                    new SyncConfigException(problems.stream().distinct().toList()));
+        }
+        Source src;
+        List<Destination> dsts = new ArrayList<>();
+        try {
+            src = registry.createSource(source, settings);
+            for (String type : destinations) {
+                dsts.add(registry.createDestination(type, settings));
+            }
+        } catch (SyncConfigException e) {
+            dsts.forEach(Destination::close);
+            return usage(out, err, e);
+        }
+        SyncPipeline.Builder builder = SyncPipeline.builder()
+                .source(src)
+                .destinations(dsts)
+                .dryRun(dryRun)
+                .deletionGuard(forceDeletes ? DeletionGuard.force() : DeletionGuard.defaults())
+                .secrets(settings.secrets());
+        if (!json) {
+            builder.listener(new ProgressPrinter(err, parent.terminal()));
+        }
+        SyncReport report;
+        try (SyncPipeline pipeline = builder.build()) {
+            report = pipeline.run();
+        }
+        if (json) {
+            out.println(ReportJson.of(report).toString());
+        } else {
+            printSummary(out, report);
+        }
+        return exitCode(report);
+    }
+
+    private static List<List<SettingKey>> allKeys(SourceProvider source, List<DestinationProvider> destinations) {
+        List<List<SettingKey>> all = new ArrayList<>();
+        all.add(source.settings());
+        destinations.forEach(d -> all.add(d.settings()));
+        return all;
+    }
+
+    private int usage(PrintWriter out, PrintWriter err, SyncConfigException e) {
+        String message = redactor.redact(e.getMessage());
+        if (json) {
+            out.println(ReportJson.error("FAILED", message).toString());
+        } else {
+            err.println(message);
+            err.println("Run 'workspace-sync providers' to see every setting.");
+        }
+        return WorkspaceSync.USAGE;
+    }
+
+    static void printSummary(PrintWriter out, SyncReport report) {
+        out.println((report.dryRun() ? "Dry run " : "") + report.status() + " in "
+                + report.duration().toMillis() + " ms: " + report.source()
+                + (report.revision() == null ? "" : " @ " + report.revision()));
+        report.destinations().forEach(d -> out.println("  " + d.status() + "  " + d.target() + ": " + d.message()));
+        if (report.destinations().isEmpty()) {
+            out.println("  " + report.message());
+        }
+    }
+
+    static int exitCode(SyncReport report) {
+        return switch (report.status()) {
+            case SYNCED, NO_CHANGES -> WorkspaceSync.OK;
+            case REFUSED -> WorkspaceSync.REFUSED;
+            case FAILED -> WorkspaceSync.FAILED;
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package dev.workspacesync.examples;
+
+import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.SyncConfigException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code workspace-sync} command line: {@code run}, {@code providers}, {@code demo}, and the
+ * long-running jobs built on the library. Exit codes: 0 synced or nothing to do, 1 the sync failed,
+ * 2 usage or settings error (every bad key named), 3 a guard refused the plan.
+ */
+@Command(
+        name = "workspace-sync",
+        mixinStandardHelpOptions = true,
+        versionProvider = WorkspaceSync.Version.class,
+        description = "Keeps copies of your work safe: syncs a source (Windmill, a local project) into destinations"
+                + " (git, Databricks, a directory).",
+        subcommands = {RunCommand.class, ProvidersCommand.class, CommandLine.HelpCommand.class})
+public final class WorkspaceSync {
+    /** Synced, or nothing to do. */
+    public static final int OK = 0;
+    /** The sync failed. */
+    public static final int FAILED = 1;
+    /** Bad usage or settings. */
+    public static final int USAGE = 2;
+    /** A guard refused the plan; nothing was changed. */
+    public static final int REFUSED = 3;
+
+    private final Map<String, String> environment;
+    private final boolean terminal;
+
+    /** A command line reading this environment; {@code terminal} turns on the redrawn progress bar. */
+    public WorkspaceSync(Map<String, String> environment, boolean terminal) {
+        this.environment = Map.copyOf(environment);
+        this.terminal = terminal;
+    }
+
+    public static void main(String[] args) {
+        int code = new WorkspaceSync(System.getenv(), System.console() != null)
+                .execute(
+                        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+                        args);
+        System.exit(code);
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    boolean terminal() {
+        return terminal;
+    }
+
+    /** Runs a command line and returns its exit code; output goes to {@code out}, diagnostics to {@code err}. */
+    public int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine line = new CommandLine(this);
+        line.setOut(out);
+        line.setErr(err);
+        line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Redactor redactor = cmd.getCommand() instanceof Redacting r ? r.redactor() : Redactor.none();
+            if (e instanceof SyncConfigException) {
+                cmd.getErr().println(redactor.redact(e.getMessage()));
+                return USAGE;
+            }
+            cmd.getErr().println("workspace-sync failed: " + redactor.redact(String.valueOf(e.getMessage())));
+            return FAILED;
+        });
+        int code = line.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** A command that knows the secrets it was given, so error output can be scrubbed. */
+    interface Redacting {
+        Redactor redactor();
+    }
+
+    /** Prints the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = WorkspaceSync.class.getPackage().getImplementationVersion();
+            return new String[] {"workspace-sync " + (version == null ? "development build" : version)};
+        }
+    }
+}

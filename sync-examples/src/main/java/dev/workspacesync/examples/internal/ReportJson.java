@@ -1,0 +1,48 @@
+package dev.workspacesync.examples.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspacesync.core.DestinationReport;
+import dev.workspacesync.core.SyncReport;
+
+/** The one JSON object {@code run --json} prints, and the body of the service's answers. */
+public final class ReportJson {
+    /** Shared, thread-safe once configured. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ReportJson() {}
+
+    public static ObjectNode of(SyncReport report) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", report.status().name());
+        root.put("message", report.message());
+        root.put("durationMs", report.duration().toMillis());
+        if (report.dryRun()) {
+            root.put("dryRun", true);
+        }
+        ArrayNode destinations = root.putArray("destinations");
+        for (DestinationReport d : report.destinations()) {
+            ObjectNode node = destinations.addObject();
+            node.put("type", d.type());
+            node.put("target", d.target());
+            node.put("added", d.added());
+            node.put("updated", d.updated());
+            node.put("deleted", d.deleted());
+            node.put("bytes", d.bytes());
+            node.put("status", d.status().name());
+            node.put("message", d.message());
+        }
+        return root;
+    }
+
+    /** An error that happened before any sync ran (settings, usage). */
+    public static ObjectNode error(String status, String message) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", status);
+        root.put("message", message);
+        root.put("durationMs", 0);
+        root.putArray("destinations");
+        return root;
+    }
+}

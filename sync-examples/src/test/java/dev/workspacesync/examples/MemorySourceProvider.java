@@ -1,0 +1,54 @@
+package dev.workspacesync.examples;
+
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.SourceException;
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.spi.SettingKey;
+import dev.workspacesync.core.spi.Source;
+import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.core.testing.InMemorySource;
+import java.util.List;
+
+/**
+ * Test provider {@code memory}: files from {@code memory.files} ({@code path=content;path=content}),
+ * an optional secret {@code memory.token}, and {@code memory.fail} to make the snapshot fail with a
+ * message that quotes the token (so tests can check it is scrubbed).
+ */
+public final class MemorySourceProvider implements SourceProvider {
+    @Override
+    public String type() {
+        return "memory";
+    }
+
+    @Override
+    public String description() {
+        return "files given in the settings (tests only)";
+    }
+
+    @Override
+    public List<SettingKey> settings() {
+        return List.of(
+                SettingKey.optional("memory.name", SettingKey.Type.STRING, "test", "name"),
+                SettingKey.optional("memory.files", SettingKey.Type.STRING, "", "path=content;…"),
+                SettingKey.secret("memory.token", false, "a secret"),
+                SettingKey.optional("memory.count", SettingKey.Type.INTEGER, "0", "a number"),
+                SettingKey.optional("memory.fail", SettingKey.Type.BOOLEAN, "false", "fail the snapshot"));
+    }
+
+    @Override
+    public Source create(SyncSettings settings) {
+        InMemorySource source = new InMemorySource(settings.string("memory.name"));
+        for (String file : settings.string("memory.files", "").split(";")) {
+            if (!file.isBlank()) {
+                String[] parts = file.split("=", 2);
+                source.put(parts[0], parts.length > 1 ? parts[1] : "");
+            }
+        }
+        settings.secret("memory.token").ifPresent(source::secret);
+        if (settings.bool("memory.fail", false)) {
+            String token = settings.secret("memory.token").map(Secret::reveal).orElse("none");
+            source.failWith(() -> new SourceException("HTTP 401 for token " + token));
+        }
+        return source;
+    }
+}
