@@ -32,7 +32,8 @@ public final class MemorySourceProvider implements SourceProvider {
                 SettingKey.optional("memory.files", SettingKey.Type.STRING, "", "path=content;…"),
                 SettingKey.secret("memory.token", false, "a secret"),
                 SettingKey.optional("memory.count", SettingKey.Type.INTEGER, "0", "a number"),
-                SettingKey.optional("memory.fail", SettingKey.Type.BOOLEAN, "false", "fail the snapshot"));
+                SettingKey.optional("memory.fail", SettingKey.Type.BOOLEAN, "false", "fail the snapshot"),
+                SettingKey.optional("memory.delay-ms", SettingKey.Type.INTEGER, "0", "slow every snapshot down"));
     }
 
     @Override
@@ -45,6 +46,16 @@ public final class MemorySourceProvider implements SourceProvider {
             }
         }
         settings.secret("memory.token").ifPresent(source::secret);
+        long delay = settings.integer("memory.delay-ms", 0);
+        if (delay > 0) {
+            source.onSnapshot(() -> {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
         if (settings.bool("memory.fail", false)) {
             String token = settings.secret("memory.token").map(Secret::reveal).orElse("none");
             source.failWith(() -> new SourceException("HTTP 401 for token " + token));

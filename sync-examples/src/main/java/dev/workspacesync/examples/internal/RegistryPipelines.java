@@ -1,0 +1,49 @@
+package dev.workspacesync.examples.internal;
+
+import dev.workspacesync.core.ProviderRegistry;
+import dev.workspacesync.core.SyncListener;
+import dev.workspacesync.core.SyncPipeline;
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.core.spi.Source;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Pipelines of one source type into one destination type, created through the provider registry.
+ *
+ * @param registry the providers
+ * @param sourceType e.g. {@code windmill}
+ * @param destinationType e.g. {@code git}
+ * @param targetName a secret-free name for what some settings sync
+ * @param listeners added to every pipeline (notifications, metrics)
+ */
+public record RegistryPipelines(
+        ProviderRegistry registry,
+        String sourceType,
+        String destinationType,
+        Function<SyncSettings, String> targetName,
+        List<SyncListener> listeners)
+        implements BackupService.PipelineFactory {
+
+    @Override
+    public String target(SyncSettings settings) {
+        return targetName.apply(settings);
+    }
+
+    @Override
+    public SyncPipeline create(SyncSettings settings) {
+        Source source = registry.createSource(sourceType, settings);
+        Destination destination;
+        try {
+            destination = registry.createDestination(destinationType, settings);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        SyncPipeline.Builder builder =
+                SyncPipeline.builder().source(source).destination(destination).secrets(settings.secrets());
+        listeners.forEach(builder::listener);
+        return builder.build();
+    }
+}
