@@ -19,7 +19,13 @@ import picocli.CommandLine.Command;
         versionProvider = WorkspaceSync.Version.class,
         description = "Keeps copies of your work safe: syncs a source (Windmill, a local project) into destinations"
                 + " (git, Databricks, a directory).",
-        subcommands = {RunCommand.class, ProvidersCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ProvidersCommand.class,
+            DemoCommand.class,
+            ServeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class WorkspaceSync {
     /** Synced, or nothing to do. */
     public static final int OK = 0;
