@@ -170,6 +170,11 @@ public final class SyncStateStore {
                 throw new SyncException("Cannot open the sync state in " + directory + ": " + e.getMessage(), e);
             }
             this.files = new TreeMap<>(load(key).files());
+            if (Files.exists(journalFile(key))) {
+                // A killed run's journal may end in a torn line: fold what it recovered into the state
+                // file now, so this session's records never follow the fragment.
+                save(key, new SyncState(files));
+            }
         }
 
         /** The state as recorded so far, including this session's records. */

@@ -82,6 +82,37 @@ class SyncStateStoreTest {
     }
 
     @Test
+    void aSessionAfterAKilledOneKeepsBothTheRecoveredAndItsOwnRecords() throws IOException {
+        SyncStateStore store = store();
+        SyncStateStore.Session killed = store.open("k");
+        killed.put(SyncPath.of("one"), new FileState(1, 1, SHA_A, false, null));
+        Path journal = dir.resolve("state/k.journal");
+        Files.writeString(journal, Files.readString(journal) + "+\ttwo\t2\t2\t" + SHA_B.substring(0, 9));
+        releaseLockAsIfTheProcessDied(killed);
+
+        try (SyncStateStore.Session next = store.open("k")) {
+            next.put(SyncPath.of("three"), new FileState(3, 3, SHA_B, false, null));
+            assertThat(new SyncStateStore(dir.resolve("state"))
+                            .load("k")
+                            .files()
+                            .keySet())
+                    .containsExactly(SyncPath.of("one"), SyncPath.of("three"));
+        }
+        assertThat(store.load("k").files().keySet()).containsExactly(SyncPath.of("one"), SyncPath.of("three"));
+    }
+
+    /** A killed process's file lock is released by the OS; in one JVM, closing the channel does that. */
+    private static void releaseLockAsIfTheProcessDied(SyncStateStore.Session session) {
+        try {
+            var field = SyncStateStore.Session.class.getDeclaredField("lockChannel");
+            field.setAccessible(true);
+            ((java.nio.channels.FileChannel) field.get(session)).close();
+        } catch (ReflectiveOperationException | IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aCrashBetweenWriteAndRenameLeavesTheOldStateInForce() throws IOException {
         SyncStateStore store = store();
         store.save("k", sample());
