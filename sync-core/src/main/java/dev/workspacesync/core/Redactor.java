@@ -47,19 +47,6 @@ public final class Redactor {
                 .toList());
     }
 
-    /** A redactor that knows this one's secrets and those given. */
-    public Redactor with(Collection<Secret> more) {
-        if (more.isEmpty()) {
-            return this;
-        }
-        var all = new java.util.ArrayList<Secret>();
-        for (String needle : needles) {
-            all.add(Secret.of(needle));
-        }
-        all.addAll(more);
-        return of(all);
-    }
-
     /** The text with every secret replaced by {@link #MASK}; null stays null. */
     public String redact(String text) {
         if (text == null || needles.isEmpty()) {

@@ -340,17 +340,6 @@ public final class SyncSettings {
         return secrets;
     }
 
-    /** The settings whose keys start with {@code prefix}. */
-    public SyncSettings withPrefix(String prefix) {
-        Map<String, String> subset = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                subset.put(k, v);
-            }
-        });
-        return new SyncSettings(subset, secretKeys);
-    }
-
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder("{");
