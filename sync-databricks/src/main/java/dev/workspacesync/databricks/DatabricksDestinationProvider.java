@@ -1,0 +1,93 @@
+package dev.workspacesync.databricks;
+
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.core.spi.DestinationProvider;
+import dev.workspacesync.core.spi.SettingKey;
+import java.util.List;
+
+/**
+ * Provider {@code databricks}: a Databricks Workspace folder, see {@link DatabricksWorkspaceDestination}.
+ *
+ * <p>Settings: {@code databricks.host}, {@code databricks.token} (secret), {@code databricks.profile},
+ * {@code databricks.client-id} and {@code databricks.client-secret} (OAuth M2M); without them the SDK's
+ * chain ({@code DATABRICKS_*} variables, {@code ~/.databrickscfg}). {@code databricks.root},
+ * {@code databricks.project}, {@code databricks.concurrency} (8), {@code databricks.rate-limit} (20
+ * requests/s), {@code databricks.state-dir}, {@code databricks.reconcile} (false).
+ */
+public final class DatabricksDestinationProvider implements DestinationProvider {
+    @Override
+    public String type() {
+        return "databricks";
+    }
+
+    @Override
+    public String description() {
+        return "Syncs into a Databricks Workspace folder (notebooks detected like the Databricks CLI)";
+    }
+
+    @Override
+    public List<SettingKey> settings() {
+        return List.of(
+                SettingKey.optional(
+                        "databricks.host",
+                        SettingKey.Type.URL,
+                        null,
+                        "the workspace URL (default: DATABRICKS_HOST or the profile's host)"),
+                SettingKey.secret("databricks.token", false, "a personal access token"),
+                SettingKey.optional(
+                        "databricks.profile", SettingKey.Type.STRING, null, "a profile of ~/.databrickscfg"),
+                SettingKey.optional(
+                        "databricks.client-id",
+                        SettingKey.Type.STRING,
+                        null,
+                        "OAuth M2M client id (service principal)"),
+                SettingKey.secret("databricks.client-secret", false, "OAuth M2M client secret"),
+                SettingKey.optional(
+                        "databricks.root",
+                        SettingKey.Type.STRING,
+                        null,
+                        "the target folder (default: /Workspace/Users/<current user>/projects/<project>)"),
+                SettingKey.optional(
+                        "databricks.project",
+                        SettingKey.Type.STRING,
+                        null,
+                        "the project name in the default root (default: the source directory's name)"),
+                SettingKey.optional(
+                        "databricks.concurrency", SettingKey.Type.INTEGER, "8", "requests in flight at once"),
+                SettingKey.optional(
+                        "databricks.rate-limit",
+                        SettingKey.Type.DECIMAL,
+                        "20",
+                        "requests per second, at most (0 for no limit)"),
+                SettingKey.optional(
+                        "databricks.state-dir",
+                        SettingKey.Type.PATH,
+                        null,
+                        "where sync state is kept (default: .git/workspace-sync/ of a git source, else"
+                                + " ~/.cache/workspace-sync/state)"),
+                SettingKey.optional(
+                        "databricks.reconcile",
+                        SettingKey.Type.BOOLEAN,
+                        "false",
+                        "list the remote folder and repair drift (remote edits, deletions, orphans)"));
+    }
+
+    @Override
+    public Destination create(SyncSettings settings) {
+        DatabricksWorkspaceDestination.Builder builder = DatabricksWorkspaceDestination.builder()
+                .host(settings.get("databricks.host").orElse(null))
+                .token(settings.secret("databricks.token").orElse(null))
+                .profile(settings.get("databricks.profile").orElse(null))
+                .oauth(
+                        settings.get("databricks.client-id").orElse(null),
+                        settings.secret("databricks.client-secret").orElse(null))
+                .root(settings.get("databricks.root").orElse(null))
+                .project(settings.get("databricks.project").orElse(null))
+                .concurrency(Math.toIntExact(settings.integer("databricks.concurrency", 8)))
+                .rateLimit(settings.decimal("databricks.rate-limit", 20))
+                .reconcile(settings.bool("databricks.reconcile", false));
+        settings.path("databricks.state-dir").ifPresent(builder::stateDirectory);
+        return builder.build();
+    }
+}

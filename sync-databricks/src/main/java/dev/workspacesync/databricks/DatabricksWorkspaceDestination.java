@@ -1,0 +1,841 @@
+package dev.workspacesync.databricks;
+
+import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.service.workspace.ObjectInfo;
+import com.databricks.sdk.service.workspace.ObjectType;
+import dev.workspacesync.core.ApplyResult;
+import dev.workspacesync.core.Change;
+import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.FileState;
+import dev.workspacesync.core.Planner;
+import dev.workspacesync.core.RetryPolicy;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.Snapshot;
+import dev.workspacesync.core.SnapshotEntry;
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncException;
+import dev.workspacesync.core.SyncPath;
+import dev.workspacesync.core.SyncPlan;
+import dev.workspacesync.core.SyncState;
+import dev.workspacesync.core.SyncStateStore;
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.databricks.internal.Auth;
+import dev.workspacesync.databricks.internal.Notebooks;
+import dev.workspacesync.databricks.internal.Workspace;
+import dev.workspacesync.databricks.internal.WorkspaceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Syncs snapshots into a Databricks Workspace folder, incrementally and without loss.
+ *
+ * <pre>{@code
+ * Destination workspace = DatabricksWorkspaceDestination.builder()
+ *         .host("https://adb-123.4.azuredatabricks.net")
+ *         .token(Secret.of(System.getenv("MY_TOKEN")))
+ *         .root("/Workspace/Users/me@example.com/projects/etl")   // default: .../projects/<project>
+ *         .build();
+ * }</pre>
+ *
+ * <p><b>Layout.</b> Files land under the target folder with their relative paths. Notebooks are detected
+ * exactly as {@code databricks sync} detects them (first-line header for {@code .py}, {@code .r},
+ * {@code .scala}, {@code .sql}; Jupyter JSON for {@code .ipynb}) and land without their extension; two
+ * local files that would land on one workspace name (a notebook {@code foo.py} and a file {@code foo}) are
+ * reported before anything is written. Regular files keep their names and bytes; every upload streams.
+ *
+ * <p><b>Incremental.</b> Planning reads only the recorded state (size and time, then the digest decide;
+ * no request is made), so a re-sync without changes makes no request at all and a {@code touch} uploads
+ * nothing. Applying runs deletes, then removals of emptied folders (leaf first), then folder creations,
+ * then uploads, with at most {@code concurrency} requests at once under a client-side rate limit.
+ * Transient failures (429, 502, 503, 504, dropped connections) are retried with backoff, honouring
+ * {@code Retry-After}; uploads are retried by this class with a fresh stream each time, never by the SDK.
+ * A permanent error fails that file with the server's message; the others go on.
+ *
+ * <p><b>Loss-free.</b> Each file is recorded in the state as soon as the server confirmed it, so a
+ * failed or killed run leaves a state from which the next run sends only what is still missing. The state
+ * lives in {@code .git/workspace-sync/} of the source's directory when the source is a git work tree (it
+ * must say so with the snapshot attribute {@code root}), else in the user's cache directory.
+ *
+ * <p><b>Reconcile.</b> With {@link Builder#reconcile(boolean)} planning also lists the remote folder and
+ * repairs drift: files deleted or changed there (size, then content for files up to 10 MB) are sent
+ * again, and objects the source does not have are deleted. It is also the recovery after a lost state:
+ * files found identical are only recorded. Notebooks cannot be compared by content; without a record they
+ * are sent again.
+ */
+public final class DatabricksWorkspaceDestination implements Destination {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabricksWorkspaceDestination.class);
+    private static final long EXPORT_LIMIT = 10L * 1024 * 1024;
+
+    private final Auth auth;
+    private final DatabricksConfig explicitConfig;
+    private final Map<String, String> environment;
+    private final String root;
+    private final String project;
+    private final int concurrency;
+    private final double rateLimit;
+    private final Path stateDirectory;
+    private final boolean reconcile;
+    private final RetryPolicy retry;
+
+    private final Object lock = new Object();
+    private Workspace workspace;
+    private String user;
+    private volatile Prepared last;
+
+    private DatabricksWorkspaceDestination(Builder b) {
+        this.auth = new Auth(b.host, b.token, b.profile, b.clientId, b.clientSecret);
+        this.explicitConfig = b.config;
+        this.environment = Map.copyOf(b.environment);
+        this.root = b.root == null ? null : normalizeRoot(b.root);
+        this.project = b.project;
+        this.concurrency = b.concurrency;
+        this.rateLimit = b.rateLimit;
+        this.stateDirectory = b.stateDirectory;
+        this.reconcile = b.reconcile;
+        this.retry = b.retry;
+        if (explicitConfig == null) {
+            auth.configure(environment); // fail fast on an ambiguous environment
+        }
+    }
+
+    /** A builder; every setting is optional (the SDK's auth chain fills what is not given). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String type() {
+        return "databricks";
+    }
+
+    @Override
+    public String target() {
+        String folder = root != null
+                ? root
+                : "/Workspace/Users/<current user>/projects/" + (project != null ? project : "<project>");
+        return "databricks:" + host() + folder;
+    }
+
+    private String host() {
+        if (explicitConfig != null && explicitConfig.getHost() != null) {
+            return explicitConfig.getHost().replaceAll("/+$", "");
+        }
+        return auth.describeHost(environment);
+    }
+
+    @Override
+    public Collection<Secret> secrets() {
+        List<Secret> secrets = new ArrayList<>(auth.secrets(environment));
+        if (explicitConfig != null) {
+            if (explicitConfig.getToken() != null && !explicitConfig.getToken().isBlank()) {
+                secrets.add(Secret.of(explicitConfig.getToken()));
+            }
+            if (explicitConfig.getClientSecret() != null
+                    && !explicitConfig.getClientSecret().isBlank()) {
+                secrets.add(Secret.of(explicitConfig.getClientSecret()));
+            }
+        }
+        return secrets;
+    }
+
+    // ---- plan ------------------------------------------------------------------------------------
+
+    @Override
+    public SyncPlan plan(Snapshot snapshot) {
+        Prepared prepared = prepare(snapshot, reconcile);
+        last = prepared;
+        return prepared.plan;
+    }
+
+    /** Where one snapshot goes: folder, state store and key. */
+    private record Context(String root, String target, SyncStateStore store, String key) {}
+
+    /** A remote object to delete, and the state record that goes with it (or null). */
+    private record RemoteDelete(String remotePath, boolean recursive, SyncPath stateKey) {}
+
+    /** A plan plus what {@link #apply} needs that {@link SyncPlan} has no place for. */
+    private record Prepared(
+            SyncPlan plan,
+            Context context,
+            Map<SyncPath, Notebooks.Kind> kinds,
+            List<RemoteDelete> deletes,
+            boolean createRoot) {}
+
+    private Context context(Snapshot snapshot) {
+        String folder = root != null ? root : "/Workspace/Users/" + user() + "/projects/" + projectName(snapshot);
+        Path dir = stateDirectory != null ? stateDirectory : defaultStateDirectory(snapshot);
+        String target = "databricks:" + host() + folder;
+        return new Context(folder, target, new SyncStateStore(dir), SyncStateStore.key(snapshot.source(), target));
+    }
+
+    private String projectName(Snapshot snapshot) {
+        if (project != null) {
+            return project;
+        }
+        String localRoot = snapshot.attributes().get("root");
+        if (localRoot != null && Path.of(localRoot).getFileName() != null) {
+            return Path.of(localRoot).getFileName().toString();
+        }
+        String name = snapshot.attributes().get("name");
+        if (name == null) {
+            String source = snapshot.source().replaceAll("[/\\\\]+$", "");
+            name = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf(':')) + 1);
+        }
+        name = name.replaceAll("[^\\p{L}\\p{N}._ -]", "_").strip();
+        return name.isEmpty() || name.equals(".") || name.equals("..") ? "project" : name;
+    }
+
+    /** {@code <root>/.git/workspace-sync} for a git work tree, else the user cache directory. */
+    static Path defaultStateDirectory(Snapshot snapshot) {
+        String localRoot = snapshot.attributes().get("root");
+        if (localRoot != null) {
+            Path git = Path.of(localRoot).resolve(".git");
+            if (Files.isDirectory(git)) {
+                return git.resolve("workspace-sync");
+            }
+        }
+        return SyncStateStore.defaultDirectory();
+    }
+
+    private Prepared prepare(Snapshot snapshot, boolean withReconcile) {
+        Context ctx = context(snapshot);
+        SyncState state = ctx.store.load(ctx.key);
+        SyncPlan base = Planner.plan(ctx.target, snapshot, state);
+
+        Set<SyncPath> sending = new HashSet<>();
+        for (Change change : base.changes()) {
+            if (change.kind() != Change.Kind.DELETE) {
+                sending.add(change.path());
+            }
+        }
+        Map<SyncPath, Notebooks.Kind> kinds = new HashMap<>(snapshot.size() * 2);
+        for (SnapshotEntry entry : snapshot.entries()) {
+            Optional<FileState> recorded = state.get(entry.path());
+            if (!sending.contains(entry.path()) && recorded.isPresent()) {
+                String remote = recorded.get().remoteName();
+                kinds.put(
+                        entry.path(),
+                        remote == null
+                                ? Notebooks.Kind.file(entry.path().value())
+                                : new Notebooks.Kind(true, null, remote));
+            } else {
+                kinds.put(entry.path(), Notebooks.detect(entry));
+            }
+        }
+        checkClashes(ctx, kinds);
+
+        List<Change> changes = new ArrayList<>();
+        List<SnapshotEntry> refreshed = new ArrayList<>(base.refreshed());
+        List<RemoteDelete> deletes = new ArrayList<>();
+        for (Change change : base.changes()) {
+            if (change.kind() == Change.Kind.DELETE) {
+                deletes.add(new RemoteDelete(remoteOf(change.path(), state.get(change.path())), false, change.path()));
+                changes.add(change);
+            } else {
+                // A notebook that became a file (or back) changes its workspace name: remove the old one first.
+                Optional<FileState> recorded = state.get(change.path());
+                String oldRemote =
+                        recorded.map(r -> remoteOf(change.path(), recorded)).orElse(null);
+                if (oldRemote != null
+                        && !oldRemote.equals(kinds.get(change.path()).remotePath())) {
+                    deletes.add(new RemoteDelete(oldRemote, false, null));
+                }
+                changes.add(change);
+            }
+        }
+
+        Set<String> newDirs = directories(
+                kinds.values().stream().map(Notebooks.Kind::remotePath).toList());
+        List<String> recordedRemotes = new ArrayList<>();
+        state.files().forEach((path, file) -> recordedRemotes.add(remoteOf(path, Optional.of(file))));
+        Set<String> oldDirs = directories(recordedRemotes);
+        int existing = state.size();
+        boolean createRoot = state.isEmpty();
+
+        if (withReconcile) {
+            Reconciled r = reconcile(ctx, snapshot, state, kinds, changes, refreshed, deletes);
+            changes = r.changes;
+            refreshed = r.refreshed;
+            existing = Math.max(existing, r.remoteFiles);
+            oldDirs = r.remoteDirs;
+            createRoot = !r.rootExists;
+        }
+
+        Set<String> create = new TreeSet<>(newDirs);
+        create.removeAll(oldDirs);
+        List<SyncPath> createDirs = leaves(create).stream().map(SyncPath::of).toList();
+        List<SyncPath> removeDirs = oldDirs.stream()
+                .filter(d -> !newDirs.contains(d))
+                .sorted(Comparator.comparingInt((String d) -> d.split("/").length)
+                        .reversed()
+                        .thenComparing(Comparator.reverseOrder()))
+                .map(SyncPath::of)
+                .toList();
+        boolean uploads = changes.stream().anyMatch(c -> c.kind() != Change.Kind.DELETE);
+        SyncPlan plan = new SyncPlan(ctx.target, changes, existing, createDirs, removeDirs, refreshed, snapshot);
+        return new Prepared(plan, ctx, kinds, deletes, createRoot && uploads);
+    }
+
+    private static String remoteOf(SyncPath path, Optional<FileState> recorded) {
+        return recorded.map(FileState::remoteName).orElse(path.value());
+    }
+
+    private static void checkClashes(Context ctx, Map<SyncPath, Notebooks.Kind> kinds) {
+        Map<String, List<SyncPath>> byRemote = new TreeMap<>();
+        kinds.forEach((path, kind) -> byRemote.computeIfAbsent(kind.remotePath(), k -> new ArrayList<>())
+                .add(path));
+        List<String> problems = new ArrayList<>();
+        Set<String> dirs = directories(byRemote.keySet());
+        byRemote.forEach((remote, locals) -> {
+            if (locals.size() > 1) {
+                List<String> names =
+                        locals.stream().map(SyncPath::value).sorted().toList();
+                problems.add(String.join(" and ", names) + " would both land on " + ctx.root + "/" + remote);
+            } else if (dirs.contains(remote)) {
+                problems.add(locals.get(0) + " would land on " + ctx.root + "/" + remote
+                        + ", which must be a folder for other files");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new DestinationException("Cannot sync to " + ctx.root + ": a notebook and a file would share a"
+                    + " workspace name (notebooks lose their extension); rename one of each pair. "
+                    + String.join("; ", problems));
+        }
+    }
+
+    /** Every ancestor folder of these relative paths. */
+    private static Set<String> directories(Collection<String> paths) {
+        Set<String> dirs = new HashSet<>();
+        for (String p : paths) {
+            for (int slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+                if (!dirs.add(p.substring(0, slash))) {
+                    break;
+                }
+            }
+        }
+        return dirs;
+    }
+
+    /** The folders of a set that have no descendant in it (mkdirs creates the parents). */
+    private static List<String> leaves(Set<String> dirs) {
+        TreeSet<String> sorted = new TreeSet<>(dirs);
+        List<String> out = new ArrayList<>();
+        for (String d : sorted) {
+            String next = sorted.ceiling(d + "/");
+            if (next == null || !next.startsWith(d + "/")) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    // ---- reconcile -------------------------------------------------------------------------------
+
+    private record Reconciled(
+            List<Change> changes,
+            List<SnapshotEntry> refreshed,
+            int remoteFiles,
+            Set<String> remoteDirs,
+            boolean rootExists) {}
+
+    private Reconciled reconcile(
+            Context ctx,
+            Snapshot snapshot,
+            SyncState state,
+            Map<SyncPath, Notebooks.Kind> kinds,
+            List<Change> planned,
+            List<SnapshotEntry> refreshedByPlanner,
+            List<RemoteDelete> deletes) {
+        Workspace ws = workspace();
+        Optional<ObjectInfo> rootInfo = ws.status(ctx.root);
+        Map<String, ObjectInfo> remote = new TreeMap<>();
+        Set<String> remoteDirs = new HashSet<>();
+        if (rootInfo.isPresent()) {
+            if (rootInfo.get().getObjectType() != ObjectType.DIRECTORY
+                    && rootInfo.get().getObjectType() != ObjectType.REPO) {
+                throw new DestinationException(
+                        "The target " + ctx.root + " is a " + rootInfo.get().getObjectType() + ", not a folder");
+            }
+            List<String> queue = new ArrayList<>(List.of(ctx.root));
+            while (!queue.isEmpty()) {
+                String dir = queue.remove(queue.size() - 1);
+                for (ObjectInfo child : ws.list(dir)) {
+                    String rel = relative(ctx.root, child.getPath());
+                    if (rel == null) {
+                        continue;
+                    }
+                    if (child.getObjectType() == ObjectType.DIRECTORY) {
+                        remoteDirs.add(rel);
+                        queue.add(ctx.root + "/" + rel);
+                    } else {
+                        remote.put(rel, child);
+                    }
+                }
+            }
+        }
+        Map<SyncPath, Change> byPath = new TreeMap<>();
+        planned.forEach(c -> byPath.put(c.path(), c));
+        List<SnapshotEntry> refreshed = new ArrayList<>(refreshedByPlanner);
+        Set<String> expected = new HashSet<>();
+        for (SnapshotEntry entry : snapshot.entries()) {
+            Notebooks.Kind kind = kinds.get(entry.path());
+            expected.add(kind.remotePath());
+            Optional<FileState> recorded = state.get(entry.path());
+            if (byPath.containsKey(entry.path()) && recorded.isPresent()) {
+                continue; // changed locally: sent anyway
+            }
+            ObjectInfo found = remote.get(kind.remotePath());
+            boolean same = found != null && sameRemote(ws, ctx, entry, kind, recorded, found);
+            if (same && recorded.isEmpty()) {
+                byPath.remove(entry.path()); // already there: record it, send nothing
+                refreshed.add(entry);
+            } else if (!same && !byPath.containsKey(entry.path())) {
+                LOG.info("Reconcile: {} differs from {} in the workspace; sending it again", entry.path(), ctx.root);
+                byPath.put(entry.path(), recorded.isPresent() ? Change.update(entry) : Change.add(entry));
+                refreshed.removeIf(e -> e.path().equals(entry.path()));
+            }
+        }
+        Set<String> alreadyDeleted = new HashSet<>();
+        deletes.forEach(d -> alreadyDeleted.add(d.remotePath()));
+        for (Map.Entry<String, ObjectInfo> object : remote.entrySet()) {
+            String rel = object.getKey();
+            if (expected.contains(rel)) {
+                continue;
+            }
+            if (alreadyDeleted.contains(rel)) {
+                continue;
+            }
+            SyncPath path = SyncPath.of(rel);
+            LOG.info("Reconcile: {}/{} is not in the source; deleting it", ctx.root, rel);
+            if (byPath.containsKey(path) || snapshot.entry(path).isPresent()) {
+                deletes.add(new RemoteDelete(rel, false, null)); // e.g. x.py left as a file beside notebook x
+            } else {
+                deletes.add(new RemoteDelete(rel, false, state.get(path).isPresent() ? path : null));
+                byPath.put(path, Change.delete(path));
+            }
+        }
+        // A folder where a file must go, or a file where a folder must go, is cleared first.
+        Set<String> neededDirs = directories(expected);
+        for (String rel : expected) {
+            if (remoteDirs.contains(rel)) {
+                deletes.add(new RemoteDelete(rel, true, null));
+            }
+        }
+        for (String dir : neededDirs) {
+            ObjectInfo blocking = remote.get(dir);
+            if (blocking != null && !alreadyDeleted.contains(dir)) {
+                deletes.add(new RemoteDelete(dir, false, null));
+            }
+        }
+        return new Reconciled(
+                new ArrayList<>(byPath.values()), refreshed, remote.size(), remoteDirs, rootInfo.isPresent());
+    }
+
+    private boolean sameRemote(
+            Workspace ws,
+            Context ctx,
+            SnapshotEntry entry,
+            Notebooks.Kind kind,
+            Optional<FileState> recorded,
+            ObjectInfo found) {
+        ObjectType wanted = kind.notebook() ? ObjectType.NOTEBOOK : ObjectType.FILE;
+        if (found.getObjectType() != wanted) {
+            return false;
+        }
+        if (kind.notebook()) {
+            return recorded.isPresent(); // notebooks cannot be compared by content; trust the record
+        }
+        if (found.getSize() != null && found.getSize() != entry.size()) {
+            return false;
+        }
+        if (entry.size() > EXPORT_LIMIT) {
+            return true; // too large to read back; the size matched
+        }
+        String want = recorded.map(FileState::sha256).orElseGet(entry::sha256);
+        byte[] content = ws.export(ctx.root + "/" + kind.remotePath());
+        var digest = SnapshotEntry.newSha256();
+        return java.util.HexFormat.of().formatHex(digest.digest(content)).equals(want);
+    }
+
+    /** The path of a listed object relative to the root, whichever {@code /Workspace} form either uses. */
+    static String relative(String root, String objectPath) {
+        String r = stripWorkspace(root);
+        String p = stripWorkspace(objectPath);
+        if (!p.startsWith(r + "/")) {
+            return null;
+        }
+        return p.substring(r.length() + 1);
+    }
+
+    private static String stripWorkspace(String path) {
+        return path.equals("/Workspace") ? "/" : path.startsWith("/Workspace/") ? path.substring(10) : path;
+    }
+
+    // ---- apply -----------------------------------------------------------------------------------
+
+    @Override
+    public ApplyResult apply(SyncPlan plan, Progress progress) {
+        Prepared cached = last;
+        Prepared prepared = cached != null && cached.plan == plan ? cached : prepare(plan.snapshot(), false);
+        if (plan.isEmpty() && plan.refreshed().isEmpty() && prepared.deletes.isEmpty()) {
+            return ApplyResult.nothing("");
+        }
+        Context ctx = prepared.context;
+        Workspace ws = plan.isEmpty() && prepared.deletes.isEmpty() ? null : workspace();
+        Queue failures = new Queue();
+        AtomicInteger added = new AtomicInteger();
+        AtomicInteger updated = new AtomicInteger();
+        AtomicInteger deleted = new AtomicInteger();
+        AtomicLong bytes = new AtomicLong();
+        ExecutorService pool = ws == null ? null : Executors.newFixedThreadPool(concurrency, daemonThreads());
+        try (SyncStateStore.Session session = ctx.store.open(ctx.key)) {
+            for (SnapshotEntry entry : plan.refreshed()) {
+                Notebooks.Kind kind = prepared.kinds.get(entry.path());
+                session.put(
+                        entry.path(), FileState.of(entry, kind != null && kind.notebook() ? kind.remotePath() : null));
+            }
+            if (ws == null) {
+                return ApplyResult.nothing("");
+            }
+            Set<SyncPath> deletedChanges = new HashSet<>();
+            plan.deletes().forEach(c -> deletedChanges.add(c.path()));
+            // 1. Deletes.
+            runAll(pool, prepared.deletes, failures, d -> {
+                boolean existed = ws.delete(ctx.root + "/" + d.remotePath, d.recursive);
+                if (d.stateKey != null) {
+                    session.remove(d.stateKey);
+                }
+                if (d.stateKey != null || existed) {
+                    SyncPath reported = d.stateKey != null ? d.stateKey : SyncPath.of(d.remotePath);
+                    if (deletedChanges.contains(reported)) {
+                        deleted.incrementAndGet();
+                        progress.transferred(reported, 0);
+                    }
+                }
+            });
+            // 2. Folders left empty, leaf first; one that still holds something (not ours) stays.
+            for (SyncPath dir : plan.removeDirectories()) {
+                try {
+                    ws.removeFolderIfEmpty(ctx.root + "/" + dir.value());
+                } catch (SyncException e) {
+                    LOG.warn("Could not remove the emptied folder {}/{}: {}", ctx.root, dir, e.getMessage());
+                }
+            }
+            // 3. Folders to create (leaves; mkdirs creates parents).
+            if (prepared.createRoot) {
+                runOne(failures, () -> ws.mkdirs(ctx.root));
+            }
+            runAll(pool, plan.createDirectories(), failures, dir -> ws.mkdirs(ctx.root + "/" + dir.value()));
+            // 4. Uploads.
+            List<Change> uploads = plan.changes().stream()
+                    .filter(c -> c.kind() != Change.Kind.DELETE)
+                    .toList();
+            runAll(pool, uploads, failures, change -> {
+                SnapshotEntry entry = change.entry();
+                Notebooks.Kind kind = prepared.kinds.get(change.path());
+                if (kind == null) {
+                    kind = Notebooks.detect(entry);
+                }
+                // The local name is sent, as the CLI does: the server strips a notebook's extension itself.
+                String sha = upload(ws, ctx.root + "/" + change.path().value(), entry);
+                long time = entry.modified().map(Instant::toEpochMilli).orElse(FileState.NO_TIME);
+                session.put(
+                        change.path(),
+                        new FileState(
+                                entry.size(),
+                                time,
+                                sha,
+                                entry.executable(),
+                                kind.notebook() ? kind.remotePath() : null));
+                (change.kind() == Change.Kind.ADD ? added : updated).incrementAndGet();
+                bytes.addAndGet(entry.size());
+                progress.transferred(change.path(), entry.size());
+            });
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.toException(ctx.root, added.get() + updated.get(), deleted.get());
+        }
+        return new ApplyResult(
+                added.get(),
+                updated.get(),
+                deleted.get(),
+                bytes.get(),
+                "%d added, %d updated, %d deleted in %s"
+                        .formatted(added.get(), updated.get(), deleted.get(), ctx.root));
+    }
+
+    /** Uploads; a missing parent folder (deleted behind our back) is created and the upload tried once more. */
+    private static String upload(Workspace ws, String remote, SnapshotEntry entry) {
+        try {
+            return ws.upload(remote, entry);
+        } catch (WorkspaceException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+            ws.mkdirs(remote.substring(0, remote.lastIndexOf('/')));
+            return ws.upload(remote, entry);
+        }
+    }
+
+    /** Failures collected from parallel work; stops further work after an authentication failure. */
+    private static final class Queue {
+        private final ConcurrentLinkedQueue<String> messages = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger count = new AtomicInteger();
+        private final AtomicBoolean fatal = new AtomicBoolean();
+        private volatile Throwable first;
+
+        void add(Throwable e) {
+            if (count.incrementAndGet() <= 10) {
+                messages.add(e.getMessage());
+            }
+            if (first == null) {
+                first = e;
+            }
+            if (e instanceof WorkspaceException w
+                    && (w.status() == 401
+                            || (w.status() == 403 && !w.errorCode().equals("MAX_CHILD_NODE_SIZE_EXCEEDED")))) {
+                fatal.set(true);
+            }
+        }
+
+        boolean stopped() {
+            return fatal.get();
+        }
+
+        boolean isEmpty() {
+            return count.get() == 0;
+        }
+
+        DestinationException toException(String root, int sent, int deleted) {
+            String more = count.get() > 10 ? " (and " + (count.get() - 10) + " more)" : "";
+            return new DestinationException(
+                    count.get() + " operation(s) on " + root + " failed"
+                            + (fatal.get() ? ", the rest was not tried" : "")
+                            + "; " + sent + " file(s) sent and " + deleted + " deleted were recorded, so the next"
+                            + " run does only the rest: " + String.join("; ", messages) + more,
+                    first);
+        }
+    }
+
+    private static void runOne(Queue failures, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    private static <T> void runAll(ExecutorService pool, Collection<T> items, Queue failures, Consumer<T> work) {
+        if (items.isEmpty()) {
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(items.size());
+        for (T item : items) {
+            futures.add(pool.submit(() -> {
+                if (failures.stopped()) {
+                    return;
+                }
+                try {
+                    work.accept(item);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        try {
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new DestinationException("Interrupted while syncing", e);
+        } catch (ExecutionException e) {
+            failures.add(e.getCause());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "databricks-sync-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---- client ----------------------------------------------------------------------------------
+
+    private Workspace workspace() {
+        synchronized (lock) {
+            if (workspace == null) {
+                DatabricksConfig config = explicitConfig != null ? explicitConfig : auth.configure(environment);
+                workspace = new Workspace(config, concurrency, rateLimit, retry);
+            }
+            return workspace;
+        }
+    }
+
+    private String user() {
+        synchronized (lock) {
+            if (user == null) {
+                user = workspace().currentUser();
+                if (user == null || user.isBlank()) {
+                    throw new DestinationException(
+                            "The workspace did not say who the current user is; set databricks.root");
+                }
+            }
+            return user;
+        }
+    }
+
+    private static String normalizeRoot(String root) {
+        String r = root.trim().replaceAll("/+$", "");
+        if (!r.startsWith("/") || r.isEmpty() || r.contains("//") || r.contains("/../") || r.endsWith("/..")) {
+            throw new SyncConfigException("'databricks.root' must be an absolute workspace folder such as"
+                    + " /Workspace/Users/me@example.com/projects/p, not '" + root + "'");
+        }
+        return r;
+    }
+
+    /** Builds a {@link DatabricksWorkspaceDestination}. */
+    public static final class Builder {
+        private String host;
+        private Secret token;
+        private String profile;
+        private String clientId;
+        private Secret clientSecret;
+        private DatabricksConfig config;
+        private Map<String, String> environment = System.getenv();
+        private String root;
+        private String project;
+        private int concurrency = 8;
+        private double rateLimit = 20;
+        private Path stateDirectory;
+        private boolean reconcile;
+        private RetryPolicy retry = new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+        private Builder() {}
+
+        /** The workspace URL; default: {@code DATABRICKS_HOST} or the profile's host. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** A personal access token (pins the auth type to PAT). */
+        public Builder token(Secret token) {
+            this.token = token;
+            return this;
+        }
+
+        /** A {@code ~/.databrickscfg} profile. */
+        public Builder profile(String profile) {
+            this.profile = profile;
+            return this;
+        }
+
+        /** OAuth M2M (service principal) credentials. */
+        public Builder oauth(String clientId, Secret clientSecret) {
+            this.clientId = clientId;
+            this.clientSecret = clientSecret;
+            return this;
+        }
+
+        /** A ready SDK configuration instead of host and credentials (its HTTP client and retries are replaced). */
+        public Builder config(DatabricksConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /** The environment to read {@code DATABRICKS_*} from; default {@link System#getenv()}. */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /** The target folder; default {@code /Workspace/Users/<current user>/projects/<project>}. */
+        public Builder root(String root) {
+            this.root = root;
+            return this;
+        }
+
+        /** The project name in the default root; default: the source directory's name. */
+        public Builder project(String project) {
+            this.project = project;
+            return this;
+        }
+
+        /** Requests in flight at once; default 8. */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new SyncConfigException("'databricks.concurrency' must be at least 1, not " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** Requests started per second, at most; default 20; 0 for no limit. */
+        public Builder rateLimit(double requestsPerSecond) {
+            if (requestsPerSecond < 0 || Double.isNaN(requestsPerSecond)) {
+                throw new SyncConfigException("'databricks.rate-limit' must be 0 or more, not " + requestsPerSecond);
+            }
+            this.rateLimit = requestsPerSecond;
+            return this;
+        }
+
+        /** Where the sync state is kept; default: {@code .git/workspace-sync/} or the user cache. */
+        public Builder stateDirectory(Path stateDirectory) {
+            this.stateDirectory = stateDirectory;
+            return this;
+        }
+
+        /** Whether planning lists the remote folder and repairs drift; default false. */
+        public Builder reconcile(boolean reconcile) {
+            this.reconcile = reconcile;
+            return this;
+        }
+
+        /** How transient request failures are retried; default 8 attempts from 1 s up to 60 s. */
+        public Builder retryPolicy(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /**
+         * @throws SyncConfigException for an ambiguous sign-in or a malformed root
+         */
+        public DatabricksWorkspaceDestination build() {
+            return new DatabricksWorkspaceDestination(this);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.workspacesync.databricks.internal;
+
+import com.databricks.sdk.core.DatabricksConfig;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.SyncConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides how the destination signs in, before the SDK sees anything: explicit settings win over the
+ * environment, and a mix that the SDK would reject with "more than one authorization method" (or would
+ * silently resolve some way) is refused with a message naming the keys.
+ *
+ * <p>Order: an explicit token (PAT), explicit OAuth M2M client credentials, an explicit profile; else
+ * {@code DATABRICKS_TOKEN} or {@code DATABRICKS_CLIENT_ID}/{@code DATABRICKS_CLIENT_SECRET} from the
+ * environment; else the SDK's own chain ({@code ~/.databrickscfg}, default profile). A token or client
+ * credentials pin the SDK's auth type, so stray {@code DATABRICKS_*} variables cannot change the method.
+ *
+ * <p>The environment is passed in (a map) so that this decision is testable. The SDK 0.141.0 itself still
+ * reads {@code System.getenv()} while resolving: its {@code DatabricksConfig.resolve(Environment)} hook is
+ * package-private. That only fills fields left unset, and the pinned auth type keeps it from changing
+ * the sign-in method.
+ *
+ * @param host the workspace URL, or null
+ * @param token a personal access token, or null
+ * @param profile a {@code ~/.databrickscfg} profile, or null
+ * @param clientId an OAuth M2M client id, or null
+ * @param clientSecret an OAuth M2M client secret, or null
+ */
+public record Auth(String host, Secret token, String profile, String clientId, Secret clientSecret) {
+    /** The setting keys, for messages. */
+    public static final String HOST = "databricks.host";
+
+    static final String TOKEN = "databricks.token";
+    static final String PROFILE = "databricks.profile";
+    static final String CLIENT_ID = "databricks.client-id";
+    static final String CLIENT_SECRET = "databricks.client-secret";
+
+    /**
+     * Checks the explicit settings against each other.
+     *
+     * @throws SyncConfigException naming the keys of an ambiguous or incomplete mix
+     */
+    public Auth {
+        List<String> problems = new ArrayList<>();
+        if (token != null && (clientId != null || clientSecret != null)) {
+            problems.add("Both '" + TOKEN + "' and OAuth client credentials ('" + CLIENT_ID + "'/'" + CLIENT_SECRET
+                    + "') are set; choose one way to sign in to Databricks");
+        }
+        if ((clientId == null) != (clientSecret == null) && token == null) {
+            problems.add("OAuth M2M needs both '" + CLIENT_ID + "' and '" + CLIENT_SECRET + "'; only '"
+                    + (clientId == null ? CLIENT_SECRET : CLIENT_ID) + "' is set");
+        }
+        if (host != null && !(host.startsWith("https://") || host.startsWith("http://"))) {
+            problems.add(
+                    "'" + HOST + "' must be a URL such as https://adb-123.4.azuredatabricks.net, not '" + host + "'");
+        }
+        if (!problems.isEmpty()) {
+            throw new SyncConfigException(problems);
+        }
+    }
+
+    /**
+     * A configuration for the SDK from these settings and the environment.
+     *
+     * @throws SyncConfigException when the environment alone is ambiguous
+     */
+    public DatabricksConfig configure(Map<String, String> environment) {
+        DatabricksConfig config = new DatabricksConfig();
+        String envHost = blankToNull(environment.get("DATABRICKS_HOST"));
+        if (host != null) {
+            config.setHost(host);
+        } else if (profile == null && envHost != null) {
+            config.setHost(envHost);
+        }
+        if (profile != null) {
+            config.setProfile(profile);
+        }
+        if (token != null) {
+            return config.setToken(token.reveal()).setAuthType("pat");
+        }
+        if (clientId != null) {
+            return config.setClientId(clientId)
+                    .setClientSecret(clientSecret.reveal())
+                    .setAuthType("oauth-m2m");
+        }
+        if (profile != null) {
+            return config; // the profile says how to sign in
+        }
+        String envToken = blankToNull(environment.get("DATABRICKS_TOKEN"));
+        String envClient = blankToNull(environment.get("DATABRICKS_CLIENT_ID"));
+        String envSecret = blankToNull(environment.get("DATABRICKS_CLIENT_SECRET"));
+        if (envToken != null && (envClient != null || envSecret != null)) {
+            throw new SyncConfigException("Both DATABRICKS_TOKEN and DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET are"
+                    + " set in the environment; set '" + TOKEN + "' or '" + CLIENT_ID + "' explicitly, or unset one");
+        }
+        if (envToken != null) {
+            return config.setToken(envToken).setAuthType("pat");
+        }
+        if (envClient != null && envSecret != null) {
+            return config.setClientId(envClient).setClientSecret(envSecret).setAuthType("oauth-m2m");
+        }
+        return config; // the SDK's own chain: ~/.databrickscfg and its default profile
+    }
+
+    /** The secrets this sign-in uses, including the environment's when they are used. */
+    public List<Secret> secrets(Map<String, String> environment) {
+        List<Secret> out = new ArrayList<>();
+        if (token != null) {
+            out.add(token);
+        }
+        if (clientSecret != null) {
+            out.add(clientSecret);
+        }
+        for (String name : List.of("DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET", "DATABRICKS_PASSWORD")) {
+            String value = blankToNull(environment.get(name));
+            if (value != null) {
+                out.add(Secret.of(value));
+            }
+        }
+        return out;
+    }
+
+    /** Where the destination points, for descriptions: the host, or the profile's name. */
+    public String describeHost(Map<String, String> environment) {
+        if (host != null) {
+            return host.replaceAll("/+$", "");
+        }
+        if (profile != null) {
+            return "profile " + profile;
+        }
+        String envHost = blankToNull(environment.get("DATABRICKS_HOST"));
+        return envHost != null ? envHost.replaceAll("/+$", "") : "default profile";
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

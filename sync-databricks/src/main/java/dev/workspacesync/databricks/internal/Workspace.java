@@ -1,0 +1,329 @@
+package dev.workspacesync.databricks.internal;
+
+import com.databricks.sdk.core.ApiClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.core.DatabricksError;
+import com.databricks.sdk.core.DatabricksException;
+import com.databricks.sdk.core.commons.CommonsHttpClient;
+import com.databricks.sdk.core.http.Request;
+import com.databricks.sdk.core.retry.NoRetryStrategyPicker;
+import com.databricks.sdk.service.iam.CurrentUserAPI;
+import com.databricks.sdk.service.iam.MeRequest;
+import com.databricks.sdk.service.workspace.Delete;
+import com.databricks.sdk.service.workspace.ExportFormat;
+import com.databricks.sdk.service.workspace.ExportRequest;
+import com.databricks.sdk.service.workspace.GetStatusRequest;
+import com.databricks.sdk.service.workspace.ListWorkspaceRequest;
+import com.databricks.sdk.service.workspace.Mkdirs;
+import com.databricks.sdk.service.workspace.ObjectInfo;
+import com.databricks.sdk.service.workspace.WorkspaceAPI;
+import dev.workspacesync.core.RetryPolicy;
+import dev.workspacesync.core.SnapshotEntry;
+import dev.workspacesync.core.SourceException;
+import dev.workspacesync.core.SyncConfigException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+
+/**
+ * The workspace calls the destination makes, through the Databricks SDK for Java with its own retries
+ * switched off: every call goes through our {@link RetryPolicy} (backoff, {@code Retry-After}) and a
+ * client-side rate limiter, and uploads stream the file with a fresh stream per attempt (SDK 0.141.0
+ * re-sends a retried stream empty, which would write a 0-byte file).
+ */
+public final class Workspace {
+    private static final String IMPORT_FILE = "/api/2.0/workspace-files/import-file/";
+
+    private final ApiClient api;
+    private final WorkspaceAPI workspace;
+    private final CurrentUserAPI currentUser;
+    private final LimitedHttpClient http;
+    private final RetryPolicy retry;
+
+    /**
+     * Resolves the configuration (the SDK's auth chain) and connects.
+     *
+     * @param config host and credentials; its HTTP client and retry settings are replaced
+     * @param connections the most connections kept open to the workspace
+     * @param requestsPerSecond the client-side rate limit (0 or less for none)
+     * @param retry how transient failures are retried
+     * @throws SyncConfigException if the SDK cannot resolve a usable configuration
+     */
+    public Workspace(DatabricksConfig config, int connections, double requestsPerSecond, RetryPolicy retry) {
+        this.retry = retry;
+        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
+        pool.setMaxTotal(Math.max(connections, 2) + 4);
+        pool.setDefaultMaxPerRoute(Math.max(connections, 2) + 4);
+        int timeout = config.getHttpTimeoutSeconds() == null ? 300 : config.getHttpTimeoutSeconds();
+        this.http = new LimitedHttpClient(
+                new CommonsHttpClient.Builder()
+                        .withTimeoutSeconds(timeout)
+                        .withConnectionManager(pool)
+                        .build(),
+                requestsPerSecond);
+        config.setHttpClient(http).setDisableRetries(true);
+        try {
+            config.resolve();
+        } catch (DatabricksException e) {
+            throw new SyncConfigException("Cannot configure the Databricks client: " + e.getMessage(), e);
+        }
+        this.api = new ApiClient.Builder()
+                .withDatabricksConfig(config)
+                .withRetryStrategyPicker(new NoRetryStrategyPicker())
+                .build();
+        this.workspace = new WorkspaceAPI(api);
+        this.currentUser = new CurrentUserAPI(api);
+    }
+
+    /** HTTP requests sent so far (including the SDK's own, such as host metadata). */
+    public long requests() {
+        return http.requests();
+    }
+
+    /** The signed-in user's name ({@code scim/v2/Me}). */
+    public String currentUser() {
+        return call(
+                "Reading the current user",
+                () -> currentUser.me(new MeRequest()).getUserName());
+    }
+
+    /** The object at an absolute path, or empty when it does not exist. */
+    public Optional<ObjectInfo> status(String path) {
+        try {
+            return Optional.of(
+                    call("Reading " + path, () -> workspace.getStatus(new GetStatusRequest().setPath(path))));
+        } catch (WorkspaceException e) {
+            if (e.isNotFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The children of a folder (empty when it does not exist). */
+    public List<ObjectInfo> list(String path) {
+        try {
+            List<ObjectInfo> out = new ArrayList<>();
+            call("Listing " + path, () -> {
+                out.clear();
+                workspace.list(new ListWorkspaceRequest().setPath(path)).forEach(out::add);
+                return null;
+            });
+            return out;
+        } catch (WorkspaceException e) {
+            if (e.isNotFound()) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** Creates a folder and its parents (idempotent). */
+    public void mkdirs(String path) {
+        call("Creating folder " + path, () -> {
+            workspace.mkdirs(new Mkdirs().setPath(path));
+            return null;
+        });
+    }
+
+    /** Deletes an object; returns false when it was already gone. */
+    public boolean delete(String path, boolean recursive) {
+        try {
+            call("Deleting " + path, () -> {
+                workspace.delete(new Delete().setPath(path).setRecursive(recursive));
+                return null;
+            });
+            return true;
+        } catch (WorkspaceException e) {
+            if (e.isNotFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Removes a folder if it is empty; a folder that is gone or still holds something is left alone. */
+    public void removeFolderIfEmpty(String path) {
+        try {
+            delete(path, false);
+        } catch (WorkspaceException e) {
+            if (!e.errorCode().equals("DIRECTORY_NOT_EMPTY")) {
+                throw e;
+            }
+        }
+    }
+
+    /** The content of a file or notebook source ({@code export}, at most 10 MB). */
+    public byte[] export(String path) {
+        String content = call(
+                "Reading " + path,
+                () -> workspace
+                        .export(new ExportRequest().setPath(path).setFormat(ExportFormat.SOURCE))
+                        .getContent());
+        return content == null ? new byte[0] : Base64.getDecoder().decode(content);
+    }
+
+    /**
+     * Uploads an entry's content to an absolute path with {@code import-file?overwrite=true}, streaming
+     * it, retrying transient failures with a new stream each time. A stream that ends early or runs long
+     * aborts the request, so the server never stores a truncated file.
+     *
+     * @return the lower-case hex SHA-256 of what was sent
+     */
+    public String upload(String path, SnapshotEntry entry) {
+        String url = IMPORT_FILE + escape(path.startsWith("/") ? path.substring(1) : path) + "?overwrite=true";
+        return call("Uploading " + entry.path() + " to " + path, () -> {
+            MessageDigest digest = SnapshotEntry.newSha256();
+            try (InputStream in = new ExactLength(new DigestInputStream(entry.open(), digest), entry.size())) {
+                Request request = new Request(Request.POST, url, in)
+                        .withHeader("Content-Type", "application/octet-stream")
+                        .withHeader("Accept", "application/json");
+                api.execute(request, Void.class);
+            } catch (IOException e) {
+                // Opening or closing the local stream failed; the request did not complete.
+                throw new SourceException("Cannot read " + entry.path() + ": " + e.getMessage(), e);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        });
+    }
+
+    /** Percent-encodes everything but unreserved characters, {@code /} included (as the CLI sends it). */
+    static String escape(String path) {
+        StringBuilder out = new StringBuilder(path.length() + 16);
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    private <T> T call(String what, Supplier<T> action) {
+        return retry.call(() -> {
+            try {
+                return action.get();
+            } catch (DatabricksError e) {
+                throw translate(what, e);
+            } catch (DatabricksException e) {
+                if (e.getCause() instanceof DatabricksError inner) {
+                    throw translate(what, inner);
+                }
+                throw new WorkspaceException(what + " failed: " + e.getMessage(), e, 0, "", false, null);
+            }
+        });
+    }
+
+    private static WorkspaceException translate(String what, DatabricksError e) {
+        Throwable cause = e.getCause();
+        if (hasCause(e, SourceChanged.class)) {
+            return new WorkspaceException(
+                    what + " failed: the local file changed while it was sent; run the sync again",
+                    e,
+                    0,
+                    "",
+                    false,
+                    null);
+        }
+        boolean io = cause instanceof IOException || "IO_ERROR".equals(e.getErrorCode());
+        int status = e.getStatusCode();
+        boolean retryable = io || status == 429 || status == 502 || status == 503 || status == 504;
+        Duration retryAfter =
+                retryable && !io ? LimitedHttpClient.lastRetryAfter().orElse(null) : null;
+        String detail = io
+                ? "connection error ("
+                        + (cause == null
+                                ? e.getMessage()
+                                : cause.getClass().getSimpleName() + ": " + cause.getMessage())
+                        + ")"
+                : status + (e.getErrorCode() == null || e.getErrorCode().isEmpty() ? "" : " " + e.getErrorCode()) + ": "
+                        + e.getMessage();
+        return new WorkspaceException(
+                what + " failed: " + detail, e, io ? 523 : status, e.getErrorCode(), retryable, retryAfter);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The local file did not have the size the snapshot promised. */
+    static final class SourceChanged extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceChanged(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Passes exactly {@code expected} bytes: reaching the end early, or finding more, throws, which makes
+     * the HTTP client abort the chunked request instead of finishing a truncated body.
+     */
+    static final class ExactLength extends FilterInputStream {
+        private final long expected;
+        private long seen;
+
+        ExactLength(InputStream in, long expected) {
+            super(in);
+            this.expected = expected;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            check(b < 0 ? -1 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            check(n);
+            return n;
+        }
+
+        private void check(int n) throws IOException {
+            if (n < 0) {
+                if (seen != expected) {
+                    throw new SourceChanged("ended after " + seen + " of " + expected + " bytes");
+                }
+                return;
+            }
+            seen += n;
+            if (seen > expected) {
+                throw new SourceChanged("has more than the " + expected + " bytes expected");
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            throw new IOException("skip is not supported");
+        }
+    }
+}
