@@ -430,30 +430,31 @@ public final class DatabricksWorkspaceDestination implements Destination {
             if (alreadyDeleted.contains(rel)) {
                 continue;
             }
-            SyncPath path = SyncPath.of(rel);
+            SyncPath path = syncPathOrNull(rel);
             LOG.info("Reconcile: {}/{} is not in the source; deleting it", ctx.root, rel);
-            if (byPath.containsKey(path) || snapshot.entry(path).isPresent()) {
+            if (path == null || byPath.containsKey(path) || snapshot.entry(path).isPresent()) {
                 deletes.add(new RemoteDelete(rel, false, null)); // e.g. x.py left as a file beside notebook x
             } else {
                 deletes.add(new RemoteDelete(rel, false, state.get(path).isPresent() ? path : null));
                 byPath.put(path, Change.delete(path));
             }
         }
-        // A folder where a file must go, or a file where a folder must go, is cleared first.
-        Set<String> neededDirs = directories(expected);
+        // A folder where a file must go is cleared first (a file where a folder must go is an orphan above).
         for (String rel : expected) {
             if (remoteDirs.contains(rel)) {
                 deletes.add(new RemoteDelete(rel, true, null));
             }
         }
-        for (String dir : neededDirs) {
-            ObjectInfo blocking = remote.get(dir);
-            if (blocking != null && !alreadyDeleted.contains(dir)) {
-                deletes.add(new RemoteDelete(dir, false, null));
-            }
-        }
         return new Reconciled(
                 new ArrayList<>(byPath.values()), refreshed, remote.size(), remoteDirs, rootInfo.isPresent());
+    }
+
+    private static SyncPath syncPathOrNull(String rel) {
+        try {
+            return SyncPath.of(rel);
+        } catch (SyncPath.InvalidPathException e) {
+            return null; // a workspace name no source could produce (e.g. with a backslash): delete it all the same
+        }
     }
 
     private boolean sameRemote(
@@ -699,7 +700,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
         synchronized (lock) {
             if (workspace == null) {
                 DatabricksConfig config = explicitConfig != null ? explicitConfig : auth.configure(environment);
-                workspace = new Workspace(config, concurrency, rateLimit, retry);
+                workspace = new Workspace(config, rateLimit, retry);
             }
             return workspace;
         }

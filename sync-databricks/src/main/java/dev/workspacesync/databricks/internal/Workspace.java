@@ -4,7 +4,6 @@ import com.databricks.sdk.core.ApiClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.core.DatabricksError;
 import com.databricks.sdk.core.DatabricksException;
-import com.databricks.sdk.core.commons.CommonsHttpClient;
 import com.databricks.sdk.core.http.Request;
 import com.databricks.sdk.core.retry.NoRetryStrategyPicker;
 import com.databricks.sdk.service.iam.CurrentUserAPI;
@@ -34,7 +33,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 
 /**
  * The workspace calls the destination makes, through the Databricks SDK for Java with its own retries
@@ -55,23 +53,14 @@ public final class Workspace {
      * Resolves the configuration (the SDK's auth chain) and connects.
      *
      * @param config host and credentials; its HTTP client and retry settings are replaced
-     * @param connections the most connections kept open to the workspace
      * @param requestsPerSecond the client-side rate limit (0 or less for none)
      * @param retry how transient failures are retried
      * @throws SyncConfigException if the SDK cannot resolve a usable configuration
      */
-    public Workspace(DatabricksConfig config, int connections, double requestsPerSecond, RetryPolicy retry) {
+    public Workspace(DatabricksConfig config, double requestsPerSecond, RetryPolicy retry) {
         this.retry = retry;
-        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
-        pool.setMaxTotal(Math.max(connections, 2) + 4);
-        pool.setDefaultMaxPerRoute(Math.max(connections, 2) + 4);
         int timeout = config.getHttpTimeoutSeconds() == null ? 300 : config.getHttpTimeoutSeconds();
-        this.http = new LimitedHttpClient(
-                new CommonsHttpClient.Builder()
-                        .withTimeoutSeconds(timeout)
-                        .withConnectionManager(pool)
-                        .build(),
-                requestsPerSecond);
+        this.http = new LimitedHttpClient(new JdkHttpClient(Duration.ofSeconds(timeout)), requestsPerSecond);
         config.setHttpClient(http).setDisableRetries(true);
         try {
             config.resolve();
