@@ -147,6 +147,8 @@ public final class WorkspaceEmulator implements AutoCloseable {
         private final String message;
         private final String retryAfter;
         private final long resetAfterBytes;
+        private java.util.concurrent.CountDownLatch reached;
+        private java.util.concurrent.CountDownLatch release;
 
         private Fault(
                 Predicate<Call> matches,
@@ -200,6 +202,21 @@ public final class WorkspaceEmulator implements AutoCloseable {
         /** Reads {@code afterBytes} of the request body, then drops the connection without answering. */
         public static Fault resetMidUpload(Predicate<Call> matches, int times, long afterBytes) {
             return new Fault(matches, times, 0, null, null, null, afterBytes);
+        }
+
+        /**
+         * Holds matching requests until {@code release} opens, after counting down {@code reached}; then
+         * serves them normally. Lets a test act while a sync is in the middle of its work.
+         */
+        public static Fault hold(
+                Predicate<Call> matches,
+                int times,
+                java.util.concurrent.CountDownLatch reached,
+                java.util.concurrent.CountDownLatch release) {
+            Fault fault = new Fault(matches, times, 0, null, null, null, -1);
+            fault.reached = reached;
+            fault.release = release;
+            return fault;
         }
 
         /** Requests of a kind. */
@@ -446,6 +463,15 @@ public final class WorkspaceEmulator implements AutoCloseable {
         Call call = new Call(kind, method, path);
         for (Fault fault : faults) {
             if (fault.take(call)) {
+                if (fault.release != null) {
+                    fault.reached.countDown();
+                    try {
+                        fault.release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    continue;
+                }
                 if (fault.resetAfterBytes >= 0) {
                     InputStream body = exchange.getRequestBody();
                     long skipped = 0;
