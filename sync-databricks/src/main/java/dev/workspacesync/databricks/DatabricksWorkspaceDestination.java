@@ -321,7 +321,24 @@ public final class DatabricksWorkspaceDestination implements Destination {
                         + ", which must be a folder for other files");
             }
         });
+        // The workspace also refuses a notebook x beside a file x.py (or x.sql, x.ipynb, ...).
+        Map<String, SyncPath> notebooks = new HashMap<>();
+        kinds.forEach((path, kind) -> {
+            if (kind.notebook()) {
+                notebooks.put(kind.remotePath(), path);
+            }
+        });
+        kinds.forEach((path, kind) -> {
+            if (!kind.notebook() && Notebooks.mayBeNotebook(kind.remotePath())) {
+                SyncPath notebook = notebooks.get(Notebooks.withoutExtension(kind.remotePath()));
+                if (notebook != null) {
+                    problems.add("the file " + path + " cannot sit beside the notebook " + notebook + " (stored as "
+                            + ctx.root + "/" + Notebooks.withoutExtension(kind.remotePath()) + ")");
+                }
+            }
+        });
         if (!problems.isEmpty()) {
+            problems.sort(null);
             throw new DestinationException("Cannot sync to " + ctx.root + ": a notebook and a file would share a"
                     + " workspace name (notebooks lose their extension); rename one of each pair. "
                     + String.join("; ", problems));

@@ -129,6 +129,11 @@ public final class Notebooks {
     }
 
     /** The path without its extension. */
+    public static String withoutExtension(String path) {
+        return stripExtension(path);
+    }
+
+    /** The path without its extension. */
     static String stripExtension(String path) {
         String ext = extension(path);
         return path.substring(0, path.length() - ext.length());

@@ -732,8 +732,10 @@ public final class WorkspaceEmulator implements AutoCloseable {
             RemoteObject existing = tree.get(target);
             if (type == ObjectType.NOTEBOOK) {
                 // A notebook x and a file x.py cannot share a folder.
-                RemoteObject sourceFile = tree.get(p);
-                if (sourceFile != null || (existing != null && existing.type() != ObjectType.NOTEBOOK)) {
+                boolean fileBeside = NotebookRules.EXTENSIONS.stream()
+                        .map(ext -> tree.get(target + ext))
+                        .anyMatch(o -> o != null && o.type() == ObjectType.FILE);
+                if (fileBeside || (existing != null && existing.type() != ObjectType.NOTEBOOK)) {
                     error(exchange, 400, "", "Path (" + target + ") already exists.");
                     return;
                 }
@@ -987,6 +989,8 @@ public final class WorkspaceEmulator implements AutoCloseable {
                 ".r", new String[] {"# Databricks notebook source", "R"},
                 ".scala", new String[] {"// Databricks notebook source", "SCALA"},
                 ".sql", new String[] {"-- Databricks notebook source", "SQL"});
+
+        static final List<String> EXTENSIONS = List.of(".py", ".r", ".scala", ".sql", ".ipynb");
 
         private NotebookRules() {}
 
