@@ -464,6 +464,26 @@ class DatabricksWorkspaceDestinationTest {
     }
 
     @Test
+    void oauthMachineToMachineSignsIn() {
+        emulator.oauthClient("sp-1234", "sp-secret-value");
+        source.put("a.txt", "a").put("nb.sql", "-- Databricks notebook source\nSELECT 1\n");
+        DatabricksWorkspaceDestination destination = DatabricksWorkspaceDestination.builder()
+                .host(emulator.host())
+                .oauth("sp-1234", Secret.of("sp-secret-value"))
+                .root(ROOT)
+                .environment(Map.of("DATABRICKS_TOKEN", "stray-token-from-env"))
+                .stateDirectory(stateDir)
+                .build();
+
+        SyncReport report = sync(destination, false);
+
+        assertThat(report.status()).as(report.message()).isEqualTo(SyncStatus.SYNCED);
+        assertThat(emulator.object(remote("nb")).orElseThrow().language()).isEqualTo("SQL");
+        assertThat(emulator.count(Kind.OAUTH)).isGreaterThanOrEqualTo(2);
+        assertThat(destination.secrets()).contains(Secret.of("sp-secret-value"));
+    }
+
+    @Test
     void largeFilesStreamWithTheirExactBytes() {
         long size = 24L * 1024 * 1024 + 17;
         var entry = new dev.workspacesync.core.SnapshotEntry(

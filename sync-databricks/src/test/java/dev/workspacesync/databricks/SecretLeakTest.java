@@ -90,6 +90,47 @@ class SecretLeakTest {
         }
     }
 
+    @Test
+    void oauthSecretsAndIssuedTokensNeverLeak() {
+        List<String> texts = new ArrayList<>();
+        List<String> secrets = new ArrayList<>(List.of("sp-SECRET-value-91"));
+        try (WorkspaceEmulator emulator = WorkspaceEmulator.start(TOKEN);
+                CapturedOutput output = new CapturedOutput()) {
+            emulator.oauthClient("sp-1", "sp-SECRET-value-91");
+            emulator.inject(Fault.internalError(kind(Kind.IMPORT_FILE, "b.txt"), 100));
+            InMemorySource source =
+                    new InMemorySource("oauth").put("a.txt", "a").put("b.txt", "b");
+            DatabricksWorkspaceDestination destination = DatabricksWorkspaceDestination.builder()
+                    .host(emulator.host())
+                    .oauth("sp-1", Secret.of("sp-SECRET-value-91"))
+                    .root("/Users/alice@example.com/oauth")
+                    .environment(Map.of())
+                    .stateDirectory(stateDir)
+                    .retryPolicy(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5)))
+                    .build();
+            SyncReport report = run(source, destination);
+            assertThat(report.status()).isEqualTo(SyncStatus.FAILED);
+            collect(texts, report);
+            DatabricksWorkspaceDestination wrong = DatabricksWorkspaceDestination.builder()
+                    .host(emulator.host())
+                    .oauth("sp-1", Secret.of("sp-WRONG-secret-33"))
+                    .root("/Users/alice@example.com/oauth2")
+                    .environment(Map.of())
+                    .stateDirectory(stateDir)
+                    .build();
+            secrets.add("sp-WRONG-secret-33");
+            collect(texts, run(source, wrong));
+            secrets.addAll(emulator.issuedTokens());
+            assertThat(emulator.issuedTokens()).isNotEmpty();
+            texts.add(output.text());
+        }
+        for (String text : texts) {
+            for (String secret : secrets) {
+                assertThat(text).doesNotContain(secret);
+            }
+        }
+    }
+
     private DatabricksWorkspaceDestination.Builder builder(WorkspaceEmulator emulator, String token) {
         return DatabricksWorkspaceDestination.builder()
                 .host(emulator.host())

@@ -1,6 +1,8 @@
 package dev.workspacesync.databricks.internal;
 
 import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.core.PatCredentialsProvider;
+import com.databricks.sdk.core.oauth.OAuthM2MServicePrincipalCredentialsProvider;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
 import java.util.ArrayList;
@@ -78,12 +80,10 @@ public record Auth(String host, Secret token, String profile, String clientId, S
             config.setProfile(profile);
         }
         if (token != null) {
-            return config.setToken(token.reveal()).setAuthType("pat");
+            return pat(config.setToken(token.reveal()));
         }
         if (clientId != null) {
-            return config.setClientId(clientId)
-                    .setClientSecret(clientSecret.reveal())
-                    .setAuthType("oauth-m2m");
+            return m2m(config.setClientId(clientId).setClientSecret(clientSecret.reveal()));
         }
         if (profile != null) {
             return config; // the profile says how to sign in
@@ -96,12 +96,26 @@ public record Auth(String host, Secret token, String profile, String clientId, S
                     + " set in the environment; set '" + TOKEN + "' or '" + CLIENT_ID + "' explicitly, or unset one");
         }
         if (envToken != null) {
-            return config.setToken(envToken).setAuthType("pat");
+            return pat(config.setToken(envToken));
         }
         if (envClient != null && envSecret != null) {
-            return config.setClientId(envClient).setClientSecret(envSecret).setAuthType("oauth-m2m");
+            return m2m(config.setClientId(envClient).setClientSecret(envSecret));
         }
         return config; // the SDK's own chain: ~/.databrickscfg and its default profile
+    }
+
+    /**
+     * Pins PAT auth. Setting the provider itself, not only the auth type, also skips the default chain's
+     * probing of the OIDC endpoints (one wasted request and a logged warning per client).
+     */
+    private static DatabricksConfig pat(DatabricksConfig config) {
+        return config.setAuthType("pat").setCredentialsProvider(new PatCredentialsProvider());
+    }
+
+    /** Pins OAuth M2M (client credentials). */
+    private static DatabricksConfig m2m(DatabricksConfig config) {
+        return config.setAuthType("oauth-m2m")
+                .setCredentialsProvider(new OAuthM2MServicePrincipalCredentialsProvider());
     }
 
     /** The secrets this sign-in uses, including the environment's when they are used. */

@@ -3,6 +3,7 @@ package dev.workspacesync.databricks.internal;
 import com.databricks.sdk.core.http.HttpClient;
 import com.databricks.sdk.core.http.Request;
 import com.databricks.sdk.core.http.Response;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The SDK's HTTP seam implemented with {@link java.net.http.HttpClient} instead of the SDK's Apache
@@ -22,11 +24,15 @@ import java.util.TreeMap;
  * {@code Authorization} bearer token included, to its {@code org.apache.http.headers} and
  * {@code org.apache.http.wire} loggers at DEBUG, which an application that turns on debug logging would
  * then write to its logs. The JDK client logs nothing through SLF4J. Request bodies given as streams are
- * sent chunked, as they are read.
+ * sent chunked, as they are read. Responses that carry OAuth tokens are handed to the SDK as streams,
+ * which its debug log does not print.
  */
 public final class JdkHttpClient implements HttpClient {
     /** Headers the JDK client sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+
+    /** Response fields that carry credentials. */
+    private static final Pattern CREDENTIAL = Pattern.compile("\"(access_token|refresh_token|id_token)\"");
 
     private final java.net.http.HttpClient following;
     private final java.net.http.HttpClient notFollowing;
@@ -84,10 +90,17 @@ public final class JdkHttpClient implements HttpClient {
         if (accept != null && !accept.equals("application/json") && !contentType.startsWith("application/json")) {
             return new Response(in, uri.toURL(), status, reason, headers, response.body());
         }
+        byte[] bytes;
         try (InputStream stream = response.body()) {
-            String text = new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            return new Response(in, uri.toURL(), status, reason, headers, text);
+            bytes = stream.readAllBytes();
         }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (CREDENTIAL.matcher(text).find()) {
+            // The SDK's debug log prints a String body in full, OAuth access tokens included; a stream body
+            // is printed as "<InputStream>" and parses all the same.
+            return new Response(in, uri.toURL(), status, reason, headers, new ByteArrayInputStream(bytes));
+        }
+        return new Response(in, uri.toURL(), status, reason, headers, text);
     }
 
     private static String reason(int status) {

@@ -76,6 +76,8 @@ public final class WorkspaceEmulator implements AutoCloseable {
         IMPORT(true),
         /** {@code POST /workspace-files/import-file/...}. */
         IMPORT_FILE(true),
+        /** OAuth discovery and token requests ({@code /oidc/...}). */
+        OAUTH(false),
         /** Anything else ({@code .well-known}, unknown paths). */
         OTHER(false);
 
@@ -253,6 +255,8 @@ public final class WorkspaceEmulator implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(7_000_000_000_000_001L);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Map<String, String> oauthClients = new ConcurrentHashMap<>();
+    private final java.util.Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
     private volatile Duration latency = Duration.ZERO;
     private volatile int maxChildren = Integer.MAX_VALUE;
     private volatile long clock = 1_760_000_000_000L;
@@ -293,6 +297,17 @@ public final class WorkspaceEmulator implements AutoCloseable {
     }
 
     // ---- test controls -------------------------------------------------------------------------
+
+    /** Registers an OAuth M2M client (service principal) that may get tokens with client credentials. */
+    public WorkspaceEmulator oauthClient(String clientId, String clientSecret) {
+        oauthClients.put(clientId, clientSecret);
+        return this;
+    }
+
+    /** The OAuth access tokens issued so far (so tests can check that none leaks). */
+    public java.util.Set<String> issuedTokens() {
+        return java.util.Set.copyOf(issuedTokens);
+    }
 
     /** Adds a fault; faults are tried in the order added. */
     public WorkspaceEmulator inject(Fault fault) {
@@ -444,8 +459,13 @@ public final class WorkspaceEmulator implements AutoCloseable {
             error(exchange, 404, "NOT_FOUND", "No such endpoint.");
             return;
         }
+        if (kind == Kind.OAUTH) {
+            oauth(exchange, rawPath);
+            return;
+        }
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (token != null && (auth == null || !auth.equals("Bearer " + token))) {
+        boolean issued = auth != null && auth.startsWith("Bearer ") && issuedTokens.contains(auth.substring(7));
+        if (token != null && !issued && (auth == null || !auth.equals("Bearer " + token))) {
             error(exchange, 401, "UNAUTHENTICATED", "Invalid access token.");
             return;
         }
@@ -510,6 +530,9 @@ public final class WorkspaceEmulator implements AutoCloseable {
         if (rawPath.equals("/api/2.0/preview/scim/v2/Me")) {
             return Kind.ME;
         }
+        if (rawPath.startsWith("/oidc/")) {
+            return Kind.OAUTH;
+        }
         if (rawPath.startsWith("/api/2.0/workspace-files/import-file/") && method.equals("POST")) {
             return Kind.IMPORT_FILE;
         }
@@ -550,6 +573,50 @@ public final class WorkspaceEmulator implements AutoCloseable {
         email.put("primary", true);
         me.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:User");
         json(exchange, 200, me);
+    }
+
+    private void oauth(HttpExchange exchange, String rawPath) throws IOException {
+        if (rawPath.equals("/oidc/.well-known/oauth-authorization-server")) {
+            ObjectNode out = JSON.createObjectNode();
+            out.put("token_endpoint", host() + "/oidc/v1/token");
+            out.put("authorization_endpoint", host() + "/oidc/v1/authorize");
+            json(exchange, 200, out);
+            return;
+        }
+        if (rawPath.equals("/oidc/v1/token") && exchange.getRequestMethod().equals("POST")) {
+            Map<String, String> form;
+            try (InputStream in = exchange.getRequestBody()) {
+                form = query(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            String id = form.get("client_id");
+            String secret = form.get("client_secret");
+            if (auth != null && auth.startsWith("Basic ")) {
+                String pair = new String(Base64.getDecoder().decode(auth.substring(6)), StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                id = URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
+                secret = URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
+            }
+            if (!"client_credentials".equals(form.get("grant_type"))
+                    || id == null
+                    || secret == null
+                    || !secret.equals(oauthClients.get(id))) {
+                ObjectNode error = JSON.createObjectNode();
+                error.put("error", "invalid_client");
+                error.put("error_description", "Client authentication failed");
+                json(exchange, 401, error);
+                return;
+            }
+            String issued = "oauth-" + java.util.UUID.randomUUID();
+            issuedTokens.add(issued);
+            ObjectNode out = JSON.createObjectNode();
+            out.put("access_token", issued);
+            out.put("token_type", "Bearer");
+            out.put("expires_in", 3600);
+            json(exchange, 200, out);
+            return;
+        }
+        error(exchange, 404, "NOT_FOUND", "No such endpoint.");
     }
 
     private synchronized void getStatus(HttpExchange exchange, String requested) throws IOException {
