@@ -1,0 +1,789 @@
+package dev.workspacesync.git;
+
+import dev.workspacesync.core.ApplyResult;
+import dev.workspacesync.core.Change;
+import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.Snapshot;
+import dev.workspacesync.core.SnapshotEntry;
+import dev.workspacesync.core.SourceException;
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncPath;
+import dev.workspacesync.core.SyncPlan;
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.git.internal.BlobIdCache;
+import dev.workspacesync.git.internal.CachedClone;
+import dev.workspacesync.git.internal.GitAuth;
+import dev.workspacesync.git.internal.Glob;
+import dev.workspacesync.git.internal.MessageTemplate;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheCheckout;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A branch of a git remote as a {@link Destination} (provider type {@code git}): the snapshot is
+ * mirrored into a cached clone, committed once when anything changed, and pushed without force. Needs
+ * no {@code git} binary (JGit).
+ *
+ * <h2>Behaviour</h2>
+ *
+ * <ul>
+ *   <li><b>Cached clone.</b> The clone lives in {@code git.work-dir} (default: the user cache directory,
+ *       {@code ~/.cache/workspace-sync/git/<remote>-<hash of remote and branch>} on Linux). It is
+ *       created with {@code init} + {@code fetch}, so an empty remote or a missing branch works (the
+ *       first push creates the branch). A directory that holds other files, a clone of another remote, a
+ *       damaged clone or a stale {@code .git/index.lock} is reported with its path and what to do;
+ *       nothing is ever deleted to recover.
+ *   <li><b>Plan</b> fetches the branch into the clone (a local cache; the remote, the clone's branch
+ *       and work tree are untouched) and compares the snapshot with the remote's tree by git blob id.
+ *       Unchanged source files are not read again: their blob ids are remembered by path, size and
+ *       modification time. {@link SyncPlan#existingFiles()} counts the remote's files that are not
+ *       preserved, for the deletion guard.
+ *   <li><b>Apply</b> writes only changed files into the work tree, deletes files that left the source
+ *       (unless preserved), stages exactly those paths (no work-tree walk), and commits once, with the
+ *       configured author and a message from the template; nothing changed means no commit. The
+ *       commit's tree is exactly the snapshot plus the preserved files already in the branch. Executable
+ *       bits are carried over (mode {@code 100755}).
+ *   <li><b>Push</b> never forces. A rejected push (someone else pushed) fetches, resets the clone to
+ *       the new remote head, mirrors again and retries, up to {@code maxPushAttempts} times; so both
+ *       histories land. If the new remote head brought files the plan did not know of and the mirror would
+ *       delete them, apply stops instead, so the next run plans (and guards) those deletions.
+ *   <li><b>Credentials</b> are attached to each fetch and push: an HTTPS token as the password of basic
+ *       auth (user {@code git.username}, default {@code x-access-token}), or an SSH key with a
+ *       known_hosts file (an unknown host key fails; {@code ~/.ssh/config} and agents are ignored). They
+ *       never appear in the remote URL, {@code .git/config}, logs, exceptions or reports; a password in
+ *       the given URL is taken out of it and used as the token.
+ *   <li><b>Hooks</b> of the user (a global {@code core.hooksPath}) are not run in the cached clone.
+ * </ul>
+ *
+ * <h2>Message template</h2>
+ *
+ * {@code {source}}, {@code {workspace}} (the snapshot attribute {@code workspace}), {@code {added}},
+ * {@code {updated}}, {@code {deleted}}, {@code {branch}}, {@code {revision}}, {@code {target}} and every
+ * other snapshot attribute by name. Default: {@value #DEFAULT_MESSAGE}.
+ *
+ * <pre>{@code
+ * Destination git = GitRemoteDestination.builder("https://github.com/acme/backup.git")
+ *         .token(Secret.of(System.getenv("GIT_TOKEN")))
+ *         .branch("main")
+ *         .build();
+ * }</pre>
+ */
+public final class GitRemoteDestination implements Destination {
+    /** The default commit message template. */
+    public static final String DEFAULT_MESSAGE = "Automated backup of {source}";
+
+    /** Destination files never deleted by default. */
+    public static final List<String> DEFAULT_PRESERVE = List.of(".github/**", "README.md", ".gitignore", "wmill.yaml");
+
+    private static final Logger LOG = LoggerFactory.getLogger(GitRemoteDestination.class);
+    /** Source files modified this recently are hashed again next time (their time may not have settled). */
+    private static final Duration RACY = Duration.ofSeconds(2);
+
+    private final String remoteUrl;
+    private final String branch;
+    private final String message;
+    private final PersonIdent author;
+    private final Glob preserve;
+    private final int maxPushAttempts;
+    private final GitAuth auth;
+    private final CachedClone clone;
+    private final List<Secret> secrets;
+    private final Redactor redactor;
+    private final BlobIdCache blobIds;
+
+    private GitRemoteDestination(Builder b) {
+        URIish uri;
+        try {
+            uri = GitAuth.parse(b.remoteUrl);
+        } catch (IllegalArgumentException e) {
+            throw new SyncConfigException("Setting 'git.remote-url' is not a git URL (https, ssh or file)");
+        }
+        Secret token = b.token;
+        String username = b.username;
+        if (uri.getPass() != null) {
+            if (token == null) {
+                token = Secret.of(uri.getPass());
+            }
+            if (username == null) {
+                username = uri.getUser();
+            }
+        }
+        List<Secret> known = new ArrayList<>();
+        if (uri.getPass() != null) {
+            known.add(Secret.of(uri.getPass()));
+        }
+        if (token != null) {
+            known.add(token);
+        }
+        if (b.sshKeyPassphrase != null) {
+            known.add(b.sshKeyPassphrase);
+        }
+        this.secrets = List.copyOf(known);
+        this.redactor = Redactor.of(secrets);
+        this.remoteUrl = GitAuth.display(b.remoteUrl);
+        this.branch = b.branch;
+        if (!Repository.isValidRefName(Constants.R_HEADS + branch)) {
+            throw new SyncConfigException("Setting 'git.branch' is not a valid branch name: '" + branch + "'");
+        }
+        this.message = b.message;
+        this.author = new PersonIdent(b.authorName, b.authorEmail);
+        this.preserve = Glob.of(b.preserve);
+        this.maxPushAttempts = b.maxPushAttempts;
+        this.auth = new GitAuth(
+                uri, username == null ? "x-access-token" : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
+        Path workDir = b.workDir != null ? b.workDir : defaultWorkDir(remoteUrl, branch);
+        this.clone = new CachedClone(workDir, remoteUrl, branch);
+        this.blobIds = new BlobIdCache(clone.stateDir().resolve("blob-ids"));
+    }
+
+    /** A builder for a remote URL ({@code https://}, {@code ssh://}, {@code user@host:path} or {@code file://}). */
+    public static Builder builder(String remoteUrl) {
+        return new Builder(remoteUrl);
+    }
+
+    @Override
+    public String type() {
+        return "git";
+    }
+
+    @Override
+    public String target() {
+        return remoteUrl + "#" + branch;
+    }
+
+    /** The cached clone's work tree. */
+    public Path workDir() {
+        return clone.dir();
+    }
+
+    @Override
+    public Collection<Secret> secrets() {
+        return secrets;
+    }
+
+    @Override
+    public SyncPlan plan(Snapshot snapshot) {
+        try (CachedClone.Session session = clone.open()) {
+            Repository repo = session.repository();
+            fetch(repo);
+            Base base = base(repo);
+            Diff diff = diff(snapshot, base, repo);
+            return new SyncPlan(
+                    target(), diff.changes, base.unpreservedCount(), List.of(), List.of(), List.of(), snapshot);
+        } catch (IOException e) {
+            throw failure("Cannot plan the sync to " + target() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ApplyResult apply(SyncPlan plan, Progress progress) {
+        Snapshot snapshot = plan.snapshot();
+        if (snapshot == null) {
+            throw new IllegalArgumentException("A git destination applies only plans it made from a snapshot");
+        }
+        Set<SyncPath> plannedDeletes = new HashSet<>();
+        plan.deletes().forEach(c -> plannedDeletes.add(c.path()));
+        try (CachedClone.Session session = clone.open()) {
+            Repository repo = session.repository();
+            for (int attempt = 1; attempt <= maxPushAttempts; attempt++) {
+                Base base = base(repo);
+                reset(repo, base);
+                Diff diff = diff(snapshot, base, repo);
+                List<SyncPath> unplanned = diff.deletes().stream()
+                        .filter(p -> !plannedDeletes.contains(p))
+                        .toList();
+                if (!unplanned.isEmpty()) {
+                    throw new DestinationException(target() + " changed since planning: the mirror would now delete "
+                            + unplanned.size() + " file(s) pushed by someone else (e.g. " + unplanned.get(0)
+                            + "). Nothing was pushed; sync again to plan (and guard) those deletions.");
+                }
+                if (diff.changes.isEmpty()) {
+                    blobIds.save();
+                    return ApplyResult.nothing("No changes; " + target() + " is at "
+                            + (base.commit == null ? "no commit" : base.commit.name()));
+                }
+                Written written = commit(repo, snapshot, base, diff);
+                if (push(repo, written.commit)) {
+                    blobIds.save();
+                    for (Change change : diff.changes) {
+                        progress.transferred(change.path(), change.bytes());
+                    }
+                    String retried = attempt == 1 ? "" : " after " + (attempt - 1) + " rejected push(es)";
+                    LOG.info("Pushed commit {} to {}{}", written.commit.name(), target(), retried);
+                    return new ApplyResult(
+                            diff.adds(),
+                            diff.updates(),
+                            diff.deletes().size(),
+                            written.bytes,
+                            "Pushed commit " + written.commit.name() + " to " + target() + retried);
+                }
+                LOG.info("Push to {} was rejected (the remote moved); fetching and mirroring again", target());
+                fetch(repo);
+            }
+            throw DestinationException.transientFailure(
+                    "Push to " + target() + " was rejected " + maxPushAttempts
+                            + " times because others keep pushing to the branch; nothing was forced. Try again later.",
+                    null,
+                    null);
+        } catch (IOException e) {
+            throw failure("Cannot sync to " + target() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- reading the remote's state
+
+    /** The remote branch's head as last fetched, and its files. */
+    private record Base(ObjectId commit, ObjectId tree, Map<String, TreeFile> files, Glob preserve) {
+        int unpreservedCount() {
+            int n = 0;
+            for (String path : files.keySet()) {
+                if (!preserve.matches(path)) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    private record TreeFile(ObjectId id, FileMode mode) {}
+
+    private Base base(Repository repo) throws IOException {
+        ObjectId head = repo.resolve(clone.trackingRef());
+        if (head == null) {
+            return new Base(null, null, Map.of(), preserve);
+        }
+        Map<String, TreeFile> files = new HashMap<>();
+        try (RevWalk walk = new RevWalk(repo);
+                TreeWalk tree = new TreeWalk(repo)) {
+            RevCommit commit = walk.parseCommit(head);
+            tree.addTree(commit.getTree());
+            tree.setRecursive(true);
+            while (tree.next()) {
+                files.put(tree.getPathString(), new TreeFile(tree.getObjectId(0), tree.getFileMode(0)));
+            }
+            return new Base(commit.copy(), commit.getTree().copy(), files, preserve);
+        }
+    }
+
+    private static final class Diff {
+        final List<Change> changes = new ArrayList<>();
+        final Map<SyncPath, ObjectId> ids = new HashMap<>();
+
+        List<SyncPath> deletes() {
+            return changes.stream()
+                    .filter(c -> c.kind() == Change.Kind.DELETE)
+                    .map(Change::path)
+                    .toList();
+        }
+
+        int adds() {
+            return (int)
+                    changes.stream().filter(c -> c.kind() == Change.Kind.ADD).count();
+        }
+
+        int updates() {
+            return (int)
+                    changes.stream().filter(c -> c.kind() == Change.Kind.UPDATE).count();
+        }
+    }
+
+    private Diff diff(Snapshot snapshot, Base base, Repository repo) {
+        Diff diff = new Diff();
+        Set<String> offered = new HashSet<>();
+        ObjectInserter.Formatter formatter = new ObjectInserter.Formatter();
+        Instant settled = snapshot.takenAt().minus(RACY);
+        for (SnapshotEntry entry : snapshot.entries()) {
+            String path = entry.path().value();
+            offered.add(path);
+            ObjectId id = blobId(entry, formatter, settled);
+            diff.ids.put(entry.path(), id);
+            FileMode mode = entry.executable() ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE;
+            TreeFile old = base.files.get(path);
+            if (old == null) {
+                diff.changes.add(Change.add(entry));
+            } else if (!old.id.equals(id) || !old.mode.equals(mode)) {
+                diff.changes.add(Change.update(entry));
+            }
+        }
+        for (String path : base.files.keySet()) {
+            if (!offered.contains(path) && !preserve.matches(path)) {
+                diff.changes.add(Change.delete(SyncPath.of(path)));
+            }
+        }
+        blobIds.retain(offered);
+        return diff;
+    }
+
+    private ObjectId blobId(SnapshotEntry entry, ObjectInserter.Formatter formatter, Instant settled) {
+        String path = entry.path().value();
+        long time = entry.modified().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+        if (entry.modified().isPresent()) {
+            ObjectId known = blobIds.get(path, entry.size(), time);
+            if (known != null) {
+                return known;
+            }
+        }
+        try (InputStream in = entry.open()) {
+            ObjectId id = formatter.idFor(Constants.OBJ_BLOB, entry.size(), in);
+            if (in.read() != -1) {
+                throw new EOFException("longer than its size");
+            }
+            if (entry.modified().isPresent() && entry.modified().get().isBefore(settled)) {
+                blobIds.put(path, entry.size(), time, id);
+            }
+            return id;
+        } catch (IOException e) {
+            throw SourceException.transientFailure(
+                    "Cannot read " + path + " (did it change during the sync?): " + e.getMessage(), e, null);
+        }
+    }
+
+    // ---- changing the clone
+
+    /** Makes the clone's branch, index and work tree equal the remote's head (or empty without one). */
+    private void reset(Repository repo, Base base) throws IOException {
+        Path dirtyMarker = clone.stateDir().resolve("dirty");
+        ObjectId local = repo.resolve(clone.localRef());
+        boolean dirty = Files.exists(dirtyMarker);
+        if (Objects.equals(local, base.commit) && !dirty) {
+            return;
+        }
+        try (Git git = new Git(repo)) {
+            if (base.commit != null && local != null) {
+                git.reset()
+                        .setMode(ResetCommand.ResetType.HARD)
+                        .setRef(base.commit.name())
+                        .call();
+            } else if (base.commit != null) {
+                clearIndexAndFiles(repo);
+                DirCache dc = repo.lockDirCache();
+                try {
+                    DirCacheCheckout checkout = new DirCacheCheckout(repo, dc, base.tree);
+                    checkout.setFailOnConflict(false);
+                    checkout.checkout();
+                } finally {
+                    dc.unlock();
+                }
+                RefUpdate update = repo.updateRef(clone.localRef());
+                update.setNewObjectId(base.commit);
+                update.setForceUpdate(true);
+                update.setRefLogMessage("workspace-sync: start from " + clone.trackingRef(), false);
+                checkRef(update.update(), clone.localRef());
+            } else {
+                if (local != null) {
+                    git.reset().setMode(ResetCommand.ResetType.HARD).call();
+                }
+                clearIndexAndFiles(repo);
+            }
+        } catch (GitAPIException e) {
+            throw new IOException("cannot reset the cached clone to the remote branch: " + e.getMessage(), e);
+        }
+        Files.deleteIfExists(dirtyMarker);
+    }
+
+    private void clearIndexAndFiles(Repository repo) throws IOException {
+        DirCache dc = repo.lockDirCache();
+        try {
+            for (int i = 0; i < dc.getEntryCount(); i++) {
+                deleteFile(SyncPath.of(dc.getEntry(i).getPathString()));
+            }
+            dc.builder().finish();
+            dc.write();
+            dc.commit();
+        } finally {
+            dc.unlock();
+        }
+    }
+
+    private record Written(ObjectId commit, long bytes) {}
+
+    private Written commit(Repository repo, Snapshot snapshot, Base base, Diff diff) throws IOException {
+        Files.writeString(clone.stateDir().resolve("dirty"), "writing\n");
+        long bytes = 0;
+        ObjectId commitId;
+        DirCache dc = repo.lockDirCache();
+        try (ObjectInserter inserter = repo.newObjectInserter()) {
+            DirCacheEditor editor = dc.editor();
+            for (Change change : diff.changes) {
+                if (change.kind() == Change.Kind.DELETE) {
+                    deleteFile(change.path());
+                    editor.add(new DirCacheEditor.DeletePath(change.path().value()));
+                }
+            }
+            for (Change change : diff.changes) {
+                if (change.kind() == Change.Kind.DELETE) {
+                    continue;
+                }
+                SnapshotEntry entry = change.entry();
+                Path file = entry.path().under(clone.dir());
+                Files.createDirectories(file.getParent());
+                try (InputStream in = entry.open()) {
+                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw SourceException.transientFailure(
+                            "Cannot read " + entry.path() + ": " + e.getMessage(), e, null);
+                }
+                setExecutable(file, entry.executable());
+                long length = Files.size(file);
+                ObjectId id;
+                try (InputStream in = Files.newInputStream(file)) {
+                    id = inserter.insert(Constants.OBJ_BLOB, length, in);
+                }
+                Instant written = Files.getLastModifiedTime(file).toInstant();
+                FileMode mode = entry.executable() ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE;
+                editor.add(new DirCacheEditor.PathEdit(entry.path().value()) {
+                    @Override
+                    public void apply(DirCacheEntry ent) {
+                        ent.setFileMode(mode);
+                        ent.setObjectId(id);
+                        ent.setLength(length);
+                        ent.setLastModified(written);
+                    }
+                });
+                bytes += length;
+            }
+            editor.finish();
+            ObjectId tree = dc.writeTree(inserter);
+            dc.write();
+            dc.commit();
+
+            CommitBuilder commit = new CommitBuilder();
+            commit.setTreeId(tree);
+            if (base.commit != null) {
+                commit.setParentId(base.commit);
+            }
+            PersonIdent now = new PersonIdent(author, Instant.now());
+            commit.setAuthor(now);
+            commit.setCommitter(now);
+            commit.setEncoding(StandardCharsets.UTF_8);
+            commit.setMessage(message(snapshot, diff));
+            commitId = inserter.insert(commit);
+            inserter.flush();
+        } finally {
+            dc.unlock();
+        }
+        RefUpdate update = repo.updateRef(clone.localRef());
+        update.setNewObjectId(commitId);
+        update.setForceUpdate(true);
+        update.setRefLogMessage("commit: workspace-sync", false);
+        checkRef(update.update(), clone.localRef());
+        Files.deleteIfExists(clone.stateDir().resolve("dirty"));
+        return new Written(commitId, bytes);
+    }
+
+    private String message(Snapshot snapshot, Diff diff) {
+        Map<String, String> values = new LinkedHashMap<>(snapshot.attributes());
+        values.put("source", snapshot.source());
+        values.put("added", Integer.toString(diff.adds()));
+        values.put("updated", Integer.toString(diff.updates()));
+        values.put("deleted", Integer.toString(diff.deletes().size()));
+        values.put("branch", branch);
+        values.put("target", target());
+        snapshot.revision().ifPresent(r -> values.put("revision", r));
+        return MessageTemplate.render(message, values);
+    }
+
+    private void deleteFile(SyncPath path) throws IOException {
+        Path file = path.under(clone.dir());
+        Files.deleteIfExists(file);
+        // Remove directories the delete emptied, up to the work tree.
+        Path dir = file.getParent();
+        while (dir != null && !dir.equals(clone.dir()) && dir.startsWith(clone.dir())) {
+            try {
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
+                break;
+            }
+            dir = dir.getParent();
+        }
+    }
+
+    private static void setExecutable(Path file, boolean executable) throws IOException {
+        if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        boolean changed = executable
+                ? perms.addAll(Set.of(
+                        PosixFilePermission.OWNER_EXECUTE,
+                        PosixFilePermission.GROUP_EXECUTE,
+                        PosixFilePermission.OTHERS_EXECUTE))
+                : perms.removeAll(Set.of(
+                        PosixFilePermission.OWNER_EXECUTE,
+                        PosixFilePermission.GROUP_EXECUTE,
+                        PosixFilePermission.OTHERS_EXECUTE));
+        if (changed) {
+            Files.setPosixFilePermissions(file, perms);
+        }
+    }
+
+    private static void checkRef(RefUpdate.Result result, String ref) throws IOException {
+        switch (result) {
+            case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {}
+            default -> throw new IOException("cannot update " + ref + " in the cached clone: " + result);
+        }
+    }
+
+    // ---- talking to the remote
+
+    private void fetch(Repository repo) throws IOException {
+        try (Git git = new Git(repo)) {
+            auth.configure(git.fetch()
+                            .setRemote("origin")
+                            .setRefSpecs(new RefSpec("+" + clone.localRef() + ":" + clone.trackingRef())))
+                    .call();
+        } catch (TransportException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not have")) {
+                // An empty remote, or the branch does not exist yet: the first push creates it.
+                RefUpdate delete = repo.updateRef(clone.trackingRef());
+                delete.setForceUpdate(true);
+                if (repo.exactRef(clone.trackingRef()) != null) {
+                    delete.delete();
+                }
+                return;
+            }
+            throw transportFailure("fetch from", e);
+        } catch (GitAPIException e) {
+            throw failure("Cannot fetch from " + target() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Pushes without force: true when it landed, false when the remote moved meanwhile. */
+    private boolean push(Repository repo, ObjectId commit) {
+        try (Git git = new Git(repo)) {
+            Iterable<PushResult> results = auth.configure(git.push()
+                            .setRemote("origin")
+                            .setForce(false)
+                            .setRefSpecs(new RefSpec(clone.localRef() + ":" + clone.localRef())))
+                    .call();
+            for (PushResult result : results) {
+                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+                    switch (update.getStatus()) {
+                        case OK, UP_TO_DATE -> {}
+                        case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+                            return false;
+                        }
+                        default ->
+                            throw failure(
+                                    "Push to " + target() + " failed: " + update.getStatus()
+                                            + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"),
+                                    null);
+                    }
+                }
+            }
+            return true;
+        } catch (TransportException e) {
+            throw transportFailure("push to", e);
+        } catch (GitAPIException e) {
+            throw failure("Cannot push to " + target() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DestinationException transportFailure(String action, TransportException e) {
+        String text = String.valueOf(e.getMessage());
+        String lower = text.toLowerCase(Locale.ROOT);
+        boolean auth = lower.contains("not authorized")
+                || lower.contains("authenticat")
+                || lower.contains("auth fail")
+                || lower.contains("did not validate")
+                || lower.contains("permission denied")
+                || lower.contains("no more authentication methods");
+        if (auth) {
+            return new DestinationException(
+                    redactor.redact("Cannot " + action + " " + target()
+                            + ": authentication failed or the host key is not trusted (check git.token and"
+                            + " git.username, or git.ssh-key and git.known-hosts): " + text),
+                    scrubbed(e));
+        }
+        return DestinationException.transientFailure(
+                redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e), null);
+    }
+
+    private DestinationException failure(String text, Exception cause) {
+        return new DestinationException(redactor.redact(text), cause == null ? null : scrubbed(cause));
+    }
+
+    private Throwable scrubbed(Throwable cause) {
+        return secrets.isEmpty() ? cause : redactor.redact(cause);
+    }
+
+    @Override
+    public void close() {
+        auth.close();
+    }
+
+    @Override
+    public String toString() {
+        return "git destination " + target();
+    }
+
+    /**
+     * The default clone location: the user cache directory ({@code $XDG_CACHE_HOME} or {@code ~/.cache},
+     * {@code ~/Library/Caches}, {@code %LOCALAPPDATA%}), then {@code workspace-sync/git/<name>-<hash>}.
+     */
+    static Path defaultWorkDir(String remoteUrl, String branch) {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        Path home = Path.of(System.getProperty("user.home"));
+        Path cache;
+        if (os.contains("win")) {
+            String local = System.getenv("LOCALAPPDATA");
+            cache = local != null ? Path.of(local) : home.resolve("AppData").resolve("Local");
+        } else if (os.contains("mac")) {
+            cache = home.resolve("Library").resolve("Caches");
+        } else {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache");
+        }
+        String slug = remoteUrl.replaceFirst("^[a-z+]+://", "").replaceAll("[^A-Za-z0-9._-]+", "-");
+        slug = slug.length() > 60 ? slug.substring(slug.length() - 60) : slug;
+        MessageDigest sha = dev.workspacesync.core.SnapshotEntry.newSha256();
+        String hash = HexFormat.of()
+                .formatHex(sha.digest((remoteUrl + "#" + branch).getBytes(StandardCharsets.UTF_8)))
+                .substring(0, 12);
+        return cache.resolve("workspace-sync").resolve("git").resolve(slug + "-" + hash);
+    }
+
+    /** Assembles a {@link GitRemoteDestination}; only the remote URL is required. */
+    public static final class Builder {
+        private final String remoteUrl;
+        private String branch = "main";
+        private Secret token;
+        private String username;
+        private Path sshKey;
+        private Path knownHosts;
+        private Secret sshKeyPassphrase;
+        private String authorName = "workspace-sync";
+        private String authorEmail = "workspace-sync@localhost";
+        private String message = DEFAULT_MESSAGE;
+        private Path workDir;
+        private List<String> preserve = DEFAULT_PRESERVE;
+        private int maxPushAttempts = 5;
+
+        private Builder(String remoteUrl) {
+            this.remoteUrl = Objects.requireNonNull(remoteUrl, "remoteUrl");
+        }
+
+        /** Default {@code main}; created by the first push when the remote lacks it. */
+        public Builder branch(String branch) {
+            this.branch = Objects.requireNonNull(branch, "branch");
+            return this;
+        }
+
+        /** An HTTPS token, sent as the basic-auth password. */
+        public Builder token(Secret token) {
+            this.token = token;
+            return this;
+        }
+
+        /** The basic-auth user for the token; default {@code x-access-token} (GitHub's convention). */
+        public Builder username(String username) {
+            this.username = username;
+            return this;
+        }
+
+        /** The private key for SSH remotes (OpenSSH or PKCS#8 format). */
+        public Builder sshKey(Path key) {
+            this.sshKey = key;
+            return this;
+        }
+
+        /** The known_hosts file for SSH remotes; a host whose key is not in it is refused. */
+        public Builder knownHosts(Path knownHosts) {
+            this.knownHosts = knownHosts;
+            return this;
+        }
+
+        /** The passphrase of an encrypted SSH key. */
+        public Builder sshKeyPassphrase(Secret passphrase) {
+            this.sshKeyPassphrase = passphrase;
+            return this;
+        }
+
+        /** Author and committer; default {@code workspace-sync <workspace-sync@localhost>}. */
+        public Builder author(String name, String email) {
+            this.authorName = Objects.requireNonNull(name, "name");
+            this.authorEmail = Objects.requireNonNull(email, "email");
+            return this;
+        }
+
+        /** The commit message template; default {@value GitRemoteDestination#DEFAULT_MESSAGE}. */
+        public Builder message(String template) {
+            this.message = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /** Where the cached clone lives; default under the user cache directory, keyed by remote and branch. */
+        public Builder workDir(Path workDir) {
+            this.workDir = workDir;
+            return this;
+        }
+
+        /** Globs of destination files never deleted; default {@link GitRemoteDestination#DEFAULT_PRESERVE}. */
+        public Builder preserve(List<String> globs) {
+            this.preserve = List.copyOf(globs);
+            return this;
+        }
+
+        /** How many pushes to try when others keep pushing meanwhile; default 5. */
+        public Builder maxPushAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxPushAttempts must be at least 1");
+            }
+            this.maxPushAttempts = attempts;
+            return this;
+        }
+
+        /** @throws SyncConfigException for an unusable URL or branch name */
+        public GitRemoteDestination build() {
+            return new GitRemoteDestination(this);
+        }
+    }
+}

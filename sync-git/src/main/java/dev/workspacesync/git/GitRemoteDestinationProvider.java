@@ -1,0 +1,102 @@
+package dev.workspacesync.git;
+
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.core.spi.DestinationProvider;
+import dev.workspacesync.core.spi.SettingKey;
+import dev.workspacesync.core.spi.SettingKey.Type;
+import java.util.List;
+
+/**
+ * Creates {@link GitRemoteDestination}s from settings (type {@code git}).
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code git.remote-url}</td><td>(required)</td><td>https, ssh ({@code ssh://} or
+ *       {@code user@host:path}) or file URL; never put a token in it</td></tr>
+ *   <tr><td>{@code git.branch}</td><td>{@code main}</td><td>created when missing</td></tr>
+ *   <tr><td>{@code git.token}</td><td></td><td>secret; HTTPS basic-auth password</td></tr>
+ *   <tr><td>{@code git.username}</td><td>{@code x-access-token}</td><td>HTTPS basic-auth user</td></tr>
+ *   <tr><td>{@code git.ssh-key}</td><td></td><td>private key file for SSH</td></tr>
+ *   <tr><td>{@code git.known-hosts}</td><td></td><td>known_hosts file for SSH</td></tr>
+ *   <tr><td>{@code git.ssh-key-passphrase}</td><td></td><td>secret; passphrase of the key</td></tr>
+ *   <tr><td>{@code git.author-name}</td><td>{@code workspace-sync}</td><td>author and committer</td></tr>
+ *   <tr><td>{@code git.author-email}</td><td>{@code workspace-sync@localhost}</td><td></td></tr>
+ *   <tr><td>{@code git.message}</td><td>{@code Automated backup of {source}}</td><td>commit message
+ *       template ({@code {source}}, {@code {workspace}}, {@code {added}}, {@code {updated}},
+ *       {@code {deleted}}, {@code {branch}}, {@code {revision}}, any snapshot attribute)</td></tr>
+ *   <tr><td>{@code git.work-dir}</td><td>user cache directory</td><td>the cached clone</td></tr>
+ *   <tr><td>{@code git.preserve}</td><td>{@code .github/**,README.md,.gitignore,wmill.yaml}</td><td>globs
+ *       of destination files never deleted</td></tr>
+ *   <tr><td>{@code git.push-attempts}</td><td>{@code 5}</td><td>pushes tried when others push
+ *       meanwhile</td></tr>
+ * </table>
+ */
+public final class GitRemoteDestinationProvider implements DestinationProvider {
+    @Override
+    public String type() {
+        return "git";
+    }
+
+    @Override
+    public String description() {
+        return "A branch of a git remote (HTTPS with a token, or SSH): one commit per sync, pushed without force.";
+    }
+
+    @Override
+    public List<SettingKey> settings() {
+        return List.of(
+                SettingKey.required("git.remote-url", Type.STRING, "The remote: an https, ssh or file URL"),
+                SettingKey.optional("git.branch", Type.STRING, "main", "The branch; created when missing"),
+                SettingKey.secret("git.token", false, "HTTPS token, sent as the basic-auth password"),
+                SettingKey.optional("git.username", Type.STRING, "x-access-token", "HTTPS basic-auth user"),
+                SettingKey.optional("git.ssh-key", Type.PATH, null, "Private key file for SSH remotes"),
+                SettingKey.optional("git.known-hosts", Type.PATH, null, "known_hosts file for SSH remotes"),
+                SettingKey.secret("git.ssh-key-passphrase", false, "Passphrase of an encrypted SSH key"),
+                SettingKey.optional("git.author-name", Type.STRING, "workspace-sync", "Commit author name"),
+                SettingKey.optional("git.author-email", Type.STRING, "workspace-sync@localhost", "Commit author email"),
+                SettingKey.optional(
+                        "git.message",
+                        Type.STRING,
+                        GitRemoteDestination.DEFAULT_MESSAGE,
+                        "Commit message template: {source}, {workspace}, {added}, {updated}, {deleted}, {branch}"),
+                SettingKey.optional(
+                        "git.work-dir",
+                        Type.PATH,
+                        null,
+                        "The cached clone (default: under the user cache directory, by remote and branch)"),
+                SettingKey.optional(
+                        "git.preserve",
+                        Type.LIST,
+                        String.join(",", GitRemoteDestination.DEFAULT_PRESERVE),
+                        "Globs of destination files the mirror never deletes"),
+                SettingKey.optional("git.push-attempts", Type.INTEGER, "5", "Pushes tried when others push meanwhile"));
+    }
+
+    @Override
+    public Destination create(SyncSettings settings) {
+        String url = settings.get("git.remote-url")
+                .orElseThrow(() -> new SyncConfigException("Missing required setting 'git.remote-url'"));
+        long attempts = settings.integer("git.push-attempts", 5);
+        if (attempts < 1 || attempts > 100) {
+            throw new SyncConfigException("Setting 'git.push-attempts' must be between 1 and 100");
+        }
+        return GitRemoteDestination.builder(url)
+                .branch(settings.string("git.branch", "main"))
+                .token(settings.secret("git.token").orElse(null))
+                .username(settings.string("git.username", "x-access-token"))
+                .sshKey(settings.path("git.ssh-key").orElse(null))
+                .knownHosts(settings.path("git.known-hosts").orElse(null))
+                .sshKeyPassphrase(settings.secret("git.ssh-key-passphrase").orElse(null))
+                .author(
+                        settings.string("git.author-name", "workspace-sync"),
+                        settings.string("git.author-email", "workspace-sync@localhost"))
+                .message(settings.string("git.message", GitRemoteDestination.DEFAULT_MESSAGE))
+                .workDir(settings.path("git.work-dir").orElse(null))
+                .preserve(settings.list("git.preserve", GitRemoteDestination.DEFAULT_PRESERVE))
+                .maxPushAttempts((int) attempts)
+                .build();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.workspacesync.git.internal;
+
+import dev.workspacesync.core.Secret;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.jgit.api.TransportCommand;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.sshd.JGitKeyCache;
+import org.eclipse.jgit.transport.sshd.KeyPasswordProvider;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+
+/**
+ * Credentials for one remote, attached to each command (never to the URL, the clone's config or any
+ * global JGit state): a token as the password of HTTPS basic auth, or an SSH session factory with one
+ * key and one known_hosts file, ignoring {@code ~/.ssh/config}, agents and proxies.
+ */
+public final class GitAuth implements AutoCloseable {
+    private final String username;
+    private final Secret token;
+    private final SshdSessionFactory ssh;
+
+    public GitAuth(
+            URIish remote, String username, Secret token, Path sshKey, Path knownHosts, Secret sshKeyPassphrase) {
+        this.username = username;
+        this.token = token;
+        this.ssh = isSsh(remote) ? sshFactory(sshKey, knownHosts, sshKeyPassphrase) : null;
+    }
+
+    /** Whether a URL is reached over SSH ({@code ssh://} or scp-like {@code user@host:path}). */
+    public static boolean isSsh(URIish uri) {
+        String scheme = uri.getScheme();
+        return scheme == null ? uri.getHost() != null : scheme.equals("ssh") || scheme.equals("git+ssh");
+    }
+
+    /** Parses a remote URL. */
+    public static URIish parse(String url) {
+        try {
+            return new URIish(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a git URL");
+        }
+    }
+
+    /** The URL without user info when it carries a password (for display and the clone's config). */
+    public static String display(String url) {
+        try {
+            URIish uri = new URIish(url);
+            if (uri.getPass() != null
+                    || (uri.getScheme() != null && uri.getScheme().startsWith("http"))) {
+                uri = uri.setPass(null).setUser(null);
+            }
+            return uri.toString();
+        } catch (URISyntaxException e) {
+            return "(unparsable URL)";
+        }
+    }
+
+    /** Configures a fetch or push. */
+    public <C extends TransportCommand<C, ?>> C configure(C command) {
+        if (token != null) {
+            command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(username, token.reveal()));
+        }
+        if (ssh != null) {
+            command.setTransportConfigCallback(transport -> {
+                if (transport instanceof SshTransport sshTransport) {
+                    sshTransport.setSshSessionFactory(ssh);
+                }
+            });
+        }
+        return command;
+    }
+
+    private static SshdSessionFactory sshFactory(Path key, Path knownHosts, Secret passphrase) {
+        File home = Homes.userHome().toFile();
+        SshdSessionFactoryBuilder builder = new SshdSessionFactoryBuilder()
+                .setHomeDirectory(home)
+                .setSshDirectory(new File(home, ".ssh"))
+                .setConfigStoreFactory((h, f, u) -> null)
+                .setPreferredAuthentications("publickey")
+                .setConnectorFactory(null)
+                .setProxyDataFactory(null);
+        if (key != null) {
+            builder.setDefaultIdentities(dir -> List.of(key));
+        }
+        if (knownHosts != null) {
+            builder.setDefaultKnownHostsFiles(dir -> List.of(knownHosts));
+        }
+        if (passphrase != null) {
+            builder.setKeyPasswordProvider(credentials -> new KeyPasswordProvider() {
+                private int attempts = 1;
+
+                @Override
+                public char[] getPassphrase(URIish uri, int attempt) {
+                    return passphrase.reveal().toCharArray();
+                }
+
+                @Override
+                public void setAttempts(int maxNumberOfAttempts) {
+                    attempts = maxNumberOfAttempts;
+                }
+
+                @Override
+                public int getAttempts() {
+                    return attempts;
+                }
+
+                @Override
+                public boolean keyLoaded(URIish uri, int attempt, Exception error) {
+                    return false; // a wrong passphrase does not get better by asking again
+                }
+            });
+        }
+        return builder.build(new JGitKeyCache());
+    }
+
+    @Override
+    public void close() {
+        if (ssh != null) {
+            ssh.close();
+        }
+    }
+}

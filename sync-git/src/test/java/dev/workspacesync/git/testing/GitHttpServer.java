@@ -1,0 +1,82 @@
+package dev.workspacesync.git.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.http.server.GitServlet;
+import org.eclipse.jgit.junit.http.AppServer;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * A real smart-HTTP git server on 127.0.0.1 (Jetty via JGit's {@link AppServer} and {@link GitServlet})
+ * that serves the bare repositories below a directory at {@code /git/<name>}, with basic auth on every
+ * request. Authenticated users may push. For tests here and in other modules (test-jar).
+ */
+public final class GitHttpServer implements AutoCloseable {
+    /** The only user. */
+    public static final String USER = AppServer.username;
+
+    /** Its password: use it as the token. */
+    public static final String PASSWORD = AppServer.password;
+
+    private final AppServer server;
+    private final Path base;
+
+    /** Starts a server for the repositories below {@code base}. */
+    public GitHttpServer(Path base) throws Exception {
+        this.base = base.toAbsolutePath().normalize();
+        Files.createDirectories(this.base);
+        server = new AppServer(0);
+        ServletContextHandler context = server.addContext("/git");
+        GitServlet servlet = new GitServlet();
+        servlet.setRepositoryResolver((request, name) -> {
+            Path dir = this.base.resolve(name).normalize();
+            if (!dir.startsWith(this.base) || !Files.isDirectory(dir)) {
+                throw new RepositoryNotFoundException(name);
+            }
+            try {
+                return new FileRepositoryBuilder()
+                        .setGitDir(dir.toFile())
+                        .setMustExist(true)
+                        .build();
+            } catch (IOException e) {
+                throw new RepositoryNotFoundException(name, e);
+            }
+        });
+        context.addServlet(new ServletHolder(servlet), "/*");
+        server.authBasic(context);
+        server.setUp();
+    }
+
+    /** Creates an empty bare repository (HEAD on {@code main}) and returns its directory. */
+    public Path createRepository(String name) throws GitAPIException {
+        Path dir = base.resolve(name);
+        try (Git ignored = Git.init()
+                .setBare(true)
+                .setInitialBranch("main")
+                .setDirectory(dir.toFile())
+                .call()) {
+            return dir;
+        }
+    }
+
+    /** The HTTP URL of a repository, without credentials. */
+    public String url(String name) {
+        return server.getURI() + "/git/" + name;
+    }
+
+    /** The directory of a repository. */
+    public Path directory(String name) {
+        return base.resolve(name);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.tearDown();
+    }
+}
