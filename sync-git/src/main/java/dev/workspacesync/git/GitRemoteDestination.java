@@ -138,6 +138,7 @@ public final class GitRemoteDestination implements Destination {
     private final List<Secret> secrets;
     private final Redactor redactor;
     private final BlobIdCache blobIds;
+    private final boolean ssh;
 
     private GitRemoteDestination(Builder b) {
         URIish uri;
@@ -177,6 +178,7 @@ public final class GitRemoteDestination implements Destination {
         this.author = new PersonIdent(b.authorName, b.authorEmail);
         this.preserve = Glob.of(b.preserve);
         this.maxPushAttempts = b.maxPushAttempts;
+        this.ssh = GitAuth.isSsh(uri);
         this.auth = new GitAuth(
                 uri, username == null ? "x-access-token" : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
         Path workDir = b.workDir != null ? b.workDir : defaultWorkDir(remoteUrl, branch);
@@ -639,8 +641,11 @@ public final class GitRemoteDestination implements Destination {
         if (auth) {
             return new DestinationException(
                     redactor.redact("Cannot " + action + " " + target()
-                            + ": authentication failed or the host key is not trusted (check git.token and"
-                            + " git.username, or git.ssh-key and git.known-hosts): " + text),
+                            + (ssh
+                                    ? ": authentication failed or the host key is not trusted (check git.ssh-key"
+                                            + " and git.known-hosts): "
+                                    : ": authentication failed (check git.token and git.username): ")
+                            + text),
                     scrubbed(e));
         }
         return DestinationException.transientFailure(
