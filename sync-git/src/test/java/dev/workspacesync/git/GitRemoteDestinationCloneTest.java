@@ -1,0 +1,187 @@
+package dev.workspacesync.git;
+
+import static dev.workspacesync.git.testing.GitTesting.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.Snapshot;
+import dev.workspacesync.core.SnapshotEntry;
+import dev.workspacesync.core.SyncPath;
+import dev.workspacesync.core.SyncPlan;
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.core.testing.Seeds;
+import dev.workspacesync.git.testing.GitTesting;
+import dev.workspacesync.git.testing.GitTesting.TreeFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The cached clone's safety rules, and a property: the pushed tree is exactly the snapshot. */
+class GitRemoteDestinationCloneTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void isolate() {
+        GitTesting.isolateJGit();
+    }
+
+    @AfterAll
+    static void restore() {
+        GitTesting.restoreJGit();
+    }
+
+    private Path bareRemote(String name) throws Exception {
+        Path remote = tmp.resolve(name);
+        Git.init()
+                .setBare(true)
+                .setInitialBranch("main")
+                .setDirectory(remote.toFile())
+                .call()
+                .close();
+        return remote;
+    }
+
+    private static Snapshot snapshot(Map<String, TreeFile> files) {
+        List<SnapshotEntry> entries = new ArrayList<>();
+        files.forEach((path, file) -> entries.add(SnapshotEntry.ofBytes(
+                SyncPath.of(path), file.content().getBytes(StandardCharsets.UTF_8), file.executable(), null)));
+        return new Snapshot("generated", null, Instant.now(), Map.of("workspace", "ws"), entries);
+    }
+
+    private static void sync(Destination destination, Snapshot snapshot) {
+        SyncPlan plan = destination.plan(snapshot);
+        destination.apply(plan, Destination.Progress.NONE);
+    }
+
+    @Test
+    void aNonEmptyDirectoryThatIsNotACloneIsLeftAlone() throws Exception {
+        Path remote = bareRemote("remote.git");
+        Path workDir = tmp.resolve("work");
+        write(workDir, "precious.txt", "user data");
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
+                .workDir(workDir)
+                .build();
+        assertThatThrownBy(() -> destination.plan(snapshot(Map.of("a", new TreeFile("a", false)))))
+                .isInstanceOf(DestinationException.class)
+                .hasMessageContaining(workDir.toString())
+                .hasMessageContaining("git.work-dir");
+        assertThat(workDir.resolve("precious.txt")).hasContent("user data");
+    }
+
+    @Test
+    void aCloneOfAnotherRemoteIsLeftAlone() throws Exception {
+        Path workDir = tmp.resolve("work");
+        GitRemoteDestination first = GitRemoteDestination.builder(
+                        bareRemote("one.git").toUri().toString())
+                .workDir(workDir)
+                .build();
+        sync(first, snapshot(Map.of("a", new TreeFile("a", false))));
+        GitRemoteDestination second = GitRemoteDestination.builder(
+                        bareRemote("two.git").toUri().toString())
+                .workDir(workDir)
+                .build();
+        assertThatThrownBy(() -> second.plan(snapshot(Map.of("a", new TreeFile("a", false)))))
+                .isInstanceOf(DestinationException.class)
+                .hasMessageContaining("belongs to")
+                .hasMessageContaining("one.git")
+                .hasMessageContaining(workDir.toString());
+        assertThat(workDir.resolve("a")).exists();
+    }
+
+    @Test
+    void aStaleIndexLockIsReportedNotDeleted() throws Exception {
+        Path workDir = tmp.resolve("work");
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        bareRemote("remote.git").toUri().toString())
+                .workDir(workDir)
+                .build();
+        sync(destination, snapshot(Map.of("a", new TreeFile("a", false))));
+        Path lock = Files.createFile(workDir.resolve(".git/index.lock"));
+        assertThatThrownBy(() -> destination.plan(snapshot(Map.of("a", new TreeFile("b", false)))))
+                .isInstanceOf(DestinationException.class)
+                .hasMessageContaining(lock.toString())
+                .hasMessageContaining("delete");
+        assertThat(lock).exists();
+    }
+
+    @Test
+    void aDamagedCloneIsReported() throws Exception {
+        Path workDir = tmp.resolve("work");
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        bareRemote("remote.git").toUri().toString())
+                .workDir(workDir)
+                .build();
+        sync(destination, snapshot(Map.of("a", new TreeFile("a", false))));
+        Files.writeString(workDir.resolve(".git/config"), "[core\nbroken");
+        assertThatThrownBy(() -> destination.plan(snapshot(Map.of("a", new TreeFile("b", false)))))
+                .isInstanceOf(DestinationException.class)
+                .hasMessageContaining(workDir.toString())
+                .hasMessageContaining("damaged");
+    }
+
+    static Stream<Long> seeds() {
+        return Seeds.seeds(6);
+    }
+
+    /** Random trees, synced in turn: after each sync the branch holds exactly the snapshot. */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void pushedTreeIsExactlyTheSnapshotPlusPreservedFiles(long seed) throws Exception {
+        SplittableRandom random = Seeds.random("pushedTreeIsExactlyTheSnapshot", seed);
+        Path remote = bareRemote("remote.git");
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
+                .workDir(tmp.resolve("work"))
+                .preserve(List.of("keep/**"))
+                .build();
+        Map<String, TreeFile> preserved = new TreeMap<>();
+        for (int round = 0; round < 4; round++) {
+            Map<String, TreeFile> files = randomTree(random);
+            sync(destination, snapshot(files));
+            Map<String, TreeFile> expected = new TreeMap<>(preserved);
+            expected.putAll(files);
+            assertThat(GitTesting.tree(remote, "main"))
+                    .as("round %d, seed %d", round, seed)
+                    .isEqualTo(expected);
+            files.forEach((path, file) -> {
+                if (path.startsWith("keep/")) {
+                    preserved.put(path, file);
+                }
+            });
+        }
+    }
+
+    private static Map<String, TreeFile> randomTree(SplittableRandom random) {
+        String[] dirs = {"", "a/", "a/b/", "c/", "keep/", "d/e/f/"};
+        String[] names = {"x.txt", "y.py", "z", "file name.md", "ünï.txt", "run.sh"};
+        Map<String, TreeFile> files = new TreeMap<>();
+        int count = random.nextInt(0, 12);
+        for (int i = 0; i < count; i++) {
+            String dir = dirs[random.nextInt(dirs.length)];
+            String path = dir + names[random.nextInt(names.length)];
+            // Avoid a file and a directory of the same name in one tree.
+            if (files.keySet().stream().anyMatch(p -> p.startsWith(path + "/") || path.startsWith(p + "/"))) {
+                continue;
+            }
+            files.put(path, new TreeFile("content " + random.nextInt(3), random.nextInt(4) == 0));
+        }
+        return files;
+    }
+}
