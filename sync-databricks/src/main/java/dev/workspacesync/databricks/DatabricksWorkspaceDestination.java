@@ -32,6 +32,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -227,6 +228,22 @@ public final class DatabricksWorkspaceDestination implements Destination {
         SyncState state = ctx.store.load(ctx.key);
         SyncPlan base = Planner.plan(ctx.target, snapshot, state);
 
+        if (!withReconcile && base.changes().isEmpty()) {
+            // Nothing to send or delete: the recorded layout stands (it was checked when it was sent).
+            Map<SyncPath, Notebooks.Kind> kinds = new HashMap<>();
+            for (SnapshotEntry entry : base.refreshed()) {
+                String remote =
+                        state.get(entry.path()).map(FileState::remoteName).orElse(null);
+                kinds.put(
+                        entry.path(),
+                        remote == null
+                                ? Notebooks.Kind.file(entry.path().value())
+                                : new Notebooks.Kind(true, null, remote));
+            }
+            SyncPlan plan =
+                    new SyncPlan(ctx.target, List.of(), state.size(), List.of(), List.of(), base.refreshed(), snapshot);
+            return new Prepared(plan, ctx, kinds, List.of(), false);
+        }
         Set<SyncPath> sending = new HashSet<>();
         for (Change change : base.changes()) {
             if (change.kind() != Change.Kind.DELETE) {
@@ -234,10 +251,17 @@ public final class DatabricksWorkspaceDestination implements Destination {
             }
         }
         Map<SyncPath, Notebooks.Kind> kinds = new HashMap<>(snapshot.size() * 2);
+        // Entries and records are both sorted by path: walk them together instead of looking each one up.
+        Iterator<Map.Entry<SyncPath, FileState>> records =
+                state.files().entrySet().iterator();
+        Map.Entry<SyncPath, FileState> record = records.hasNext() ? records.next() : null;
         for (SnapshotEntry entry : snapshot.entries()) {
-            Optional<FileState> recorded = state.get(entry.path());
-            if (!sending.contains(entry.path()) && recorded.isPresent()) {
-                String remote = recorded.get().remoteName();
+            while (record != null && record.getKey().compareTo(entry.path()) < 0) {
+                record = records.hasNext() ? records.next() : null;
+            }
+            FileState recorded = record != null && record.getKey().equals(entry.path()) ? record.getValue() : null;
+            if (recorded != null && !sending.contains(entry.path())) {
+                String remote = recorded.remoteName();
                 kinds.put(
                         entry.path(),
                         remote == null
@@ -247,7 +271,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 kinds.put(entry.path(), Notebooks.detect(entry));
             }
         }
-        checkClashes(ctx, kinds);
+        Set<String> newDirs = checkClashes(ctx, kinds);
 
         List<Change> changes = new ArrayList<>();
         List<SnapshotEntry> refreshed = new ArrayList<>(base.refreshed());
@@ -269,8 +293,6 @@ public final class DatabricksWorkspaceDestination implements Destination {
             }
         }
 
-        Set<String> newDirs = directories(
-                kinds.values().stream().map(Notebooks.Kind::remotePath).toList());
         List<String> recordedRemotes = new ArrayList<>();
         state.files().forEach((path, file) -> recordedRemotes.add(remoteOf(path, Optional.of(file))));
         Set<String> oldDirs = directories(recordedRemotes);
@@ -305,44 +327,53 @@ public final class DatabricksWorkspaceDestination implements Destination {
         return recorded.map(FileState::remoteName).orElse(path.value());
     }
 
-    private static void checkClashes(Context ctx, Map<SyncPath, Notebooks.Kind> kinds) {
-        Map<String, List<SyncPath>> byRemote = new TreeMap<>();
-        kinds.forEach((path, kind) -> byRemote.computeIfAbsent(kind.remotePath(), k -> new ArrayList<>())
-                .add(path));
-        List<String> problems = new ArrayList<>();
-        Set<String> dirs = directories(byRemote.keySet());
-        byRemote.forEach((remote, locals) -> {
-            if (locals.size() > 1) {
-                List<String> names =
-                        locals.stream().map(SyncPath::value).sorted().toList();
-                problems.add(String.join(" and ", names) + " would both land on " + ctx.root + "/" + remote);
-            } else if (dirs.contains(remote)) {
-                problems.add(locals.get(0) + " would land on " + ctx.root + "/" + remote
-                        + ", which must be a folder for other files");
-            }
-        });
-        // The workspace also refuses a notebook x beside a file x.py (or x.sql, x.ipynb, ...).
+    /**
+     * Refuses a layout where two local files land on one workspace name, an object lands where a folder must
+     * be, or a file {@code x.py} sits beside a notebook {@code x}. Returns the folders the layout needs.
+     */
+    private static Set<String> checkClashes(Context ctx, Map<SyncPath, Notebooks.Kind> kinds) {
+        Map<String, SyncPath> byRemote = new HashMap<>(kinds.size() * 2);
+        Map<String, Set<String>> shared = new TreeMap<>();
         Map<String, SyncPath> notebooks = new HashMap<>();
         kinds.forEach((path, kind) -> {
+            SyncPath other = byRemote.putIfAbsent(kind.remotePath(), path);
+            if (other != null) {
+                shared.computeIfAbsent(kind.remotePath(), k -> new TreeSet<>(Set.of(other.value())))
+                        .add(path.value());
+            }
             if (kind.notebook()) {
                 notebooks.put(kind.remotePath(), path);
             }
         });
-        kinds.forEach((path, kind) -> {
-            if (!kind.notebook() && Notebooks.mayBeNotebook(kind.remotePath())) {
-                SyncPath notebook = notebooks.get(Notebooks.withoutExtension(kind.remotePath()));
-                if (notebook != null) {
-                    problems.add("the file " + path + " cannot sit beside the notebook " + notebook + " (stored as "
-                            + ctx.root + "/" + Notebooks.withoutExtension(kind.remotePath()) + ")");
-                }
+        List<String> problems = new ArrayList<>();
+        shared.forEach((remote, locals) ->
+                problems.add(String.join(" and ", locals) + " would both land on " + ctx.root + "/" + remote));
+        Set<String> dirs = directories(byRemote.keySet());
+        byRemote.forEach((remote, path) -> {
+            if (dirs.contains(remote)) {
+                problems.add(path + " would land on " + ctx.root + "/" + remote
+                        + ", which must be a folder for other files");
             }
         });
+        // The workspace also refuses a notebook x beside a file x.py (or x.sql, x.ipynb, ...).
+        if (!notebooks.isEmpty()) {
+            kinds.forEach((path, kind) -> {
+                if (!kind.notebook() && Notebooks.mayBeNotebook(kind.remotePath())) {
+                    SyncPath notebook = notebooks.get(Notebooks.withoutExtension(kind.remotePath()));
+                    if (notebook != null) {
+                        problems.add("the file " + path + " cannot sit beside the notebook " + notebook
+                                + " (stored as " + ctx.root + "/" + Notebooks.withoutExtension(kind.remotePath())
+                                + ")");
+                    }
+                }
+            });
+        }
         if (!problems.isEmpty()) {
             problems.sort(null);
-            throw new DestinationException("Cannot sync to " + ctx.root + ": a notebook and a file would share a"
-                    + " workspace name (notebooks lose their extension); rename one of each pair. "
-                    + String.join("; ", problems));
+            throw new DestinationException("Cannot sync to " + ctx.root + ": some files would clash in the workspace"
+                    + " (notebooks lose their extension); rename one of each. " + String.join("; ", problems));
         }
+        return dirs;
     }
 
     /** Every ancestor folder of these relative paths. */

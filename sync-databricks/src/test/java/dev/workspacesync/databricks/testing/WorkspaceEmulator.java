@@ -261,6 +261,14 @@ public final class WorkspaceEmulator implements AutoCloseable {
     private volatile int maxChildren = Integer.MAX_VALUE;
     private volatile long clock = 1_760_000_000_000L;
 
+    static {
+        // Answer without Nagle delays, as a production server does; the JDK server leaves them on by default
+        // (read once, when its first server starts in this JVM).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private WorkspaceEmulator(String token, int threads) throws IOException {
         this.token = token;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
@@ -669,7 +677,9 @@ public final class WorkspaceEmulator implements AutoCloseable {
                 error(exchange, 400, "RESOURCE_ALREADY_EXISTS", "Path (" + blocked + ") already exists.");
                 return;
             }
-            if (!tree.containsKey(p) && children(existingAncestor(p)).size() >= maxChildren) {
+            if (maxChildren != Integer.MAX_VALUE
+                    && !tree.containsKey(p)
+                    && children(existingAncestor(p)).size() >= maxChildren) {
                 folderFull(exchange);
                 return;
             }
@@ -828,7 +838,9 @@ public final class WorkspaceEmulator implements AutoCloseable {
                     return;
                 }
             }
-            if (existing == null && children(parent(target)).size() >= maxChildren) {
+            if (existing == null
+                    && maxChildren != Integer.MAX_VALUE
+                    && children(parent(target)).size() >= maxChildren) {
                 folderFull(exchange);
                 return;
             }
