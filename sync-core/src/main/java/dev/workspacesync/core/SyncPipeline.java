@@ -135,7 +135,8 @@ public final class SyncPipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             SyncException cause = redactor.redact(e);
             String message = redactor.redact("Source " + source.describe() + " failed: " + e.getMessage());
-            LOG.warn("{}", message, cause);
+            LOG.warn("{}", message);
+            LOG.debug("Source failure", cause);
             return finish(new SyncReport(
                     SyncStatus.FAILED,
                     source.describe(),
@@ -232,7 +233,8 @@ public final class SyncPipeline implements AutoCloseable {
     private DestinationReport failed(Destination destination, SyncPlan plan, String prefix, RuntimeException e) {
         SyncException cause = redactor.redact(e);
         String message = redactor.redact(prefix + e.getMessage());
-        LOG.warn("Sync to {} failed: {}", redactor.redact(destination.target()), message, cause);
+        LOG.warn("Sync to {} failed: {}", redactor.redact(destination.target()), message);
+        LOG.debug("Destination failure", cause);
         return new DestinationReport(
                 destination.type(), destination.target(), SyncStatus.FAILED, 0, 0, 0, 0, message, plan, cause);
     }
