@@ -96,7 +96,10 @@ final class DemoCommand implements Callable<Integer> {
 
             out.println();
             out.println("Look at the backup:  git --git-dir " + remote + " log --stat");
-            out.println("The project:         " + project + " (edit it and run the demo's steps with 'run')");
+            out.println("Edit " + project + " and sync again with:");
+            out.println("  java -jar sync-examples/target/workspace-sync.jar run --source local --destination git \\");
+            out.println("    --set local.path=" + project + " --set git.remote-url=" + remote.toUri() + " \\");
+            out.println("    --set git.work-dir=" + root.resolve("cache/clone"));
             return RunCommand.exitCode(second);
         }
     }

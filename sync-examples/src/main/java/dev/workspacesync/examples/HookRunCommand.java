@@ -55,7 +55,7 @@ final class HookRunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path root = (repo == null ? Path.of("") : repo).toAbsolutePath().normalize();
-        Path log = errorLog != null ? errorLog : Path.of(System.getProperty("user.home"), ".sync-errors.log");
+        Path log = errorLog != null ? errorLog : InstallHookCommand.home(parent).resolve(".sync-errors.log");
         AtomicReference<Redactor> redactor = new AtomicReference<>(Redactor.none());
         try {
             if (!Files.isDirectory(root.resolve(".git"))) {

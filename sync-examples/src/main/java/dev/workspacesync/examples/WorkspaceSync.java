@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ProvidersCommand.class,
             DemoCommand.class,
             ServeCommand.class,
+            InstallHookCommand.class,
             HookRunCommand.class,
             CommandLine.HelpCommand.class
         })

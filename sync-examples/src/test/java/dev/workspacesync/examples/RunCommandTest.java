@@ -176,12 +176,14 @@ class RunCommandTest {
         JsonNode json =
                 new ObjectMapper().readTree(cli(Map.of(), "providers", "--json").out());
         assertThat(json.get("destinations").findValuesAsText("type")).contains("directory");
-        assertThat(json.get("sources")
-                        .get(0)
-                        .get("settings")
-                        .get(2)
-                        .get("secret")
-                        .asBoolean())
-                .isTrue();
+        JsonNode memory = null;
+        for (JsonNode source : json.get("sources")) {
+            if (source.get("type").asText().equals("memory")) {
+                memory = source;
+            }
+        }
+        assertThat(memory).isNotNull();
+        assertThat(memory.get("settings").get(2).get("key").asText()).isEqualTo("memory.token");
+        assertThat(memory.get("settings").get(2).get("secret").asBoolean()).isTrue();
     }
 }
