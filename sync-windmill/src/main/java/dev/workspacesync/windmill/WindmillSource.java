@@ -1,0 +1,400 @@
+package dev.workspacesync.windmill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.RetryPolicy;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.Snapshot;
+import dev.workspacesync.core.SnapshotEntry;
+import dev.workspacesync.core.SourceException;
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncException;
+import dev.workspacesync.core.SyncPath;
+import dev.workspacesync.core.spi.Source;
+import dev.workspacesync.windmill.internal.ArchiveReader;
+import dev.workspacesync.windmill.internal.PullTransformer;
+import dev.workspacesync.windmill.internal.StagingDir;
+import dev.workspacesync.windmill.internal.WindmillApi;
+import dev.workspacesync.windmill.internal.WmillCli;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Windmill workspace as a {@link Source}: the tree {@code wmill sync pull} (windmill-cli 1.819.0) would
+ * write into an empty directory, so that {@code wmill sync push} restores it and switching between this
+ * library and the CLI creates no churn.
+ *
+ * <p>Two modes. {@link Mode#API} (the default, pure Java, no Node): {@code GET /api/users/whoami}, then the
+ * workspace archive ({@code /api/w/{ws}/workspaces/tarball}, zip with the tar fallback), the file resource
+ * type map and the shared UI files, transformed as the CLI does (JSON to YAML in the CLI's key order and
+ * quoting, inline scripts of flows and apps extracted, lock files, dotted or non-dotted layouts, the CLI's
+ * filters). The archive is streamed to a staging directory, checked entry by entry (every name a
+ * {@link SyncPath}, no duplicates, capped entry count and size) and unpacked once; a failure of any kind
+ * throws {@link SourceException} and produces no snapshot. {@link Mode#CLI} runs the real {@code wmill sync
+ * pull --yes} in a staging directory, with the token passed through the environment ({@code WM_TOKEN}, never
+ * on the command line) and an isolated config directory.
+ *
+ * <p>Known differences from the CLI in API mode: {@code wmill-lock.yaml} (the CLI's metadata cache, not
+ * needed by push) is not produced, raw apps are refused (use CLI mode), and long YAML strings are not folded
+ * at 80 columns (push compares YAML semantically).
+ *
+ * <pre>{@code
+ * try (WindmillSource source = WindmillSource.builder()
+ *         .baseUrl("http://windmill_server:8000")
+ *         .token(Secret.of(System.getenv("WINDMILL_TOKEN")))
+ *         .workspace("admins")
+ *         .build()) {
+ *     Snapshot snapshot = source.snapshot();
+ * }
+ * }</pre>
+ */
+public final class WindmillSource implements Source {
+    private static final Logger LOG = LoggerFactory.getLogger(WindmillSource.class);
+
+    /** How the workspace is read. */
+    public enum Mode {
+        /** HTTP API and a Java re-implementation of the CLI's transformations. */
+        API,
+        /** The real {@code wmill} CLI. */
+        CLI
+    }
+
+    private final String baseUrl;
+    private final Secret token;
+    private final String workspace;
+    private final Mode mode;
+    private final String cliExecutable;
+    private final WindmillPullOptions pullOptions;
+    private final Path wmillYaml;
+    private final RetryPolicy retry;
+    private final Duration timeout;
+    private final Duration cliTimeout;
+    private final int maxEntries;
+    private final long maxArchiveBytes;
+    private final Path stagingParent;
+    private final Redactor redactor;
+    private StagingDir staging;
+
+    private WindmillSource(Builder b) {
+        List<String> problems = new ArrayList<>();
+        if (b.baseUrl == null || b.baseUrl.isBlank()) {
+            problems.add("windmill.base-url is required");
+        } else {
+            try {
+                URI uri = URI.create(b.baseUrl);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                    problems.add("windmill.base-url must be an http or https URL");
+                } else if (uri.getUserInfo() != null) {
+                    problems.add("windmill.base-url must not carry credentials; use windmill.token");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add("windmill.base-url is not a URL");
+            }
+        }
+        if (b.token == null || b.token.reveal().isEmpty()) {
+            problems.add("windmill.token is required");
+        }
+        if (b.workspace == null || !b.workspace.matches("[A-Za-z0-9_-]+")) {
+            problems.add("windmill.workspace must be a workspace id (letters, digits, '-' and '_')");
+        }
+        if (!problems.isEmpty()) {
+            throw new SyncConfigException(problems);
+        }
+        this.baseUrl = b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl;
+        this.token = b.token;
+        this.workspace = b.workspace;
+        this.mode = b.mode;
+        this.cliExecutable = b.cliExecutable;
+        this.wmillYaml = b.wmillYaml;
+        this.pullOptions = b.pullOptions != null
+                ? b.pullOptions
+                : b.wmillYaml != null ? WindmillPullOptions.fromWmillYaml(b.wmillYaml) : WindmillPullOptions.noConfig();
+        this.retry = b.retry;
+        this.timeout = b.timeout;
+        this.cliTimeout = b.cliTimeout;
+        this.maxEntries = b.maxEntries;
+        this.maxArchiveBytes = b.maxArchiveBytes;
+        this.stagingParent = b.stagingParent;
+        this.redactor = Redactor.of(List.of(token));
+    }
+
+    /** A builder; base URL, token and workspace are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String describe() {
+        return "windmill workspace " + workspace + " at " + baseUrl;
+    }
+
+    @Override
+    public Collection<Secret> secrets() {
+        return List.of(token);
+    }
+
+    /** The options the pull applies. */
+    public WindmillPullOptions pullOptions() {
+        return pullOptions;
+    }
+
+    @Override
+    public synchronized Snapshot snapshot() {
+        discardStaging();
+        StagingDir fresh = StagingDir.create(stagingParent, "windmill-" + workspace + "-");
+        try {
+            Path tree = fresh.path().resolve("tree");
+            Files.createDirectories(tree);
+            Instant started = Instant.now();
+            if (mode == Mode.API) {
+                pullWithApi(fresh.path(), tree);
+            } else {
+                new WmillCli(cliExecutable, baseUrl, token, workspace, cliTimeout, redactor)
+                        .pull(fresh.path().resolve("home"), tree, wmillYaml);
+            }
+            List<SnapshotEntry> entries = entries(tree, mode == Mode.CLI);
+            staging = fresh;
+            Map<String, String> attributes = new HashMap<>();
+            attributes.put("workspace", workspace);
+            attributes.put("baseUrl", baseUrl);
+            attributes.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+            Snapshot snapshot = new Snapshot(describe(), null, started, attributes, entries);
+            LOG.info("Pulled {} files from {}", snapshot.size(), describe());
+            return snapshot;
+        } catch (SyncException e) {
+            fresh.close();
+            throw (SyncException) redactor.redact(e);
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw new SourceException(
+                    redactor.redact(
+                            "Cannot pull " + describe() + ": " + e.getClass().getSimpleName() + " " + e.getMessage()),
+                    e);
+        }
+    }
+
+    private void pullWithApi(Path work, Path tree) throws IOException {
+        WindmillApi api = new WindmillApi(baseUrl, token, workspace, timeout, retry);
+        api.whoami();
+        Map<String, String> extensions = new HashMap<>();
+        Set<String> filesets = new HashSet<>();
+        api.fileResourceTypes()
+                .ifPresent(map -> map.fields().forEachRemaining(f -> {
+                    JsonNode v = f.getValue();
+                    if (v.isTextual()) {
+                        extensions.put(f.getKey(), v.asText());
+                    } else {
+                        if (v.hasNonNull("format_extension")
+                                && !v.get("format_extension").asText().isEmpty()) {
+                            extensions.put(f.getKey(), v.get("format_extension").asText());
+                        }
+                        if (v.path("is_fileset").asBoolean(false)) {
+                            filesets.add(f.getKey());
+                        }
+                    }
+                }));
+        Path archive = work.resolve("archive");
+        boolean zip = api.downloadArchive(pullOptions, archive, maxArchiveBytes);
+        Path raw = work.resolve("raw");
+        List<String> names = new ArchiveReader(maxEntries, maxArchiveBytes * 20).unpack(archive, zip, raw);
+        Files.delete(archive);
+        PullTransformer transformer = new PullTransformer(pullOptions, extensions, filesets);
+        transformer.transform(
+                new PullTransformer.Input() {
+                    @Override
+                    public List<String> names() {
+                        return names;
+                    }
+
+                    @Override
+                    public byte[] read(String name) throws IOException {
+                        return Files.readAllBytes(SyncPath.of(name).under(raw));
+                    }
+                },
+                (path, content) -> {
+                    Path target = safePath(path).under(tree);
+                    Files.createDirectories(target.getParent());
+                    Files.write(target, content);
+                });
+        api.sharedUi()
+                .ifPresent(ui -> ui.path("files").fields().forEachRemaining(f -> {
+                    if (f.getValue().isTextual()) {
+                        Path target = safePath("ui/" + f.getKey()).under(tree);
+                        try {
+                            Files.createDirectories(target.getParent());
+                            Files.writeString(target, f.getValue().asText(), StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                }));
+        StagingDir.deleteTree(raw);
+    }
+
+    private static SyncPath safePath(String path) {
+        try {
+            return SyncPath.of(path);
+        } catch (SyncPath.InvalidPathException e) {
+            throw new SourceException("The Windmill workspace holds an unsafe path: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<SnapshotEntry> entries(Path tree, boolean skipCliState) throws IOException {
+        List<SnapshotEntry> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(tree)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                SyncPath path = SyncPath.relativize(tree, file);
+                if (skipCliState
+                        && (path.value().startsWith(".wmill/") || path.value().equals("wmill.yaml"))) {
+                    continue;
+                }
+                long size = Files.size(file);
+                // No modification time: staged files are rewritten on every pull, so only the digest can say
+                // whether a file changed.
+                entries.add(new SnapshotEntry(path, size, false, null, () -> Files.newInputStream(file)));
+            }
+        }
+        return entries;
+    }
+
+    private void discardStaging() {
+        if (staging != null) {
+            staging.close();
+            staging = null;
+        }
+    }
+
+    /** Deletes the staging directory of the last snapshot. */
+    @Override
+    public synchronized void close() {
+        discardStaging();
+    }
+
+    @Override
+    public String toString() {
+        return "WindmillSource[" + describe() + ", " + mode + "]";
+    }
+
+    /** Builds a {@link WindmillSource}. */
+    public static final class Builder {
+        private String baseUrl = "http://windmill_server:8000";
+        private Secret token;
+        private String workspace = "admins";
+        private Mode mode = Mode.API;
+        private String cliExecutable = "wmill";
+        private WindmillPullOptions pullOptions;
+        private Path wmillYaml;
+        private RetryPolicy retry = RetryPolicy.defaults();
+        private Duration timeout = Duration.ofMinutes(2);
+        private Duration cliTimeout = Duration.ofMinutes(30);
+        private int maxEntries = 200_000;
+        private long maxArchiveBytes = 2L << 30;
+        private Path stagingParent;
+
+        private Builder() {}
+
+        /** The server, e.g. {@code http://windmill_server:8000} (default). */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+            return this;
+        }
+
+        /** The bearer token (required). */
+        public Builder token(Secret token) {
+            this.token = token;
+            return this;
+        }
+
+        /** The workspace id (default {@code admins}). */
+        public Builder workspace(String workspace) {
+            this.workspace = workspace;
+            return this;
+        }
+
+        /** API (default) or CLI. */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** The {@code wmill} executable for CLI mode (default {@code wmill} on the PATH). */
+        public Builder cliExecutable(String cliExecutable) {
+            this.cliExecutable = Objects.requireNonNull(cliExecutable, "cliExecutable");
+            return this;
+        }
+
+        /** What to pull; overrides {@link #wmillYaml(Path)} in API mode. */
+        public Builder pullOptions(WindmillPullOptions pullOptions) {
+            this.pullOptions = pullOptions;
+            return this;
+        }
+
+        /** A {@code wmill.yaml} to apply (API mode reads it; CLI mode copies it next to the pull). */
+        public Builder wmillYaml(Path wmillYaml) {
+            this.wmillYaml = wmillYaml;
+            return this;
+        }
+
+        /** How to retry transient HTTP failures (default: 3 attempts). */
+        public Builder retryPolicy(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /** The per-request HTTP timeout (default 2 minutes). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** The longest a CLI pull may run (default 30 minutes). */
+        public Builder cliTimeout(Duration cliTimeout) {
+            this.cliTimeout = Objects.requireNonNull(cliTimeout, "cliTimeout");
+            return this;
+        }
+
+        /** The most archive entries accepted (default 200,000). */
+        public Builder maxEntries(int maxEntries) {
+            this.maxEntries = maxEntries;
+            return this;
+        }
+
+        /** The largest archive accepted, in bytes (default 2 GiB; unpacked it may be 20 times that). */
+        public Builder maxArchiveBytes(long maxArchiveBytes) {
+            this.maxArchiveBytes = maxArchiveBytes;
+            return this;
+        }
+
+        /** Where staging directories are created (default: the system temporary directory). */
+        public Builder stagingDirectory(Path stagingParent) {
+            this.stagingParent = stagingParent;
+            return this;
+        }
+
+        /**
+         * Builds the source (no I/O).
+         *
+         * @throws SyncConfigException naming every missing or malformed option
+         */
+        public WindmillSource build() {
+            return new WindmillSource(this);
+        }
+    }
+}

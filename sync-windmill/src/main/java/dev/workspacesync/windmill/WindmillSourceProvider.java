@@ -1,0 +1,134 @@
+package dev.workspacesync.windmill;
+
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.spi.SettingKey;
+import dev.workspacesync.core.spi.SettingKey.Type;
+import dev.workspacesync.core.spi.Source;
+import dev.workspacesync.core.spi.SourceProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code windmill} source type. Settings: {@code windmill.base-url}, {@code windmill.token} (secret,
+ * required), {@code windmill.workspace}, {@code windmill.mode} ({@code api} or {@code cli}),
+ * {@code windmill.cli}, {@code windmill.config} (a {@code wmill.yaml}), and the pull options of
+ * {@code wmill.yaml} ({@code windmill.includes}, {@code windmill.skip-secrets}, …), which override the file.
+ */
+public final class WindmillSourceProvider implements SourceProvider {
+    private static final String[][] FLAGS = {
+        {"skip-secrets", "Drop secret variables (wmill.yaml skipSecrets)."},
+        {"skip-variables", "Drop all variables."},
+        {"skip-resources", "Drop resources."},
+        {"skip-resource-types", "Drop resource types."},
+        {"skip-scripts", "Drop scripts."},
+        {"skip-flows", "Drop flows."},
+        {"skip-apps", "Drop apps."},
+        {"skip-folders", "Drop folder metadata."},
+        {"skip-workspace-dependencies", "Drop dependencies/."},
+        {"include-schedules", "Keep schedules."},
+        {"include-triggers", "Keep triggers."},
+        {"include-users", "Keep users."},
+        {"include-groups", "Keep groups."},
+        {"include-settings", "Keep workspace settings."},
+        {"include-key", "Keep the workspace encryption key (admin only)."},
+        {"plain-secrets", "Pull secrets decrypted."},
+        {"non-dotted-paths", "Use __flow/__app directories (wmill.yaml nonDottedPaths)."}
+    };
+
+    @Override
+    public String type() {
+        return "windmill";
+    }
+
+    @Override
+    public String description() {
+        return "A Windmill workspace, pulled as `wmill sync pull` would (HTTP API or the wmill CLI).";
+    }
+
+    @Override
+    public List<SettingKey> settings() {
+        List<SettingKey> keys = new ArrayList<>();
+        keys.add(SettingKey.optional(
+                "windmill.base-url", Type.URL, "http://windmill_server:8000", "The Windmill server."));
+        keys.add(SettingKey.secret("windmill.token", true, "A Windmill token for the workspace."));
+        keys.add(SettingKey.optional("windmill.workspace", Type.STRING, "admins", "The workspace id."));
+        keys.add(SettingKey.choice(
+                "windmill.mode", List.of("api", "cli"), "api: HTTP API in Java; cli: run the wmill CLI."));
+        keys.add(SettingKey.optional("windmill.cli", Type.STRING, "wmill", "The wmill executable (CLI mode)."));
+        keys.add(SettingKey.optional(
+                "windmill.config",
+                Type.PATH,
+                null,
+                "A wmill.yaml to apply; without it, as the CLI without wmill.yaml."));
+        keys.add(SettingKey.optional(
+                "windmill.includes", Type.LIST, null, "Globs of files to pull (wmill.yaml includes)."));
+        keys.add(SettingKey.optional("windmill.excludes", Type.LIST, null, "Globs of files not to pull."));
+        keys.add(SettingKey.optional(
+                "windmill.extra-includes", Type.LIST, null, "A second set of globs files must match."));
+        keys.add(new SettingKey(
+                "windmill.default-ts",
+                Type.CHOICE,
+                false,
+                null,
+                false,
+                "bun or deno: the runtime written as plain .ts (default bun).",
+                List.of("bun", "deno")));
+        keys.add(new SettingKey(
+                "windmill.sync-behavior",
+                Type.CHOICE,
+                false,
+                null,
+                false,
+                "v0 or v1 (wmill.yaml syncBehavior).",
+                List.of("v0", "v1")));
+        for (String[] flag : FLAGS) {
+            keys.add(SettingKey.optional("windmill." + flag[0], Type.BOOLEAN, null, flag[1]));
+        }
+        return keys;
+    }
+
+    @Override
+    public Source create(SyncSettings settings) {
+        WindmillPullOptions base = settings.path("windmill.config")
+                .map(WindmillPullOptions::fromWmillYaml)
+                .orElse(WindmillPullOptions.noConfig());
+        WindmillPullOptions options = new WindmillPullOptions(
+                settings.string("windmill.default-ts", base.defaultTs()),
+                settings.list("windmill.includes", base.includes()),
+                settings.list("windmill.excludes", base.excludes()),
+                settings.list("windmill.extra-includes", base.extraIncludes()),
+                settings.bool("windmill.skip-secrets", base.skipSecrets()),
+                settings.bool("windmill.skip-variables", base.skipVariables()),
+                settings.bool("windmill.skip-resources", base.skipResources()),
+                settings.bool("windmill.skip-resource-types", base.skipResourceTypes()),
+                settings.bool("windmill.skip-scripts", base.skipScripts()),
+                settings.bool("windmill.skip-flows", base.skipFlows()),
+                settings.bool("windmill.skip-apps", base.skipApps()),
+                settings.bool("windmill.skip-folders", base.skipFolders()),
+                settings.bool("windmill.skip-workspace-dependencies", base.skipWorkspaceDependencies()),
+                settings.bool("windmill.include-schedules", base.includeSchedules()),
+                settings.bool("windmill.include-triggers", base.includeTriggers()),
+                settings.bool("windmill.include-users", base.includeUsers()),
+                settings.bool("windmill.include-groups", base.includeGroups()),
+                settings.bool("windmill.include-settings", base.includeSettings()),
+                settings.bool("windmill.include-key", base.includeKey()),
+                settings.bool("windmill.plain-secrets", base.plainSecrets()),
+                settings.bool("windmill.non-dotted-paths", base.nonDottedPaths()),
+                settings.string("windmill.sync-behavior", base.syncBehavior()));
+        String mode = settings.string("windmill.mode", "api").toLowerCase(Locale.ROOT);
+        if (!mode.equals("api") && !mode.equals("cli")) {
+            throw new SyncConfigException("windmill.mode must be api or cli, not " + mode);
+        }
+        WindmillSource.Builder builder = WindmillSource.builder()
+                .baseUrl(settings.string("windmill.base-url", "http://windmill_server:8000"))
+                .token(settings.secret("windmill.token").orElse(null))
+                .workspace(settings.string("windmill.workspace", "admins"))
+                .mode(mode.equals("cli") ? WindmillSource.Mode.CLI : WindmillSource.Mode.API)
+                .cliExecutable(settings.string("windmill.cli", "wmill"))
+                .pullOptions(options);
+        settings.path("windmill.config").ifPresent(builder::wmillYaml);
+        return builder.build();
+    }
+}

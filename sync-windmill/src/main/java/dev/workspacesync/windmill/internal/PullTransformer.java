@@ -1,0 +1,772 @@
+package dev.workspacesync.windmill.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspacesync.core.SourceException;
+import dev.workspacesync.windmill.WindmillPullOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the server's workspace archive into the tree {@code wmill sync pull} (windmill-cli 1.819.0) writes
+ * into an empty directory: {@code ZipFSElement}, {@code ignoreF} and {@code elementsToMap} of the CLI.
+ * Entries are read one at a time; nothing holds the whole workspace.
+ */
+public final class PullTransformer {
+    /** The archive, by entry name. */
+    public interface Input {
+        /** Every file entry name, in archive order. */
+        List<String> names();
+
+        /** The bytes of one entry. */
+        byte[] read(String name) throws IOException;
+    }
+
+    /** Where files go. */
+    public interface Output {
+        /** Writes one file of the pulled tree. */
+        void write(String path, byte[] content) throws IOException;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> SCRIPT_EXTS = List.of(
+            ".fetch.ts",
+            ".deno.ts",
+            ".bun.ts",
+            ".ts",
+            ".py",
+            ".go",
+            ".sh",
+            ".pg.sql",
+            ".my.sql",
+            ".bq.sql",
+            ".odb.sql",
+            ".sf.sql",
+            ".ms.sql",
+            ".duckdb.sql",
+            ".sql",
+            ".gql",
+            ".ps1",
+            ".php",
+            ".rs",
+            ".cs",
+            ".nu",
+            ".playbook.yml",
+            ".java",
+            ".rb",
+            ".r");
+    private static final Set<String> KEPT_EXTENSIONS = Set.of(
+            "json", "yaml", "go", "sh", "ts", "py", "sql", "gql", "ps1", "php", "js", "lock", "rs", "cs", "yml", "nu",
+            "java", "rb", "r");
+    private static final Set<String> TYPE_ENDINGS = Set.of(
+            "script",
+            "variable",
+            "resource",
+            "resource-type",
+            "app",
+            "schedule",
+            "http_trigger",
+            "websocket_trigger",
+            "kafka_trigger",
+            "nats_trigger",
+            "postgres_trigger",
+            "mqtt_trigger",
+            "amqp_trigger",
+            "sqs_trigger",
+            "gcp_trigger",
+            "azure_trigger",
+            "email_trigger",
+            "user",
+            "group",
+            "settings",
+            "encryption_key");
+    private static final List<String> TRIGGER_SUFFIXES = List.of(
+            ".http_trigger",
+            ".websocket_trigger",
+            ".kafka_trigger",
+            ".nats_trigger",
+            ".postgres_trigger",
+            ".mqtt_trigger",
+            ".amqp_trigger",
+            ".sqs_trigger",
+            ".gcp_trigger",
+            ".azure_trigger",
+            ".email_trigger",
+            "_native_trigger");
+    private static final Pattern MIGRATION =
+            Pattern.compile("migrations/datatable/[^/]+/[0-9]+_[^/]+\\.(up|down)\\.sql");
+    private static final Map<String, String> LANGUAGE_EXTENSIONS = Map.ofEntries(
+            Map.entry("python3", "py"),
+            Map.entry("bun", "bun.ts"),
+            Map.entry("deno", "deno.ts"),
+            Map.entry("go", "go"),
+            Map.entry("bash", "sh"),
+            Map.entry("powershell", "ps1"),
+            Map.entry("postgresql", "pg.sql"),
+            Map.entry("mysql", "my.sql"),
+            Map.entry("bigquery", "bq.sql"),
+            Map.entry("oracledb", "odb.sql"),
+            Map.entry("snowflake", "sf.sql"),
+            Map.entry("mssql", "ms.sql"),
+            Map.entry("graphql", "gql"),
+            Map.entry("nativets", "native.ts"),
+            Map.entry("frontend", "frontend.js"),
+            Map.entry("php", "php"),
+            Map.entry("rust", "rs"),
+            Map.entry("csharp", "cs"),
+            Map.entry("nu", "nu"),
+            Map.entry("ansible", "playbook.yml"),
+            Map.entry("java", "java"),
+            Map.entry("duckdb", "duckdb.sql"),
+            Map.entry("bunnative", "ts"),
+            Map.entry("ruby", "rb"),
+            Map.entry("rlang", "r"),
+            Map.entry("dbt", "dbt.yaml"));
+    private static final Pattern WINDOWS_RESERVED = Pattern.compile("^(con|prn|aux|nul|com[0-9]|lpt[0-9])$");
+
+    private final WindmillPullOptions options;
+    private final Map<String, String> fileExtensionByResourceType;
+    private final Set<String> filesetResourceTypes;
+    private final Glob.Filter whitelist;
+
+    /**
+     * @param options what to pull
+     * @param fileExtensionByResourceType the server's {@code file_resource_type_to_file_ext_map} (format extensions)
+     * @param filesetResourceTypes the resource types the server marks {@code is_fileset}
+     */
+    public PullTransformer(
+            WindmillPullOptions options,
+            Map<String, String> fileExtensionByResourceType,
+            Set<String> filesetResourceTypes) {
+        this.options = options;
+        this.fileExtensionByResourceType = Map.copyOf(fileExtensionByResourceType);
+        this.filesetResourceTypes = Set.copyOf(filesetResourceTypes);
+        this.whitelist = options.includes().isEmpty() && options.excludes().isEmpty()
+                ? null
+                : new Glob.Filter(options.includes(), options.excludes(), options.extraIncludes());
+    }
+
+    /** Writes the pulled tree of the archive; returns the number of files written. */
+    public int transform(Input input, Output output) throws IOException {
+        Set<String> moduleScripts = moduleScriptBases(input);
+        int[] count = {0};
+        for (String name : input.names()) {
+            for (Produced file : produce(name, input, moduleScripts)) {
+                if (keep(file)) {
+                    output.write(file.path, file.content);
+                    count[0]++;
+                }
+            }
+        }
+        return count[0];
+    }
+
+    private record Produced(String path, String parentDir, byte[] content, boolean secret) {
+        Produced(String path, String parentDir, byte[] content) {
+            this(path, parentDir, content, false);
+        }
+    }
+
+    private String flowSuffix() {
+        return options.nonDottedPaths() ? "__flow" : ".flow";
+    }
+
+    private String appSuffix() {
+        return options.nonDottedPaths() ? "__app" : ".app";
+    }
+
+    private String rawAppSuffix() {
+        return options.nonDottedPaths() ? "__raw_app" : ".raw_app";
+    }
+
+    private Set<String> moduleScriptBases(Input input) throws IOException {
+        Set<String> bases = new HashSet<>();
+        for (String name : input.names()) {
+            if (name.endsWith(".script.json")) {
+                try {
+                    JsonNode meta = JSON.readTree(input.read(name));
+                    JsonNode modules = meta.get("modules");
+                    if (modules != null && modules.isObject() && !modules.isEmpty()) {
+                        bases.add(name.substring(0, name.length() - ".script.json".length()));
+                    }
+                } catch (JsonProcessingException e) {
+                    // The CLI ignores unreadable metadata here; the main pass reports it.
+                }
+            }
+        }
+        return bases;
+    }
+
+    private List<Produced> produce(String p, Input input, Set<String> moduleScripts) throws IOException {
+        List<Produced> out = new ArrayList<>();
+        boolean isJson = p.endsWith(".json");
+        if (p.endsWith(".flow.json")) {
+            String dir = p.substring(0, p.length() - ".flow.json".length()) + flowSuffix();
+            flow(p, dir, parse(p, input), out);
+        } else if (p.endsWith(".app.json")) {
+            String dir = p.substring(0, p.length() - ".app.json".length()) + appSuffix();
+            app(dir, parse(p, input), out);
+        } else if (p.endsWith(".raw_app.json")) {
+            throw new SourceException(
+                    "Raw apps are not supported by the Java pull yet (" + p + "); use windmill.mode=cli");
+        } else if (p.endsWith(".script.json")) {
+            script(p, parse(p, input), out);
+        } else if (p.endsWith(".resource.json")) {
+            resource(p, parse(p, input), out);
+        } else if (p.startsWith("dependencies/")) {
+            out.add(new Produced(p, null, text(input.read(p))));
+        } else if (isJson) {
+            ObjectNode parsed = parse(p, input);
+            if (options.stripsOnBehalfOf()) {
+                if (p.endsWith(".schedule.json")) {
+                    stripPermissioned(parsed);
+                    parsed.remove("email");
+                } else if (p.endsWith("_trigger.json")) {
+                    stripPermissioned(parsed);
+                }
+            }
+            out.add(new Produced(p.replace(".json", ".yaml"), null, yaml(parsed), truthy(parsed.get("is_secret"))));
+        } else {
+            String finalPath = p;
+            if (hasScriptExt(p)) {
+                for (String base : moduleScripts) {
+                    if (p.startsWith(base + ".")) {
+                        String ext = p.substring(base.length());
+                        finalPath = base + "__mod/script" + ext;
+                        break;
+                    }
+                }
+            }
+            out.add(new Produced(finalPath, null, text(input.read(p))));
+        }
+        return out;
+    }
+
+    private static void stripPermissioned(ObjectNode parsed) {
+        if (truthy(parsed.get("permissioned_as"))) {
+            parsed.put("has_permissioned_as", true);
+        }
+        parsed.remove("permissioned_as");
+        parsed.remove("edited_by");
+    }
+
+    private void stripOnBehalfOf(ObjectNode parsed) {
+        if (options.stripsOnBehalfOf()) {
+            if (truthy(parsed.get("on_behalf_of_email"))) {
+                parsed.put("has_on_behalf_of", true);
+            }
+            parsed.remove("on_behalf_of_email");
+        }
+    }
+
+    private void script(String p, ObjectNode meta, List<Produced> out) {
+        String finalPath = p.replace(".json", ".yaml");
+        JsonNode modules = meta.get("modules");
+        boolean hasModules = modules != null && modules.isObject() && !modules.isEmpty();
+        String lock = meta.hasNonNull("lock") && meta.get("lock").isTextual()
+                ? meta.get("lock").asText()
+                : null;
+        String base = p.substring(0, p.length() - ".script.json".length());
+        String moduleFolder = base + "__mod";
+        if (lock != null && !lock.isEmpty() && meta.get("codebase") == null) {
+            meta.put("lock", "!inline " + (hasModules ? moduleFolder + "/script.lock" : base + ".script.lock"));
+        } else if (lock != null && lock.isEmpty()) {
+            meta.put("lock", "");
+        } else {
+            meta.remove("lock");
+        }
+        if (truthy(meta.get("codebase"))) {
+            meta.remove("codebase");
+        }
+        stripOnBehalfOf(meta);
+        meta.remove("modules");
+        out.add(new Produced(hasModules ? moduleFolder + "/script.yaml" : finalPath, null, yaml(meta)));
+        if (lock != null && !lock.isEmpty()) {
+            out.add(new Produced(hasModules ? moduleFolder + "/script.lock" : base + ".script.lock", null, utf8(lock)));
+        }
+        if (hasModules) {
+            modules.fields().forEachRemaining(m -> {
+                String rel = m.getKey();
+                JsonNode mod = m.getValue();
+                out.add(new Produced(
+                        moduleFolder + "/" + rel,
+                        moduleFolder,
+                        utf8(mod.path("content").asText(""))));
+                if (truthy(mod.get("lock"))) {
+                    String baseName = rel.replaceFirst("\\.[^.]+$", "");
+                    out.add(new Produced(
+                            moduleFolder + "/" + baseName + ".lock",
+                            moduleFolder,
+                            utf8(mod.get("lock").asText())));
+                }
+            });
+        }
+    }
+
+    private void resource(String p, ObjectNode meta, List<Produced> out) {
+        String finalPath = p.replace(".json", ".yaml");
+        String type = meta.path("resource_type").asText(null);
+        String base = p.substring(0, p.length() - ".resource.json".length());
+        String formatExtension = type == null ? null : fileExtensionByResourceType.get(type);
+        boolean fileset = type != null && filesetResourceTypes.contains(type);
+        JsonNode value = meta.get("value");
+        if (fileset) {
+            if (value != null && value.isObject()) {
+                String dir = base + ".fileset";
+                value.fields().forEachRemaining(f -> {
+                    if (f.getValue().isTextual()) {
+                        out.add(new Produced(
+                                dir + "/" + f.getKey(), dir, utf8(f.getValue().asText())));
+                    }
+                });
+            }
+            meta.put("value", "!inline_fileset " + base + ".fileset");
+        } else if (formatExtension != null && value != null && value.isObject()) {
+            JsonNode content = value.get("content");
+            ((ObjectNode) value).put("content", "!inline " + base + ".resource.file." + formatExtension);
+            if (content != null && content.isTextual()) {
+                out.add(new Produced(base + ".resource.file." + formatExtension, null, utf8(content.asText())));
+            }
+        }
+        out.add(0, new Produced(finalPath, null, yaml(meta)));
+    }
+
+    /** Per flow or app: the CLI's {@code newPathAssigner}. */
+    private final class PathAssigner {
+        private int counter;
+        private final Set<String> seen = new HashSet<>();
+
+        String[] assign(String summary, String language) {
+            String name = summary == null ? "" : sanitize(summary);
+            String original = name;
+            if (name.isEmpty()) {
+                original = "inline_script";
+                name = "inline_script_0";
+            }
+            while (seen.contains(name.toLowerCase(Locale.ROOT))) {
+                counter++;
+                name = original + "_" + counter;
+            }
+            seen.add(name.toLowerCase(Locale.ROOT));
+            String suffix = options.nonDottedPaths() ? "." : ".inline_script.";
+            return new String[] {name + suffix, languageExtension(language)};
+        }
+    }
+
+    static String sanitize(String summary) {
+        String name = summary.replace(" ", "_")
+                .replaceAll("[/\\\\:*?\"<>|\\x00-\\x1f\\x7f]", "")
+                .replaceAll("_+", "_")
+                .replaceAll("^[._]+|[._]+$", "");
+        name = name.toLowerCase(Locale.ROOT);
+        return WINDOWS_RESERVED.matcher(name).matches() ? "_" + name : name;
+    }
+
+    private String languageExtension(String language) {
+        String defaultTs = options.defaultTs();
+        if (language != null && language.equals(defaultTs)) {
+            return "ts";
+        }
+        String ext = language == null ? null : LANGUAGE_EXTENSIONS.get(language);
+        return ext == null ? "no_ext" : ext;
+    }
+
+    private void flow(String p, String dir, ObjectNode flow, List<Produced> out) {
+        PathAssigner assigner = new PathAssigner();
+        List<String[]> scripts = new ArrayList<>();
+        JsonNode value = flow.get("value");
+        if (value != null && value.isObject()) {
+            extractModules(value.get("modules"), assigner, scripts);
+            if (value.hasNonNull("failure_module")) {
+                extractModule(value.get("failure_module"), assigner, scripts);
+            }
+            if (value.hasNonNull("preprocessor_module")) {
+                extractModule(value.get("preprocessor_module"), assigner, scripts);
+            }
+        }
+        for (String[] s : scripts) {
+            out.add(new Produced(dir + "/" + s[0], dir, utf8(s[1])));
+        }
+        stripOnBehalfOf(flow);
+        out.add(new Produced(dir + "/flow.yaml", dir, yaml(flow)));
+    }
+
+    private void extractModules(JsonNode modules, PathAssigner assigner, List<String[]> scripts) {
+        if (modules == null || !modules.isArray()) {
+            return;
+        }
+        for (JsonNode m : modules) {
+            extractModule(m, assigner, scripts);
+        }
+    }
+
+    private void extractModule(JsonNode m, PathAssigner assigner, List<String[]> scripts) {
+        JsonNode value = m.get("value");
+        if (value == null || !value.isObject()) {
+            return;
+        }
+        String type = value.path("type").asText("");
+        switch (type) {
+            case "rawscript" ->
+                rawscript(
+                        m.path("id").asText(null), textOrNull(m.get("summary")), (ObjectNode) value, assigner, scripts);
+            case "forloopflow", "whileloopflow" -> extractModules(value.get("modules"), assigner, scripts);
+            case "branchall" ->
+                value.path("branches").forEach(b -> extractModules(b.get("modules"), assigner, scripts));
+            case "branchone" -> {
+                value.path("branches").forEach(b -> extractModules(b.get("modules"), assigner, scripts));
+                extractModules(value.get("default"), assigner, scripts);
+            }
+            case "aiagent" ->
+                value.path("tools").forEach(tool -> {
+                    JsonNode tv = tool.get("value");
+                    if (tv != null
+                            && tv.isObject()
+                            && "flowmodule".equals(tv.path("tool_type").asText())
+                            && "rawscript".equals(tv.path("type").asText())) {
+                        rawscript(
+                                tool.path("id").asText(null),
+                                textOrNull(tool.get("summary")),
+                                (ObjectNode) tv,
+                                assigner,
+                                scripts);
+                    }
+                });
+            default -> {}
+        }
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private void rawscript(String id, String summary, ObjectNode raw, PathAssigner assigner, List<String[]> scripts) {
+        String[] path =
+                assigner.assign(summary != null && !summary.isEmpty() ? summary : id, textOrNull(raw.get("language")));
+        String file = path[0] + path[1];
+        String content = raw.path("content").asText("");
+        if (content.startsWith("!inline ")) {
+            throw new SourceException("Refusing to extract a corrupted inline script for module '" + id
+                    + "': its content is the literal string "
+                    + content.lines().findFirst().orElse(""));
+        }
+        scripts.add(new String[] {file, content});
+        raw.put("content", "!inline " + file);
+        JsonNode lock = raw.get("lock");
+        if (truthy(lock)) {
+            if (!lock.isTextual()) {
+                throw new SourceException("Inline script '" + id + "' has a lock that is not text");
+            }
+            String lockPath = path[0] + "lock";
+            raw.put("lock", "!inline " + lockPath);
+            scripts.add(new String[] {lockPath, lock.asText()});
+        }
+    }
+
+    private void app(String dir, ObjectNode app, List<Produced> out) {
+        PathAssigner assigner = new PathAssigner();
+        List<String[]> scripts = new ArrayList<>();
+        extractAppScripts(app.get("value"), assigner, scripts);
+        for (String[] s : scripts) {
+            out.add(new Produced(dir + "/" + s[0], dir, utf8(s[1])));
+        }
+        String mode = app.path("policy").path("execution_mode").asText("");
+        if (mode.equals("anonymous")) {
+            app.put("public", true);
+        } else if (mode.equals("guest")) {
+            app.put("guests", true);
+        }
+        app.remove("policy");
+        out.add(new Produced(dir + "/app.yaml", dir, yaml(app)));
+    }
+
+    private void extractAppScripts(JsonNode rec, PathAssigner assigner, List<String[]> scripts) {
+        if (rec == null) {
+            return;
+        }
+        if (rec.isObject()) {
+            List<String> keys = new ArrayList<>();
+            rec.fieldNames().forEachRemaining(keys::add);
+            keys.sort(CliYaml.KEY_ORDER);
+            for (String k : keys) {
+                JsonNode v = rec.get(k);
+                if (k.equals("inlineScript") && v != null && v.isObject()) {
+                    ObjectNode parent = (ObjectNode) rec;
+                    parent.remove("type");
+                    ObjectNode o = (ObjectNode) v;
+                    JsonNode nameNode = parent.get("name");
+                    String name = nameNode == null || nameNode.isNull() ? null : nameNode.asText();
+                    String[] path = assigner.assign(name, textOrNull(o.get("language")));
+                    if (truthy(o.get("content"))) {
+                        String content = o.get("content").asText();
+                        o.put("content", "!inline " + path[0] + path[1]);
+                        scripts.add(new String[] {path[0] + path[1], content});
+                    }
+                    if (truthy(o.get("lock"))) {
+                        String lock = o.get("lock").asText();
+                        o.put("lock", "!inline " + path[0] + "lock");
+                        scripts.add(new String[] {path[0] + "lock", lock});
+                    }
+                } else {
+                    extractAppScripts(v, assigner, scripts);
+                }
+            }
+        } else if (rec.isArray()) {
+            for (JsonNode item : (ArrayNode) rec) {
+                extractAppScripts(item, assigner, scripts);
+            }
+        }
+    }
+
+    private static boolean truthy(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return false;
+        }
+        if (node.isTextual()) {
+            return !node.asText().isEmpty();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isNumber()) {
+            return node.doubleValue() != 0;
+        }
+        return true;
+    }
+
+    private static ObjectNode parse(String p, Input input) throws IOException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(input.read(p));
+        } catch (JsonProcessingException e) {
+            throw new SourceException(
+                    "The workspace archive holds malformed JSON in " + p + ": " + e.getOriginalMessage(), e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new SourceException("The workspace archive holds " + p + ", which is not a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static byte[] yaml(JsonNode node) {
+        return utf8(CliYaml.write(node));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The CLI reads every entry as UTF-8 text and writes it back. */
+    private static byte[] text(byte[] raw) {
+        return new String(raw, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static boolean hasScriptExt(String p) {
+        for (String ext : SCRIPT_EXTS) {
+            if (p.endsWith(ext)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- the CLI's filters ----
+
+    private boolean keep(Produced file) {
+        if (file.parentDir != null) {
+            String last = file.parentDir.substring(file.parentDir.lastIndexOf('/') + 1);
+            if (last.startsWith(".") || last.equals("node_modules") || ignore(file.parentDir, true)) {
+                return false;
+            }
+        }
+        if (ignore(file.path, false)) {
+            return false;
+        }
+        return elementsToMapKeeps(file);
+    }
+
+    private static boolean isScriptModulePath(String p) {
+        return p.contains("__mod/") || p.contains("__dbt/");
+    }
+
+    private static boolean isFileResource(String p) {
+        String[] parts = p.split("\\.", -1);
+        return parts.length >= 4
+                && parts[parts.length - 3].equals("resource")
+                && parts[parts.length - 2].equals("file");
+    }
+
+    /** The CLI's {@code getTypeStrFromPath}; null where it throws. */
+    private String typeOf(String p) {
+        if (MIGRATION.matcher(p).matches()) {
+            return "datatable_migration";
+        }
+        if (isScriptModulePath(p)) {
+            return "script";
+        }
+        if (p.contains(flowSuffix() + "/")) {
+            return "flow";
+        }
+        if (p.contains(appSuffix() + "/")) {
+            return "app";
+        }
+        if (p.contains(rawAppSuffix() + "/")) {
+            return "raw_app";
+        }
+        if (p.startsWith("locks/") && p.endsWith(".lock")) {
+            return "shared_lock";
+        }
+        if (p.startsWith("dependencies/")) {
+            return "workspace_dependencies";
+        }
+        if (isFileResource(p) || p.contains(".fileset/")) {
+            return "resource";
+        }
+        String fileName = p.substring(p.lastIndexOf('/') + 1);
+        int dot = fileName.lastIndexOf('.');
+        String ext = dot <= 0 ? "" : fileName.substring(dot);
+        String name = dot <= 0 ? fileName : fileName.substring(0, dot);
+        if (Set.of(
+                                ".go", ".ts", ".sh", ".py", ".sql", ".gql", ".ps1", ".js", ".php", ".rs", ".cs", ".nu",
+                                ".java", ".rb", ".r")
+                        .contains(ext)
+                || (ext.equals(".yml") && name.endsWith(".playbook") || name.equals("playbook"))) {
+            return "script";
+        }
+        if (name.equals("folder.meta") || name.matches("folder\\.[^.]+\\.meta")) {
+            return "folder";
+        }
+        if (name.equals("settings") || name.matches("settings\\.[^.]+")) {
+            return "settings";
+        }
+        if (name.equals("encryption_key") || name.matches("encryption_key\\.[^.]+")) {
+            return "encryption_key";
+        }
+        String ending = name.substring(name.lastIndexOf('.') + 1);
+        if (ending.endsWith("_native_trigger")) {
+            return "native_trigger";
+        }
+        return TYPE_ENDINGS.contains(ending) ? ending : null;
+    }
+
+    /** The CLI's {@code ignoreF(...)} predicate. */
+    private boolean ignore(String p, boolean isDirectory) {
+        if (p.equals("locks") || p.startsWith("locks/")) {
+            return true;
+        }
+        if (!isDirectory && p.endsWith(".resource-type.yaml")) {
+            return options.skipResourceTypes();
+        }
+        if (!isDirectory) {
+            String type = typeOf(p);
+            if (type != null) {
+                if (options.includeUsers() && type.equals("user")
+                        || options.includeGroups() && type.equals("group")
+                        || options.includeSettings() && type.equals("settings")
+                        || options.includeKey() && type.equals("encryption_key")
+                        || !options.skipWorkspaceDependencies() && type.equals("workspace_dependencies")
+                        || type.equals("shared_lock")
+                        || type.equals("datatable_migration")) {
+                    return false;
+                }
+            }
+        }
+        return !isWhitelisted(p)
+                && (isNotWmillFile(p, isDirectory) || !isDirectory && whitelist != null && !whitelist.approve(p));
+    }
+
+    private static boolean isWhitelisted(String p) {
+        return Set.of("", "u", "f", "g", "ui", "users", "groups", "dependencies", "locks", "migrations")
+                .contains(p);
+    }
+
+    private static boolean underKnownRoot(String p) {
+        return p.startsWith("u/")
+                || p.startsWith("f/")
+                || p.startsWith("g/")
+                || p.startsWith("users/")
+                || p.startsWith("groups/")
+                || p.startsWith("dependencies/");
+    }
+
+    private boolean isNotWmillFile(String p, boolean isDirectory) {
+        if (p.startsWith("ui/")) {
+            return true;
+        }
+        if (isDirectory) {
+            return !underKnownRoot(p) && !p.startsWith("locks/") && !p.startsWith("migrations/");
+        }
+        if (isScriptModulePath(p)) {
+            return false;
+        }
+        String type = typeOf(p);
+        if (type == null) {
+            return true;
+        }
+        return switch (type) {
+            case "datatable_migration", "shared_lock" -> false;
+            case "resource-type", "settings", "encryption_key" -> p.contains("/");
+            default -> !underKnownRoot(p);
+        };
+    }
+
+    /** The per-file checks of the CLI's {@code elementsToMap}. */
+    private boolean elementsToMapKeeps(Produced file) {
+        String path = file.path;
+        if (isScriptModulePath(path)) {
+            return !options.skipScripts();
+        }
+        boolean rawAppFile = path.contains(rawAppSuffix() + "/");
+        if (!isFileResource(path) && !path.contains(".fileset/") && !rawAppFile && !path.startsWith("dependencies/")) {
+            if (path.endsWith(".json")) {
+                return false;
+            }
+            String ext = path.substring(path.lastIndexOf('.') + 1);
+            if (!KEPT_EXTENSIONS.contains(ext)) {
+                return false;
+            }
+        }
+        if (options.skipResources() && (isFileResource(path) || path.contains(".fileset/"))) {
+            return false;
+        }
+        if (!options.includeSchedules() && path.endsWith(".schedule.yaml")) {
+            return false;
+        }
+        if (!options.includeTriggers()) {
+            for (String suffix : TRIGGER_SUFFIXES) {
+                if (path.endsWith(suffix + ".yaml")) {
+                    return false;
+                }
+            }
+        }
+        if (!options.includeUsers() && path.endsWith(".user.yaml")
+                || !options.includeGroups() && path.endsWith(".group.yaml")
+                || !options.includeSettings() && path.equals("settings.yaml")
+                || options.skipResources() && path.endsWith(".resource.yaml")
+                || options.skipResourceTypes() && path.endsWith(".resource-type.yaml")) {
+            return false;
+        }
+        String type = typeOf(path);
+        if (type != null) {
+            if (options.skipVariables() && type.equals("variable")
+                    || options.skipScripts() && (type.equals("script") || type.equals("shared_lock"))
+                    || options.skipFlows() && type.equals("flow")
+                    || options.skipApps() && type.equals("app")
+                    || options.skipFolders() && type.equals("folder")
+                    || options.skipWorkspaceDependencies() && type.equals("workspace_dependencies")) {
+                return false;
+            }
+        }
+        return !(options.skipSecrets() && path.endsWith(".variable.yaml") && file.secret);
+    }
+}

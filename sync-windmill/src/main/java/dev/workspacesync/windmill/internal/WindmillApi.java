@@ -1,0 +1,231 @@
+package dev.workspacesync.windmill.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.workspacesync.core.RetryPolicy;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.SourceException;
+import dev.workspacesync.windmill.WindmillPullOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The few Windmill HTTP calls a pull makes, with the CLI's headers. The token goes only into the
+ * {@code Authorization} header; it is never part of a URL or a message.
+ */
+public final class WindmillApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final Secret token;
+    private final String workspace;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final RetryPolicy retry;
+
+    /**
+     * @param baseUrl the server, e.g. {@code http://windmill_server:8000} (a trailing slash is ignored)
+     * @param token the bearer token
+     * @param workspace the workspace id
+     * @param timeout the per-request timeout
+     * @param retry how to retry transient failures
+     */
+    public WindmillApi(String baseUrl, Secret token, String workspace, Duration timeout, RetryPolicy retry) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token;
+        this.workspace = workspace;
+        this.timeout = timeout;
+        this.retry = retry;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Checks the token ({@code GET /api/users/whoami}, then the workspace's whoami as the CLI does). */
+    public JsonNode whoami() {
+        return retry.call(() -> {
+            HttpResponse<byte[]> response = send("/api/users/whoami");
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                response = send("/api/w/" + enc(workspace) + "/users/whoami");
+                if (response.statusCode() == 401 || response.statusCode() == 403) {
+                    throw new SourceException(
+                            "Windmill rejected the token for " + baseUrl + " (HTTP " + response.statusCode() + ")");
+                }
+            }
+            check(response, "/api/users/whoami");
+            return json(response, "/api/users/whoami");
+        });
+    }
+
+    /** The {@code file_resource_type_to_file_ext_map}; empty on any error, as in the CLI. */
+    public Optional<JsonNode> fileResourceTypes() {
+        return optionalJson("/api/w/" + enc(workspace) + "/resources/file_resource_type_to_file_ext_map");
+    }
+
+    /** The shared UI files ({@code files} of {@code shared_ui/get}); empty on any error, as in the CLI. */
+    public Optional<JsonNode> sharedUi() {
+        return optionalJson("/api/w/" + enc(workspace) + "/shared_ui/get");
+    }
+
+    private Optional<JsonNode> optionalJson(String path) {
+        try {
+            HttpResponse<byte[]> response = send(path);
+            if (response.statusCode() / 100 != 2) {
+                return Optional.empty();
+            }
+            return Optional.of(JSON.readTree(response.body()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The query {@code wmill sync pull} sends for these options and archive type. */
+    public static String tarballQuery(WindmillPullOptions o, String archiveType) {
+        return "archive_type=" + archiveType
+                + "&plain_secret=" + o.plainSecrets()
+                + "&skip_variables=" + o.skipVariables()
+                + "&skip_resources=" + o.skipResources()
+                + "&skip_secrets=" + o.skipSecrets()
+                + "&include_schedules=" + o.includeSchedules()
+                + "&include_triggers=" + o.includeTriggers()
+                + "&include_users=" + o.includeUsers()
+                + "&include_groups=" + o.includeGroups()
+                + "&include_settings=" + o.includeSettings()
+                + "&include_key=" + o.includeKey()
+                + "&include_workspace_dependencies=" + !o.skipWorkspaceDependencies()
+                + "&skip_datatable_migrations=false"
+                + "&default_ts=" + o.defaultTs()
+                + "&skip_resource_types=" + o.skipResourceTypes()
+                + "&settings_version=v2&preserve_extra_perms=true"
+                + "&sync_behavior_version=" + o.syncBehavior();
+    }
+
+    /**
+     * Downloads the workspace archive into {@code target} (at most {@code maxBytes}), zip first and tar when
+     * the server answers "Invalid Archive Type". Returns true for a zip.
+     */
+    public boolean downloadArchive(WindmillPullOptions options, Path target, long maxBytes) {
+        return retry.call(() -> {
+            String path = "/api/w/" + enc(workspace) + "/workspaces/tarball?";
+            if (download(path + tarballQuery(options, "zip"), target, maxBytes, true)) {
+                return true;
+            }
+            download(path + tarballQuery(options, "tar"), target, maxBytes, false);
+            return false;
+        });
+    }
+
+    /** Returns false when a zip was refused with "Invalid Archive Type" (and {@code zipAttempt} is set). */
+    private boolean download(String pathAndQuery, Path target, long maxBytes, boolean zipAttempt) {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request(pathAndQuery), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("Interrupted while downloading the Windmill workspace archive", e);
+        }
+        try (InputStream body = response.body()) {
+            int status = response.statusCode();
+            if (status != 200) {
+                String text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+                if (zipAttempt && status == 400 && text.contains("Invalid Archive Type")) {
+                    return false;
+                }
+                if (status == 404 || text.contains("no rows returned")) {
+                    throw new SourceException("Windmill workspace '" + workspace + "' was not found at " + baseUrl);
+                }
+                throw failure(status, "/api/w/" + workspace + "/workspaces/tarball", text);
+            }
+            long total = 0;
+            byte[] buffer = new byte[64 * 1024];
+            try (OutputStream out = Files.newOutputStream(target)) {
+                int n;
+                while ((n = body.read(buffer)) > 0) {
+                    total += n;
+                    if (total > maxBytes) {
+                        throw new SourceException(
+                                "The Windmill workspace archive is larger than " + maxBytes + " bytes");
+                    }
+                    out.write(buffer, 0, n);
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw SourceException.transientFailure(
+                    "The download of the Windmill workspace archive from " + baseUrl + " broke off: " + e.getMessage(),
+                    e,
+                    null);
+        }
+    }
+
+    private HttpRequest request(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token.reveal())
+                .header("X-Windmill-Client", "cli")
+                .header("Accept", "application/json, application/octet-stream")
+                .GET()
+                .build();
+    }
+
+    private HttpResponse<byte[]> send(String path) {
+        try {
+            return http.send(request(path), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("Interrupted while calling Windmill at " + baseUrl, e);
+        }
+    }
+
+    private SourceException unreachable(IOException e) {
+        return SourceException.transientFailure(
+                "Cannot reach Windmill at " + baseUrl + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                e,
+                null);
+    }
+
+    private void check(HttpResponse<byte[]> response, String path) {
+        if (response.statusCode() / 100 != 2) {
+            throw failure(response.statusCode(), path, new String(response.body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private SourceException failure(int status, String path, String body) {
+        String snippet = body.length() > 300 ? body.substring(0, 300) + "…" : body;
+        String message = "Windmill at " + baseUrl + " answered HTTP " + status + " to " + path
+                + (snippet.isBlank() ? "" : ": " + snippet.strip());
+        if (status == 429 || status >= 500) {
+            return SourceException.transientFailure(message, null, null);
+        }
+        return new SourceException(message);
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> response, String path) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new SourceException("Windmill answered " + path + " with something that is not JSON", e);
+        }
+    }
+
+    private static String enc(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,164 @@
+package dev.workspacesync.windmill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.Snapshot;
+import dev.workspacesync.core.SnapshotEntry;
+import dev.workspacesync.windmill.testing.Fixtures;
+import dev.workspacesync.windmill.testing.WindmillEmulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code wmill} CLI (windmill-cli 1.819.0, installed by the build) is the judge: our API-mode tree
+ * and the CLI's tree from the same emulator have the same paths, identical bytes for non-YAML files and
+ * semantically equal YAML; {@code wmill sync push --dry-run} from our tree reports 0 changes.
+ */
+class CliParityTest {
+    static final String TOKEN = "parity-token-123";
+    static final String INIT_WMILL_YAML = """
+            defaultTs: bun
+            includes:
+              - f/**
+            excludes: []
+            skipVariables: false
+            skipResources: false
+            skipResourceTypes: false
+            skipSecrets: true
+            skipScripts: false
+            skipFlows: false
+            skipApps: false
+            skipFolders: false
+            skipWorkspaceDependencies: false
+            nonDottedPaths: true
+            syncBehavior: v1
+            codebases: []
+            workspaces: {}
+            """;
+
+    @BeforeAll
+    static void needsCli() {
+        assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build (npm ci in src/test/wmill)");
+    }
+
+    @Test
+    void noWmillYaml(@TempDir Path tmp) throws Exception {
+        compare(tmp, null, WindmillPullOptions.noConfig());
+    }
+
+    @Test
+    void initDefaults(@TempDir Path tmp) throws Exception {
+        compare(tmp, INIT_WMILL_YAML, WindmillPullOptions.initDefaults());
+    }
+
+    private void compare(Path tmp, String wmillYaml, WindmillPullOptions options) throws Exception {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Path cliTree = Files.createDirectories(tmp.resolve("cli"));
+            Path ourTree = Files.createDirectories(tmp.resolve("ours"));
+            if (wmillYaml != null) {
+                Files.writeString(cliTree.resolve("wmill.yaml"), wmillYaml);
+                Files.writeString(ourTree.resolve("wmill.yaml"), wmillYaml);
+            }
+            WmillJudge.run(
+                    cliTree,
+                    tmp.resolve("home1"),
+                    emulator.baseUrl(),
+                    TOKEN,
+                    "demo",
+                    "sync",
+                    "pull",
+                    "--yes",
+                    "--skip-branch-validation");
+            try (WindmillSource source = WindmillSource.builder()
+                    .baseUrl(emulator.baseUrl())
+                    .token(Secret.of(TOKEN))
+                    .workspace("demo")
+                    .pullOptions(options)
+                    .build()) {
+                Snapshot snapshot = source.snapshot();
+                assertThat(snapshot.attributes()).containsEntry("workspace", "demo");
+                for (SnapshotEntry entry : snapshot.entries()) {
+                    Path target = entry.path().under(ourTree);
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = entry.open()) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+            TreeMap<String, Path> cli = files(cliTree);
+            TreeMap<String, Path> ours = files(ourTree);
+            cli.remove("wmill-lock.yaml");
+            assertThat(ours.keySet()).containsExactlyElementsOf(cli.keySet());
+            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+            int yamlFiles = 0;
+            int identical = 0;
+            List<String> differing = new ArrayList<>();
+            for (String path : cli.keySet()) {
+                byte[] expected = Files.readAllBytes(cli.get(path));
+                byte[] actual = Files.readAllBytes(ours.get(path));
+                if (path.endsWith(".yaml") && !path.startsWith("dependencies/")) {
+                    yamlFiles++;
+                    if (Arrays.equals(expected, actual)) {
+                        identical++;
+                    } else {
+                        differing.add(path);
+                        JsonNode e = yaml.readTree(expected);
+                        JsonNode a = yaml.readTree(actual);
+                        assertThat(a)
+                                .as(path + "\n--- cli:\n" + new String(expected) + "\n--- ours:\n" + new String(actual))
+                                .isEqualTo(e);
+                    }
+                } else {
+                    assertThat(new String(actual)).as(path).isEqualTo(new String(expected));
+                    assertThat(actual).as(path).isEqualTo(expected);
+                }
+            }
+            System.out.printf(
+                    "[parity %s] %d files; YAML byte-identical: %d/%d; differing: %s%n",
+                    wmillYaml == null ? "no wmill.yaml" : "wmill init defaults",
+                    cli.size(),
+                    identical,
+                    yamlFiles,
+                    differing);
+            String push = WmillJudge.run(
+                    ourTree,
+                    tmp.resolve("home2"),
+                    emulator.baseUrl(),
+                    TOKEN,
+                    "demo",
+                    "sync",
+                    "push",
+                    "--dry-run",
+                    "--skip-branch-validation");
+            assertThat(push).as(push).contains("0 changes");
+        }
+    }
+
+    private static TreeMap<String, Path> files(Path root) throws IOException {
+        TreeMap<String, Path> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(Files::isRegularFile).forEach(p -> {
+                String rel = root.relativize(p).toString().replace('\\', '/');
+                if (!rel.equals("wmill.yaml") && !rel.startsWith(".")) {
+                    out.put(rel, p);
+                }
+            });
+        }
+        return out;
+    }
+}
