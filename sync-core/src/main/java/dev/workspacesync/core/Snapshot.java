@@ -17,6 +17,13 @@ import java.util.TreeMap;
  * Windmill workspace id, which destinations may use (for example in commit messages).
  */
 public final class Snapshot {
+    /** Attribute: the absolute local directory a local source reads (destinations keep state beside it). */
+    public static final String ROOT = "root";
+    /** Attribute: the project's name (a local directory's name), for default destination folders. */
+    public static final String PROJECT = "project";
+    /** Attribute: the Windmill workspace id, for commit messages ({@code {workspace}}). */
+    public static final String WORKSPACE = "workspace";
+
     private final String source;
     private final String revision;
     private final Instant takenAt;
