@@ -647,6 +647,12 @@ public final class DatabricksWorkspaceDestination implements Destination {
         try {
             return ws.upload(remote, entry);
         } catch (WorkspaceException e) {
+            if (e.status() == 400 && String.valueOf(e.getMessage()).contains("already exists")) {
+                throw new DestinationException(
+                        e.getMessage() + " (an object of another kind is in the way, e.g. left by another tool or a"
+                                + " lost state; databricks.reconcile=true repairs this)",
+                        e);
+            }
             if (!e.isNotFound()) {
                 throw e;
             }

@@ -250,7 +250,7 @@ public final class WorkspaceEmulator implements AutoCloseable {
     private final NavigableMap<String, RemoteObject> tree = new TreeMap<>();
     private final Map<Kind, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> uploadsByPath = new ConcurrentHashMap<>();
-    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final java.util.Queue<String> log = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong(7_000_000_000_000_001L);
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -379,7 +379,7 @@ public final class WorkspaceEmulator implements AutoCloseable {
 
     /** Each request line ({@code METHOD kind path}) since the last reset, in arrival order. */
     public List<String> requestLog() {
-        return List.copyOf(log);
+        return List.copyOf(new ArrayList<>(log));
     }
 
     /** Forgets counts and the request log. */
