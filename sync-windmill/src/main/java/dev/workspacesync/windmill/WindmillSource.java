@@ -178,9 +178,17 @@ public final class WindmillSource implements Source {
             Snapshot snapshot = new Snapshot(describe(), null, started, attributes, entries);
             LOG.info("Pulled {} files from {}", snapshot.size(), describe());
             return snapshot;
+        } catch (SourceException e) {
+            fresh.close();
+            // Redactor.redact(Throwable) would turn it into a plain SyncException; keep the type instead.
+            String message = String.valueOf(e.getMessage());
+            if (message.contains(token.reveal())) {
+                throw new SourceException(redactor.redact(message), e.getCause());
+            }
+            throw e;
         } catch (SyncException e) {
             fresh.close();
-            throw (SyncException) redactor.redact(e);
+            throw redactor.redact(e);
         } catch (IOException | RuntimeException e) {
             fresh.close();
             throw new SourceException(
