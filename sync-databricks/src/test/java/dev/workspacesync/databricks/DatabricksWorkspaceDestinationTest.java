@@ -236,6 +236,37 @@ class DatabricksWorkspaceDestinationTest {
     }
 
     @Test
+    void aFolderDeletedBehindOurBackIsRecreatedForTheNextUpload() {
+        source.put("deep/er/a.txt", "a").put("top.txt", "t");
+        sync();
+        emulator.remove(remote("deep"));
+        source.put("deep/er/a.txt", "a2");
+
+        SyncReport report = sync();
+
+        assertThat(report.status()).as(report.message()).isEqualTo(SyncStatus.SYNCED);
+        assertThat(emulator.object(remote("deep/er/a.txt")).orElseThrow().text())
+                .isEqualTo("a2");
+    }
+
+    @Test
+    void anObjectOfAnotherKindInTheWayIsExplained() {
+        source.put("n.py", "print(1)\n").put("other.txt", "o");
+        emulator.putNotebook(remote("n"), "PYTHON", "# Databricks notebook source\n");
+
+        SyncReport report = sync();
+
+        assertThat(report.status()).isEqualTo(SyncStatus.FAILED);
+        assertThat(report.destinations().get(0).message())
+                .contains("already exists")
+                .contains("databricks.reconcile=true");
+        SyncReport repaired = sync(destination().reconcile(true).build(), false);
+        assertThat(repaired.status()).as(repaired.message()).isEqualTo(SyncStatus.SYNCED);
+        assertThat(emulator.object(remote("n"))).isEmpty();
+        assertThat(emulator.object(remote("n.py")).orElseThrow().type()).isEqualTo(ObjectType.FILE);
+    }
+
+    @Test
     void aNotebookAndFileClashIsReportedBeforeAnyWrite() {
         source.put("foo.py", PY_NOTEBOOK).put("foo", "a plain file").put("bar.txt", "b");
 
