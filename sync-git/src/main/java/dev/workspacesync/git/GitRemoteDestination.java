@@ -20,12 +20,12 @@ import dev.workspacesync.git.internal.MessageTemplate;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -139,6 +139,8 @@ public final class GitRemoteDestination implements Destination {
     private final Redactor redactor;
     private final BlobIdCache blobIds;
     private final boolean ssh;
+    private volatile Planned planned;
+    private Boolean posix;
 
     private GitRemoteDestination(Builder b) {
         URIish uri;
@@ -149,17 +151,23 @@ public final class GitRemoteDestination implements Destination {
         }
         Secret token = b.token;
         String username = b.username;
-        if (uri.getPass() != null) {
-            if (token == null) {
-                token = Secret.of(uri.getPass());
-            }
+        // Credentials in the URL are taken out of it: https://user:token@host, or https://token@host.
+        Secret inUrl = null;
+        boolean http = uri.getScheme() != null && uri.getScheme().startsWith("http");
+        if (uri.getPass() != null && !uri.getPass().isEmpty()) {
+            inUrl = Secret.of(uri.getPass());
             if (username == null) {
                 username = uri.getUser();
             }
+        } else if (http && uri.getUser() != null && !uri.getUser().isEmpty()) {
+            inUrl = Secret.of(uri.getUser());
+        }
+        if (token == null) {
+            token = inUrl;
         }
         List<Secret> known = new ArrayList<>();
-        if (uri.getPass() != null) {
-            known.add(Secret.of(uri.getPass()));
+        if (inUrl != null) {
+            known.add(inUrl);
         }
         if (token != null) {
             known.add(token);
@@ -215,9 +223,18 @@ public final class GitRemoteDestination implements Destination {
     public SyncPlan plan(Snapshot snapshot) {
         try (CachedClone.Session session = clone.open()) {
             Repository repo = session.repository();
+            long start = System.nanoTime();
             fetch(repo);
+            long fetched = System.nanoTime();
             Base base = base(repo);
             Diff diff = diff(snapshot, base, repo);
+            planned = new Planned(snapshot, base, diff);
+            LOG.debug(
+                    "Planned {} against {}: fetch {} ms, compare {} ms",
+                    target(),
+                    base.commit == null ? "an empty branch" : base.commit.name(),
+                    millis(start, fetched),
+                    millis(fetched, System.nanoTime()));
             return new SyncPlan(
                     target(), diff.changes, base.unpreservedCount(), List.of(), List.of(), List.of(), snapshot);
         } catch (IOException e) {
@@ -236,9 +253,23 @@ public final class GitRemoteDestination implements Destination {
         try (CachedClone.Session session = clone.open()) {
             Repository repo = session.repository();
             for (int attempt = 1; attempt <= maxPushAttempts; attempt++) {
-                Base base = base(repo);
+                long start = System.nanoTime();
+                Planned last = planned;
+                Base base;
+                Diff diff;
+                if (attempt == 1
+                        && last != null
+                        && last.snapshot == snapshot
+                        && Objects.equals(last.base.commit, repo.resolve(clone.trackingRef()))) {
+                    // The remote has not moved since planning: the plan's comparison still holds.
+                    base = last.base;
+                    diff = last.diff;
+                } else {
+                    base = base(repo);
+                    diff = diff(snapshot, base, repo);
+                }
                 reset(repo, base);
-                Diff diff = diff(snapshot, base, repo);
+                long compared = System.nanoTime();
                 List<SyncPath> unplanned = diff.deletes().stream()
                         .filter(p -> !plannedDeletes.contains(p))
                         .toList();
@@ -253,7 +284,16 @@ public final class GitRemoteDestination implements Destination {
                             + (base.commit == null ? "no commit" : base.commit.name()));
                 }
                 Written written = commit(repo, snapshot, base, diff);
-                if (push(repo, written.commit)) {
+                long committed = System.nanoTime();
+                boolean landed = push(repo, written.commit);
+                LOG.debug(
+                        "Attempt {} for {}: compare and reset {} ms, commit {} ms, push {} ms",
+                        attempt,
+                        target(),
+                        millis(start, compared),
+                        millis(compared, committed),
+                        millis(committed, System.nanoTime()));
+                if (landed) {
                     blobIds.save();
                     for (Change change : diff.changes) {
                         progress.transferred(change.path(), change.bytes());
@@ -279,6 +319,13 @@ public final class GitRemoteDestination implements Destination {
             throw failure("Cannot sync to " + target() + ": " + e.getMessage(), e);
         }
     }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
+    }
+
+    /** The last plan's comparison, reused by apply when the remote has not moved since. */
+    private record Planned(Snapshot snapshot, Base base, Diff diff) {}
 
     // ---- reading the remote's state
 
@@ -467,18 +514,23 @@ public final class GitRemoteDestination implements Destination {
                 SnapshotEntry entry = change.entry();
                 Path file = entry.path().under(clone.dir());
                 Files.createDirectories(file.getParent());
-                try (InputStream in = entry.open()) {
-                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                long length = entry.size();
+                ObjectId id;
+                // One read of the source: the bytes go to the object database and the work tree together.
+                try (InputStream in = entry.open();
+                        OutputStream out = Files.newOutputStream(file);
+                        InputStream tee = new TeeStream(in, out)) {
+                    id = inserter.insert(Constants.OBJ_BLOB, length, tee);
+                    if (tee.read() != -1) {
+                        throw new EOFException("longer than its size");
+                    }
                 } catch (IOException e) {
                     throw SourceException.transientFailure(
-                            "Cannot read " + entry.path() + ": " + e.getMessage(), e, null);
+                            "Cannot read " + entry.path() + " (did it change during the sync?): " + e.getMessage(),
+                            e,
+                            null);
                 }
                 setExecutable(file, entry.executable());
-                long length = Files.size(file);
-                ObjectId id;
-                try (InputStream in = Files.newInputStream(file)) {
-                    id = inserter.insert(Constants.OBJ_BLOB, length, in);
-                }
                 Instant written = Files.getLastModifiedTime(file).toInstant();
                 FileMode mode = entry.executable() ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE;
                 editor.add(new DirCacheEditor.PathEdit(entry.path().value()) {
@@ -548,8 +600,12 @@ public final class GitRemoteDestination implements Destination {
         }
     }
 
-    private static void setExecutable(Path file, boolean executable) throws IOException {
-        if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
+    private void setExecutable(Path file, boolean executable) throws IOException {
+        if (posix == null) {
+            // Looking up the file store reads the mount table: once per destination is enough.
+            posix = Files.getFileStore(file).supportsFileAttributeView("posix");
+        }
+        if (!posix) {
             return;
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
@@ -571,6 +627,39 @@ public final class GitRemoteDestination implements Destination {
         switch (result) {
             case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {}
             default -> throw new IOException("cannot update " + ref + " in the cached clone: " + result);
+        }
+    }
+
+    /** Copies what is read to a second stream. */
+    private static final class TeeStream extends java.io.FilterInputStream {
+        private final OutputStream copy;
+
+        TeeStream(InputStream in, OutputStream copy) {
+            super(in);
+            this.copy = copy;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                copy.write(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            if (n > 0) {
+                copy.write(buffer, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            throw new IOException("skip is not supported");
         }
     }
 

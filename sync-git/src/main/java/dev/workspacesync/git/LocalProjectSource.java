@@ -140,6 +140,8 @@ public final class LocalProjectSource implements Source {
         Instant takenAt = Instant.now();
         Repository repo = repository();
         Map<String, String> attributes = new LinkedHashMap<>();
+        // Destinations keep their state beside the project (Databricks: <root>/.git/workspace-sync).
+        attributes.put(Snapshot.ROOT, root.toString());
         attributes.put(
                 "project",
                 root.getFileName() == null

@@ -136,6 +136,30 @@ class GitRemoteDestinationCloneTest {
                 .hasMessageContaining("damaged");
     }
 
+    @Test
+    void largeFilesAreStreamedIntoTheCommitAndTheWorkTree() throws Exception {
+        Path remote = bareRemote("remote.git");
+        byte[] big = new byte[3 * 1024 * 1024 + 17];
+        new SplittableRandom(7).nextBytes(big);
+        SnapshotEntry entry = SnapshotEntry.ofBytes(SyncPath.of("data/big.bin"), big, true, null);
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
+                .workDir(tmp.resolve("work"))
+                .build();
+        sync(destination, new Snapshot("big", null, Instant.now(), Map.of(), List.of(entry)));
+        assertThat(tmp.resolve("work/data/big.bin")).hasBinaryContent(big);
+        assertThat(Files.isExecutable(tmp.resolve("work/data/big.bin"))).isTrue();
+        try (var repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                        .setGitDir(remote.toFile())
+                        .build();
+                var walk = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
+            var tree = org.eclipse.jgit.treewalk.TreeWalk.forPath(
+                    repo, "data/big.bin", walk.parseCommit(repo.resolve("main")).getTree());
+            assertThat(repo.open(tree.getObjectId(0)).getBytes()).isEqualTo(big);
+            assertThat(tree.getFileMode(0)).isEqualTo(org.eclipse.jgit.lib.FileMode.EXECUTABLE_FILE);
+        }
+    }
+
     static Stream<Long> seeds() {
         return Seeds.seeds(6);
     }

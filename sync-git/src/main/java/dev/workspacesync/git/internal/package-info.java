@@ -1,0 +1,2 @@
+/** Implementation details of the git adapters; not API. */
+package dev.workspacesync.git.internal;
