@@ -580,8 +580,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
                     session.remove(d.stateKey);
                 }
                 if (d.stateKey != null || existed) {
-                    SyncPath reported = d.stateKey != null ? d.stateKey : SyncPath.of(d.remotePath);
-                    if (deletedChanges.contains(reported)) {
+                    SyncPath reported = d.stateKey != null ? d.stateKey : syncPathOrNull(d.remotePath);
+                    if (reported != null && deletedChanges.contains(reported)) {
                         deleted.incrementAndGet();
                         progress.transferred(reported, 0);
                     }
