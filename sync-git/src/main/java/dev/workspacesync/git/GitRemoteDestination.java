@@ -140,6 +140,7 @@ public final class GitRemoteDestination implements Destination {
     private final BlobIdCache blobIds;
     private final boolean ssh;
     private volatile Planned planned;
+    private volatile Base knownBase;
     private Boolean posix;
 
     private GitRemoteDestination(Builder b) {
@@ -294,6 +295,7 @@ public final class GitRemoteDestination implements Destination {
                         millis(compared, committed),
                         millis(committed, System.nanoTime()));
                 if (landed) {
+                    knownBase = Base.of(written.commit, written.tree, written.files, preserve);
                     blobIds.save();
                     for (Change change : diff.changes) {
                         progress.transferred(change.path(), change.bytes());
@@ -329,16 +331,16 @@ public final class GitRemoteDestination implements Destination {
 
     // ---- reading the remote's state
 
-    /** The remote branch's head as last fetched, and its files. */
-    private record Base(ObjectId commit, ObjectId tree, Map<String, TreeFile> files, Glob preserve) {
-        int unpreservedCount() {
+    /** The remote branch's head as last fetched, and its files (never modified once built). */
+    private record Base(ObjectId commit, ObjectId tree, Map<String, TreeFile> files, int unpreservedCount) {
+        static Base of(ObjectId commit, ObjectId tree, Map<String, TreeFile> files, Glob preserve) {
             int n = 0;
             for (String path : files.keySet()) {
                 if (!preserve.matches(path)) {
                     n++;
                 }
             }
-            return n;
+            return new Base(commit, tree, files, n);
         }
     }
 
@@ -347,7 +349,11 @@ public final class GitRemoteDestination implements Destination {
     private Base base(Repository repo) throws IOException {
         ObjectId head = repo.resolve(clone.trackingRef());
         if (head == null) {
-            return new Base(null, null, Map.of(), preserve);
+            return Base.of(null, null, Map.of(), preserve);
+        }
+        Base known = knownBase;
+        if (known != null && head.equals(known.commit)) {
+            return known; // our own last push: its files are known without reading the tree
         }
         Map<String, TreeFile> files = new HashMap<>();
         try (RevWalk walk = new RevWalk(repo);
@@ -358,7 +364,9 @@ public final class GitRemoteDestination implements Destination {
             while (tree.next()) {
                 files.put(tree.getPathString(), new TreeFile(tree.getObjectId(0), tree.getFileMode(0)));
             }
-            return new Base(commit.copy(), commit.getTree().copy(), files, preserve);
+            Base base = Base.of(commit.copy(), commit.getTree().copy(), files, preserve);
+            knownBase = base;
+            return base;
         }
     }
 
@@ -492,18 +500,22 @@ public final class GitRemoteDestination implements Destination {
         }
     }
 
-    private record Written(ObjectId commit, long bytes) {}
+    private record Written(ObjectId commit, ObjectId tree, Map<String, TreeFile> files, long bytes) {}
 
     private Written commit(Repository repo, Snapshot snapshot, Base base, Diff diff) throws IOException {
         Files.writeString(clone.stateDir().resolve("dirty"), "writing\n");
         long bytes = 0;
         ObjectId commitId;
+        ObjectId tree;
+        // The new commit's files: the base's with the changes applied (kept to plan the next sync).
+        Map<String, TreeFile> files = new HashMap<>(base.files);
         DirCache dc = repo.lockDirCache();
-        try (ObjectInserter inserter = repo.newObjectInserter()) {
+        try (ObjectInserter inserter = inserter(repo, diff.changes.size())) {
             DirCacheEditor editor = dc.editor();
             for (Change change : diff.changes) {
                 if (change.kind() == Change.Kind.DELETE) {
                     deleteFile(change.path());
+                    files.remove(change.path().value());
                     editor.add(new DirCacheEditor.DeletePath(change.path().value()));
                 }
             }
@@ -542,10 +554,11 @@ public final class GitRemoteDestination implements Destination {
                         ent.setLastModified(written);
                     }
                 });
+                files.put(entry.path().value(), new TreeFile(id, mode));
                 bytes += length;
             }
             editor.finish();
-            ObjectId tree = dc.writeTree(inserter);
+            tree = dc.writeTree(inserter);
             dc.write();
             dc.commit();
 
@@ -570,7 +583,21 @@ public final class GitRemoteDestination implements Destination {
         update.setRefLogMessage("commit: workspace-sync", false);
         checkRef(update.update(), clone.localRef());
         Files.deleteIfExists(clone.stateDir().resolve("dirty"));
-        return new Written(commitId, bytes);
+        return new Written(commitId, tree, files, bytes);
+    }
+
+    /**
+     * Many new objects go straight into one pack: one loose file per object is what makes a first sync
+     * of a large tree slow. (PackInserter is JGit-internal API; any other object database gets the
+     * public inserter.)
+     */
+    private static ObjectInserter inserter(Repository repo, int changes) {
+        if (changes >= 200
+                && repo.getObjectDatabase()
+                        instanceof org.eclipse.jgit.internal.storage.file.ObjectDirectory directory) {
+            return directory.newPackInserter();
+        }
+        return repo.newObjectInserter();
     }
 
     private String message(Snapshot snapshot, Diff diff) {

@@ -172,8 +172,9 @@ public final class LocalProjectSource implements Source {
             if (excludesFile != null) {
                 global.add(excludesFile);
             }
+            // Both real paths, so a symbolic link in the project's path does not break relativizing.
             scanner = new WorkingTreeScanner(
-                    root, repo.getWorkTree().toPath().toRealPath(), global, true, include, exclude);
+                    root.toRealPath(), repo.getWorkTree().toPath().toRealPath(), global, true, include, exclude);
             ObjectId head = repo.resolve(Constants.HEAD);
             if (head != null) {
                 attributes.put("head", head.name());

@@ -160,6 +160,29 @@ class GitRemoteDestinationCloneTest {
         }
     }
 
+    @Test
+    void aLargeFirstSyncThenOneChange() throws Exception {
+        Path remote = bareRemote("remote.git");
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
+                .workDir(tmp.resolve("work"))
+                .build();
+        Map<String, TreeFile> files = new TreeMap<>();
+        for (int i = 0; i < 600; i++) {
+            files.put("d" + (i / 50) + "/f" + i + ".txt", new TreeFile("file " + i + "\n", i % 7 == 0));
+        }
+        sync(destination, snapshot(files));
+        assertThat(GitTesting.tree(remote, "main")).isEqualTo(files);
+        files.put("d3/f170.txt", new TreeFile("changed\n", false));
+        files.remove("d0/f1.txt");
+        SyncPlan plan = destination.plan(snapshot(files));
+        assertThat(plan.changes()).hasSize(2);
+        assertThat(plan.existingFiles()).isEqualTo(600);
+        destination.apply(plan, Destination.Progress.NONE);
+        assertThat(GitTesting.tree(remote, "main")).isEqualTo(files);
+        assertThat(GitTesting.log(remote, "main")).hasSize(2);
+    }
+
     static Stream<Long> seeds() {
         return Seeds.seeds(6);
     }

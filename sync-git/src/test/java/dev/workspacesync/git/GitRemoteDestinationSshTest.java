@@ -4,9 +4,11 @@ import static dev.workspacesync.git.testing.GitTesting.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workspacesync.core.RetryPolicy;
+import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncPipeline;
 import dev.workspacesync.core.SyncReport;
 import dev.workspacesync.core.SyncStatus;
+import dev.workspacesync.core.testing.CapturedOutput;
 import dev.workspacesync.git.testing.GitSshServer;
 import dev.workspacesync.git.testing.GitTesting;
 import java.nio.file.Files;
@@ -49,11 +51,14 @@ class GitRemoteDestinationSshTest {
     }
 
     private SyncReport sync(Path knownHosts) {
-        GitRemoteDestination destination = GitRemoteDestination.builder(server.url())
+        return sync(GitRemoteDestination.builder(server.url())
                 .sshKey(server.privateKey())
                 .knownHosts(knownHosts)
                 .workDir(tmp.resolve("clone"))
-                .build();
+                .build());
+    }
+
+    private SyncReport sync(GitRemoteDestination destination) {
         try (SyncPipeline pipeline = SyncPipeline.builder()
                 .source(LocalProjectSource.builder(project).build())
                 .destination(destination)
@@ -75,6 +80,31 @@ class GitRemoteDestinationSshTest {
         assertThat(sync(server.knownHosts()).status()).isEqualTo(SyncStatus.SYNCED);
         assertThat(sync(server.knownHosts()).status()).isEqualTo(SyncStatus.NO_CHANGES);
         assertThat(GitTesting.log(server.repositoryDirectory(), "main")).hasSize(2);
+    }
+
+    @Test
+    void encryptedKeyWithItsPassphraseWhichNeverShows() throws Exception {
+        String passphrase = "pass-phrase-5d1e7a";
+        Path key = server.writeEncryptedKey(tmp.resolve("id_encrypted"), passphrase);
+        try (CapturedOutput output = new CapturedOutput()) {
+            SyncReport report = sync(GitRemoteDestination.builder(server.url())
+                    .sshKey(key)
+                    .sshKeyPassphrase(Secret.of(passphrase))
+                    .knownHosts(server.knownHosts())
+                    .workDir(tmp.resolve("clone"))
+                    .build());
+            assertThat(report.status()).as(report.message()).isEqualTo(SyncStatus.SYNCED);
+            SyncReport wrong = sync(GitRemoteDestination.builder(server.url())
+                    .sshKey(key)
+                    .sshKeyPassphrase(Secret.of("not-" + passphrase))
+                    .knownHosts(server.knownHosts())
+                    .workDir(tmp.resolve("clone2"))
+                    .build());
+            assertThat(wrong.status()).isEqualTo(SyncStatus.FAILED);
+            assertThat(report + " " + wrong).doesNotContain(passphrase);
+            assertThat(output.text()).doesNotContain(passphrase);
+        }
+        assertThat(GitTesting.tree(server.repositoryDirectory(), "main")).containsOnlyKeys("a.txt");
     }
 
     @Test

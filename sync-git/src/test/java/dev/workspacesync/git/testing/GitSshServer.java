@@ -10,6 +10,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.junit.ssh.SshTestGitServer;
@@ -30,6 +31,7 @@ public final class GitSshServer implements AutoCloseable {
     private final Path privateKey;
     private final Path knownHosts;
     private final Path otherKnownHosts;
+    private final KeyPair user;
 
     /** Starts a server for a new empty bare repository created in {@code dir/remote.git}. */
     public GitSshServer(Path dir) throws Exception {
@@ -42,7 +44,7 @@ public final class GitSshServer implements AutoCloseable {
             repository = git.getRepository();
             repository.incrementOpen();
         }
-        KeyPair user = generate();
+        user = generate();
         KeyPair host = generate();
         privateKey = dir.resolve("id_ecdsa");
         Path publicKey = dir.resolve("id_ecdsa.pub");
@@ -70,6 +72,19 @@ public final class GitSshServer implements AutoCloseable {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
+    }
+
+    /** Writes the user's key again, encrypted with a passphrase (OpenSSH format, bcrypt KDF, AES-256-CTR). */
+    public Path writeEncryptedKey(Path file, String passphrase) throws IOException, GeneralSecurityException {
+        OpenSSHKeyEncryptionContext encryption = new OpenSSHKeyEncryptionContext();
+        encryption.setPassword(passphrase);
+        encryption.setCipherName("AES");
+        encryption.setCipherMode("CTR");
+        encryption.setCipherType("256");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(user, "test", encryption, out);
+        }
+        return file;
     }
 
     /** {@code ssh://git@127.0.0.1:<port>/remote.git}. */
