@@ -46,7 +46,7 @@ public final class CliYaml {
             }
             writeSeq(node, "", out);
         } else {
-            out.append(scalar(node, "", false)).append('\n');
+            out.append(scalar(node, "", false, -1)).append('\n');
         }
         return out.toString();
     }
@@ -87,8 +87,9 @@ public final class CliYaml {
                 out.append(indent);
             }
             first = false;
-            out.append(key(field.getKey())).append(':');
-            writeValue(field.getValue(), indent, false, out);
+            String key = key(field.getKey());
+            out.append(key).append(':');
+            writeValue(field.getValue(), indent, false, key.length() + 2, out);
         }
     }
 
@@ -100,12 +101,12 @@ public final class CliYaml {
             }
             first = false;
             out.append('-');
-            writeValue(item, indent, true, out);
+            writeValue(item, indent, true, -1, out);
         }
     }
 
     /** Writes a value after "key:" or "-" on the current line. */
-    private static void writeValue(JsonNode value, String indent, boolean inSeq, StringBuilder out) {
+    private static void writeValue(JsonNode value, String indent, boolean inSeq, int indentAtStart, StringBuilder out) {
         String child = indent + "  ";
         if (value.isObject() && !value.isEmpty()) {
             if (inSeq) {
@@ -124,11 +125,11 @@ public final class CliYaml {
                 writeSeq(value, child, out);
             }
         } else {
-            out.append(' ').append(scalar(value, child, true)).append('\n');
+            out.append(' ').append(scalar(value, child, true, indentAtStart)).append('\n');
         }
     }
 
-    private static String scalar(JsonNode value, String indent, boolean blockAllowed) {
+    private static String scalar(JsonNode value, String indent, boolean blockAllowed, int indentAtStart) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return "null";
         }
@@ -144,7 +145,7 @@ public final class CliYaml {
         if (value.isNumber()) {
             return jsNumber(value);
         }
-        return string(value.asText(), indent, blockAllowed);
+        return string(value.asText(), indent, blockAllowed, indentAtStart);
     }
 
     private static String key(String key) {
@@ -154,12 +155,12 @@ public final class CliYaml {
         if (key.contains("\n")
                 || NEEDS_QUOTES.matcher(key).find()
                 || CORE_SCALAR.matcher(key).matches()) {
-            return quoted(key, "");
+            return quoted(key, "", -1, false);
         }
         return key;
     }
 
-    static String string(String value, String indent, boolean blockAllowed) {
+    static String string(String value, String indent, boolean blockAllowed, int indentAtStart) {
         if (DOUBLE_ONLY.matcher(value).find()) {
             return doubleQuoted(value);
         }
@@ -168,18 +169,24 @@ public final class CliYaml {
         }
         boolean multiline = value.indexOf('\n') >= 0;
         if (NEEDS_QUOTES.matcher(value).find()) {
-            return !multiline || !blockAllowed ? quoted(value, indent) : block(value, indent);
+            return !multiline || !blockAllowed
+                    ? quoted(value, indent, indentAtStart, true)
+                    : block(value, indent, indentAtStart);
         }
         if (multiline && blockAllowed) {
-            return block(value, indent);
+            return block(value, indent, indentAtStart);
         }
-        if (DOC_MARKER.matcher(value).find() || CORE_SCALAR.matcher(value).matches()) {
-            return quoted(value, indent);
+        if (DOC_MARKER.matcher(value).find() && indent.isEmpty()) {
+            return quoted(value, indent, indentAtStart, true);
         }
-        return value;
+        if (CORE_SCALAR.matcher(value).matches()) {
+            return quoted(value, indent, indentAtStart, true);
+        }
+        String str = value.replaceAll("\\n+", "$0\n" + indent);
+        return fold(str, indent, indentAtStart);
     }
 
-    private static String quoted(String value, String indent) {
+    private static String quoted(String value, String indent, int indentAtStart, boolean foldable) {
         boolean hasDouble = value.indexOf('"') >= 0;
         boolean hasSingle = value.indexOf('\'') >= 0;
         if (hasSingle && !hasDouble) {
@@ -188,9 +195,113 @@ public final class CliYaml {
         if (Pattern.compile("[ \\t]\\n|\\n[ \\t]").matcher(value).find()) {
             return doubleQuoted(value);
         }
+        String ind = indent.isEmpty() && DOC_MARKER.matcher(value).find() ? "  " : indent;
         // In single quotes a line break is written as an empty line (folding).
-        String body = value.replace("'", "''").replaceAll("\\n+", "$0\n" + indent);
-        return "'" + body + "'";
+        String body = "'" + value.replace("'", "''").replaceAll("\\n+", "$0\n" + ind) + "'";
+        return foldable ? fold(body, ind, indentAtStart) : body;
+    }
+
+    /** The {@code yaml} library's {@code foldFlowLines} in flow mode: wrap at spaces past 80 columns. */
+    static String fold(String text, String indent, int indentAtStart) {
+        return foldLines(text, indent, indentAtStart, false);
+    }
+
+    private static char at(String text, int i) {
+        return i >= 0 && i < text.length() ? text.charAt(i) : 0;
+    }
+
+    private static int consumeMoreIndentedLines(String text, int i, int indent) {
+        int end = i;
+        int start = i + 1;
+        char ch = at(text, start);
+        while (ch == ' ' || ch == '\t') {
+            if (i < start + indent) {
+                ch = at(text, ++i);
+            } else {
+                do {
+                    ch = at(text, ++i);
+                } while (ch != 0 && ch != '\n');
+                end = i;
+                start = i + 1;
+                ch = at(text, start);
+            }
+        }
+        return end;
+    }
+
+    /**
+     * A port of the {@code yaml} library's {@code foldFlowLines} (flow or block mode, line width 80, minimum
+     * content width 20); returns null when a block line cannot be folded (the library then writes a literal).
+     */
+    static String foldLines(String text, String indent, int indentAtStart, boolean blockMode) {
+        int lineWidth = LINE_WIDTH;
+        int minContentWidth = 20;
+        int endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length());
+        if (text.length() <= endStep) {
+            return text;
+        }
+        List<Integer> folds = new ArrayList<>();
+        int end = lineWidth - indent.length();
+        if (indentAtStart >= 0) {
+            if (indentAtStart > lineWidth - Math.max(2, minContentWidth)) {
+                folds.add(0);
+            } else {
+                end = lineWidth - indentAtStart;
+            }
+        }
+        int split = -1;
+        char prev = 0;
+        boolean overflow = false;
+        int i = -1;
+        if (blockMode) {
+            i = consumeMoreIndentedLines(text, i, indent.length());
+            if (i != -1) {
+                end = i + endStep;
+            }
+        }
+        for (char ch; (ch = at(text, i += 1)) != 0; ) {
+            if (ch == '\n') {
+                if (blockMode) {
+                    i = consumeMoreIndentedLines(text, i, indent.length());
+                }
+                end = i + indent.length() + endStep;
+                split = -1;
+            } else {
+                if (ch == ' ' && prev != 0 && prev != ' ' && prev != '\n' && prev != '\t') {
+                    char next = at(text, i + 1);
+                    if (next != 0 && next != ' ' && next != '\n' && next != '\t') {
+                        split = i;
+                    }
+                }
+                if (i >= end) {
+                    if (split > 0) {
+                        folds.add(split);
+                        end = split + endStep;
+                        split = -1;
+                    } else {
+                        overflow = true;
+                    }
+                }
+            }
+            prev = ch;
+        }
+        if (overflow && blockMode) {
+            return null;
+        }
+        if (folds.isEmpty()) {
+            return text;
+        }
+        StringBuilder res = new StringBuilder(text.substring(0, folds.get(0)));
+        for (int k = 0; k < folds.size(); k++) {
+            int fold = folds.get(k);
+            int stop = k + 1 < folds.size() ? folds.get(k + 1) : text.length();
+            if (fold == 0) {
+                res = new StringBuilder("\n").append(indent).append(text, 0, stop);
+            } else {
+                res.append('\n').append(indent).append(text, fold + 1, stop);
+            }
+        }
+        return res.toString();
     }
 
     private static String doubleQuoted(String value) {
@@ -216,11 +327,13 @@ public final class CliYaml {
         return out.append('"').toString();
     }
 
-    private static String block(String value, String indent) {
-        if (Pattern.compile("\\n[\\t ]+$").matcher(value).find()) {
-            return quoted(value, indent);
+    private static String block(String original, String indent, int indentAtStart) {
+        if (Pattern.compile("\\n[\\t ]+$").matcher(original).find()) {
+            return quoted(original, indent, indentAtStart, true);
         }
         String ind = indent.isEmpty() ? "  " : indent;
+        boolean literal = !lineLengthOverLimit(original, LINE_WIDTH, ind.length());
+        String value = original;
         int endStart = value.length();
         while (endStart > 0) {
             char ch = value.charAt(endStart - 1);
@@ -239,33 +352,70 @@ public final class CliYaml {
         } else {
             chomp = "";
         }
-        String body = value.substring(0, endStart);
-        if (!end.isEmpty() && end.endsWith("\n")) {
-            end = end.substring(0, end.length() - 1);
+        if (!end.isEmpty()) {
+            value = value.substring(0, value.length() - end.length());
+            if (end.endsWith("\n")) {
+                end = end.substring(0, end.length() - 1);
+            }
+            end = BLOCK_END_NEWLINES.matcher(end).replaceAll("$0" + java.util.regex.Matcher.quoteReplacement(ind));
         }
         boolean startsWithSpace = false;
-        for (int i = 0; i < body.length(); i++) {
-            char ch = body.charAt(i);
+        int startEnd;
+        int startNl = -1;
+        for (startEnd = 0; startEnd < value.length(); startEnd++) {
+            char ch = value.charAt(startEnd);
             if (ch == ' ') {
                 startsWithSpace = true;
-            } else if (ch != '\n') {
+            } else if (ch == '\n') {
+                startNl = startEnd;
+            } else {
                 break;
             }
         }
-        String header = (startsWithSpace ? (indent.isEmpty() ? "1" : "2") : "") + chomp;
-        StringBuilder out = new StringBuilder("|").append(header).append('\n');
-        String[] lines = body.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (!lines[i].isEmpty()) {
-                out.append(ind).append(lines[i]);
-            }
-            if (i < lines.length - 1) {
-                out.append('\n');
+        String start = value.substring(0, startNl < startEnd ? startNl + 1 : startEnd);
+        if (!start.isEmpty()) {
+            value = value.substring(start.length());
+            start = start.replaceAll("\\n+", "$0" + java.util.regex.Matcher.quoteReplacement(ind));
+        }
+        String header = (startsWithSpace ? (ind.isEmpty() ? "1" : "2") : "") + chomp;
+        if (!literal) {
+            String folded = value.replaceAll("\\n+", "\n$0");
+            folded = MORE_INDENTED
+                    .matcher(folded)
+                    .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                            m.group(1) + (m.group(2) == null ? "" : m.group(2))));
+            folded = folded.replaceAll("\\n+", "$0" + java.util.regex.Matcher.quoteReplacement(ind));
+            String body = foldLines(start + folded + end, ind, ind.length(), true);
+            if (body != null) {
+                return ">" + header + "\n" + ind + body;
             }
         }
-        // Trailing newlines kept by "+" chomping.
-        out.append(end);
-        return out.toString();
+        value = value.replaceAll("\\n+", "$0" + java.util.regex.Matcher.quoteReplacement(ind));
+        return "|" + header + "\n" + ind + start + value + end;
+    }
+
+    private static final Pattern BLOCK_END_NEWLINES = Pattern.compile("(?:^|(?<!\\n))\\n+(?!\\n|$)");
+    private static final Pattern MORE_INDENTED =
+            Pattern.compile("(?:^|\\n)([\\t ].*)(?:([\\n\\t ]*)\\n(?![\\n\\t ]))?");
+
+    static boolean lineLengthOverLimit(String str, int lineWidth, int indentLength) {
+        int limit = lineWidth - indentLength;
+        int len = str.length();
+        if (len <= limit) {
+            return false;
+        }
+        for (int i = 0, start = 0; i < len; ++i) {
+            if (str.charAt(i) == '\n') {
+                if (i - start > limit) {
+                    return true;
+                }
+                start = i + 1;
+                if (len - start <= limit) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Formats a number as JavaScript's {@code String(number)} does (every JSON number is a double there). */
@@ -295,16 +445,5 @@ public final class CliYaml {
         int exponent = digits.length() - 1 - stripped.scale();
         String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
         return (d < 0 ? "-" : "") + mantissa + "e" + (exponent >= 0 ? "+" : "") + exponent;
-    }
-
-    /** True if a line of the text is longer than the CLI's 80 columns at this indent (it would fold). */
-    static boolean overLimit(String value, int indent) {
-        int limit = LINE_WIDTH - indent;
-        for (String line : value.split("\n", -1)) {
-            if (line.length() > limit) {
-                return true;
-            }
-        }
-        return false;
     }
 }

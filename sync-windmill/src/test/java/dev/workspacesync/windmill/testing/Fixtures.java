@@ -337,4 +337,373 @@ public final class Fixtures {
         a.text("dependencies/package.json", "{\n  \"dependencies\": {\"lodash\": \"4\"}\n}\n");
         return a;
     }
+
+    /** The body of the emulator's file resource type map matching {@link #edgeCases()}. */
+    public static final String EDGE_FILE_RESOURCE_TYPES =
+            "{\"json_file\":{\"format_extension\":\"json\",\"is_fileset\":false}}";
+
+    /**
+     * Harder cases: multi-file scripts, AI agent tools, while loops, odd summaries and duplicate names,
+     * strings that YAML could misread, long text, numbers, file resources, anonymous and guest apps, and
+     * the kinds only pulled with include flags.
+     */
+    public static WorkspaceArchive edgeCases() {
+        WorkspaceArchive a = new WorkspaceArchive();
+        a.json(
+                "f/edge/folder.meta.json",
+                obj(
+                        "display_name",
+                        "edge",
+                        "owners",
+                        List.of(),
+                        "extra_perms",
+                        obj(),
+                        "summary",
+                        "A folder whose summary is long enough that the YAML writer would have to fold it somewhere past eighty columns"));
+        Map<String, Object> tricky = obj(
+                "yes",
+                "yes",
+                "no",
+                "no",
+                "on",
+                "on",
+                "off",
+                "off",
+                "null_text",
+                "null",
+                "tilde",
+                "~",
+                "int_text",
+                "123",
+                "float_text",
+                "1e3",
+                "hex_text",
+                "0x1F",
+                "dash",
+                "- dash",
+                "colon",
+                "key: value",
+                "hash",
+                "#hash",
+                "mid_hash",
+                "a #b",
+                "single",
+                "it's",
+                "double",
+                "say \"hi\"",
+                "both",
+                "it's \"x\"",
+                "trailing",
+                "trailing ",
+                "leading",
+                " leading",
+                "tab",
+                "a\tb",
+                "unicode",
+                "Déjà vu 🚀",
+                "multi",
+                "line one\nline two\n",
+                "multi_keep",
+                "a\n\n",
+                "multi_strip",
+                "a\nb",
+                "multi_spaces",
+                "a \nb",
+                "indented",
+                "  x\ny",
+                "star",
+                "*star",
+                "amp",
+                "&amp",
+                "bang",
+                "!bang",
+                "pct",
+                "%pct",
+                "at",
+                "@at",
+                "backtick",
+                "`x`",
+                "brackets",
+                "[x]",
+                "braces",
+                "{x}",
+                "comma",
+                ",x",
+                "question",
+                "? x",
+                "qmark",
+                "?",
+                "empty",
+                "",
+                "dots",
+                "...",
+                "dashes",
+                "---",
+                "url",
+                "http://x/y?a=b#c",
+                "num_float",
+                1.5,
+                "num_big",
+                new java.math.BigInteger("9007199254740993"),
+                "num_small",
+                0.1,
+                "num_int",
+                42,
+                "num_neg",
+                -7,
+                "num_exp",
+                1e21,
+                "num_tiny",
+                1e-7,
+                "bool",
+                true,
+                "nothing",
+                null,
+                "list",
+                List.of(1, "two", List.of(3, List.of()), obj("k", "v", "a", List.of())),
+                "empty_list",
+                List.of(),
+                "empty_obj",
+                obj(),
+                "key with space",
+                1,
+                "1",
+                "numeric key",
+                "true",
+                "bool key",
+                "a:b",
+                "colon key",
+                "Zeta",
+                1,
+                "alpha",
+                2,
+                "_under",
+                3,
+                "-dash",
+                4,
+                "Alpha",
+                5,
+                "b2",
+                6,
+                "b10",
+                7,
+                "lock",
+                "l",
+                "kind",
+                "k",
+                "version",
+                3,
+                "long",
+                "This is a rather long single line string that is definitely longer than eighty characters in total length.",
+                "long_quoted",
+                "key: this value needs quotes because of the colon and it is also much longer than eighty characters",
+                "long_list",
+                List.of("A list item that is long enough to need folding when the yaml library writes it out to disk"),
+                "long_word",
+                "x".repeat(120),
+                "a_very_long_key_name_that_takes_up_most_of_the_line_width_before_the_value_starts",
+                "short value here and there and everywhere",
+                "multi_long_indented",
+                "Intro line that is long enough to force the folded style in the yaml output writer\n  indented code line\n    deeper\nback to normal\n\n\nafter blanks\n",
+                "multi_long_lead",
+                "\n\nleading blank lines then a long line that goes on and on past the eighty column limit for sure",
+                "multi_long",
+                "short line\nA second line which is long enough that the yaml library would rather fold this block scalar\nend\n");
+        a.json("f/edge/tricky.resource.json", obj("value", tricky, "description", "tricky", "resource_type", "custom"));
+        a.json(
+                "f/edge/config.resource.json",
+                obj("value", obj("content", "{\n  \"a\": 1\n}\n"), "description", "", "resource_type", "json_file"));
+        a.json(
+                "f/edge/multi.variable.json",
+                obj("value", "line1\nline2\n", "is_secret", false, "description", "", "extra_perms", obj()));
+        Map<String, Object> modMeta = scriptMeta("Multi file", "lock-main\n", "script");
+        modMeta.put(
+                "modules",
+                obj(
+                        "helper.py",
+                        obj("content", "def helper():\n    return 1\n", "lock", "helper-lock\n"),
+                        "util/other.py",
+                        obj("content", "X = 1\n")));
+        a.script("f/edge/multi", "py", "from helper import helper\n\ndef main():\n    return helper()\n", modMeta);
+        a.script(
+                "f/edge/behalf",
+                "py",
+                "def main():\n    pass\n",
+                obj(
+                        "summary",
+                        "behalf",
+                        "description",
+                        "",
+                        "schema",
+                        obj(),
+                        "kind",
+                        "script",
+                        "on_behalf_of_email",
+                        "bob@x.dev",
+                        "envs",
+                        List.of("A=1"),
+                        "tag",
+                        "gpu",
+                        "timeout",
+                        30,
+                        "concurrent_limit",
+                        2,
+                        "concurrency_time_window_s",
+                        60));
+        Map<String, Object> agent = obj(
+                "id",
+                "agent",
+                "summary",
+                "Agent",
+                "value",
+                obj(
+                        "type",
+                        "aiagent",
+                        "tools",
+                        List.of(
+                                obj(
+                                        "id",
+                                        "t1",
+                                        "summary",
+                                        "Search the web",
+                                        "value",
+                                        obj(
+                                                "tool_type",
+                                                "flowmodule",
+                                                "type",
+                                                "rawscript",
+                                                "content",
+                                                "export async function main(q: string) { return q }\n",
+                                                "language",
+                                                "bun",
+                                                "input_transforms",
+                                                obj())),
+                                obj(
+                                        "id",
+                                        "t2",
+                                        "value",
+                                        obj(
+                                                "tool_type",
+                                                "flowmodule",
+                                                "type",
+                                                "script",
+                                                "path",
+                                                "f/edge/multi",
+                                                "input_transforms",
+                                                obj()))),
+                        "input_transforms",
+                        obj("provider", obj("type", "static", "value", obj("kind", "openai")))));
+        Map<String, Object> whileLoop = obj(
+                "id",
+                "w",
+                "summary",
+                "Loop forever",
+                "value",
+                obj(
+                        "type",
+                        "whileloopflow",
+                        "skip_failures",
+                        true,
+                        "modules",
+                        List.of(
+                                rawscript("w1", "CON", "python3", "def main():\n    return 1\n", null),
+                                rawscript("w2", "🚀 Launch: go/now?", "python3", "def main():\n    return 2\n", null),
+                                rawscript("w3", "***", "python3", "def main():\n    return 3\n", null),
+                                rawscript("w4", "transform", "python3", "def main():\n    return 4\n", null),
+                                rawscript("w5", "TRANSFORM", "python3", "def main():\n    return 5\n", "lock5\n"),
+                                rawscript("w6", "Déjà vu", "deno", "export function main() {}\n", null),
+                                rawscript("w7", "..hidden..", "bash", "echo 7\n", null),
+                                rawscript("w8", "Transform", "mysql", "SELECT 8;\n", null))));
+        a.json(
+                "f/edge/agent.flow.json",
+                obj(
+                        "summary",
+                        "Agentic",
+                        "description",
+                        "",
+                        "value",
+                        obj(
+                                "modules",
+                                List.of(
+                                        rawscript(
+                                                "transform",
+                                                "Transform",
+                                                "python3",
+                                                "def main():\n    return 0\n",
+                                                null),
+                                        agent,
+                                        whileLoop)),
+                        "schema",
+                        obj(
+                                "type",
+                                "object",
+                                "properties",
+                                obj("name", obj("type", "string"), "id", obj("type", "integer")),
+                                "order",
+                                List.of("name", "id"))));
+        a.json(
+                "f/edge/public.app.json",
+                obj(
+                        "summary",
+                        "Public",
+                        "value",
+                        obj(
+                                "grid",
+                                List.of(),
+                                "hiddenInlineScripts",
+                                List.of(
+                                        obj("name", "Run", "inlineScript", obj("content", "", "language", "bun")),
+                                        obj(
+                                                "inlineScript",
+                                                obj("content", "def main():\n    pass\n", "language", "python3")))),
+                        "policy",
+                        obj("execution_mode", "anonymous")));
+        a.json(
+                "f/edge/guest.app.json",
+                obj("summary", "Guest", "value", obj("grid", List.of()), "policy", obj("execution_mode", "guest")));
+        a.json(
+                "f/edge/every.schedule.json",
+                obj(
+                        "schedule",
+                        "*/5 * * * * *",
+                        "timezone",
+                        "Europe/Paris",
+                        "enabled",
+                        false,
+                        "script_path",
+                        "f/edge/multi",
+                        "is_flow",
+                        false,
+                        "args",
+                        obj("x", 1),
+                        "permissioned_as",
+                        "u/bob",
+                        "email",
+                        "bob@x.dev",
+                        "edited_by",
+                        "bob"));
+        a.json(
+                "f/edge/ws.websocket_trigger.json",
+                obj(
+                        "script_path",
+                        "f/edge/multi",
+                        "is_flow",
+                        false,
+                        "url",
+                        "wss://x",
+                        "permissioned_as",
+                        "u/bob",
+                        "edited_by",
+                        "bob",
+                        "enabled",
+                        true));
+        a.json("users/bob@x.dev.user.json", obj("username", "bob", "role", "developer", "disabled", false));
+        a.json("groups/ops.group.json", obj("summary", null, "members", List.of("bob", "admin")));
+        a.json("settings.json", obj("ai_config", null, "deploy_to", "", "git_sync", obj("repositories", List.of())));
+        a.json("encryption_key.json", obj("key", "k-123"));
+        a.text("dependencies/extra.requirements.in", "numpy\n");
+        a.text("README.md", "not a windmill file\n");
+        a.text("f/edge/notes.txt", "ignored extension\n");
+        return a;
+    }
 }

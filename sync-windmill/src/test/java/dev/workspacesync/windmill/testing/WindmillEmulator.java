@@ -33,6 +33,7 @@ public final class WindmillEmulator implements AutoCloseable {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile int failureStatus = 503;
     private volatile boolean zipSupported = true;
+    private volatile String fileResourceTypes = "{}";
 
     private WindmillEmulator(String token) throws IOException {
         this.token = token;
@@ -71,6 +72,12 @@ public final class WindmillEmulator implements AutoCloseable {
     /** Whether the zip archive type is supported; false answers 400 "Invalid Archive Type zip". */
     public WindmillEmulator zipSupported(boolean supported) {
         this.zipSupported = supported;
+        return this;
+    }
+
+    /** The body of {@code resources/file_resource_type_to_file_ext_map}, e.g. {@code {"json_file":{"format_extension":"json"}}}. */
+    public WindmillEmulator fileResourceTypes(String json) {
+        this.fileResourceTypes = json;
         return this;
     }
 
@@ -140,7 +147,8 @@ public final class WindmillEmulator implements AutoCloseable {
                                     + "\"is_super_admin\":true,\"operator\":false,\"disabled\":false,\"groups\":[],"
                                     + "\"folders\":[],\"folders_owners\":[]}");
                 case "workspaces/list_ws_specific" -> send(exchange, 200, "application/json", "[]");
-                case "resources/file_resource_type_to_file_ext_map" -> send(exchange, 200, "application/json", "{}");
+                case "resources/file_resource_type_to_file_ext_map" ->
+                    send(exchange, 200, "application/json", fileResourceTypes);
                 case "shared_ui/get" -> send(exchange, 200, "application/json", "{\"files\":{}}");
                 case "jobs/queue/list", "jobs/completed/list" -> send(exchange, 200, "application/json", "[]");
                 case "workspaces/tarball" -> tarball(exchange, ws, query == null ? "" : query);
