@@ -50,8 +50,17 @@ class CommitHookTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
+        // The hooks' syncs run detached from git; let them finish before the directories go.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && ProcessHandle.allProcesses().anyMatch(CommitHookTest::isHookRun)) {
+            Thread.sleep(100);
+        }
         emulator.close();
+    }
+
+    private static boolean isHookRun(ProcessHandle process) {
+        return process.info().arguments().map(List::of).orElse(List.of()).contains("hook-run");
     }
 
     private Map<String, String> env(String token) {
@@ -108,10 +117,10 @@ class CommitHookTest {
         assertThat(installed).contains("Installed " + project.resolve(".git/hooks/post-commit"));
         assertThat(installHook(env(TOKEN))).contains("Already installed");
 
-        // Hold the first upload: the commit must be done while the sync is still waiting.
+        // Hold every upload: the commit must be done while the sync is still waiting.
         CountDownLatch reached = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        emulator.inject(Fault.hold(Fault.kind(Kind.IMPORT_FILE), 1, reached, release));
+        emulator.inject(Fault.hold(Fault.kind(Kind.IMPORT_FILE), 100, reached, release));
         git(env(TOKEN), "add", "src/app.py", "analysis.py");
         Process commit = startGit(env(TOKEN), "commit", "-q", "-m", "first");
         assertThat(commit.waitFor(60, TimeUnit.SECONDS)).isTrue();

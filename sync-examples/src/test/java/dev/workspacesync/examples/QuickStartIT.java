@@ -1,0 +1,50 @@
+package dev.workspacesync.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.workspacesync.git.testing.GitTesting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's quick start, as a newcomer runs it: the packaged jar's {@code demo}, in a fresh process. */
+class QuickStartIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoRunsFromThePackagedJarWithNothingElseSetUp() throws Exception {
+        Path jar = Path.of("target/workspace-sync.jar").toAbsolutePath();
+        assertThat(jar).exists();
+        Path output = dir.resolve("output.txt");
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "demo")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().put("HOME", dir.toString());
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String printed = Files.readString(output);
+        assertThat(process.exitValue()).as(printed).isZero();
+
+        Path demo = dir.resolve("workspace-sync-demo");
+        assertThat(printed)
+                .contains("1) First sync of " + demo.resolve("project"))
+                .contains("2) Changed src/app.py")
+                .contains("git --git-dir " + demo.resolve("backup.git") + " log --stat");
+        assertThat(printed.lines().filter(l -> l.startsWith("SYNCED in ")).count())
+                .isEqualTo(2);
+        var commits = GitTesting.log(demo.resolve("backup.git"), "main");
+        assertThat(commits).hasSize(2);
+        assertThat(GitTesting.tree(demo.resolve("backup.git"), "main").keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        List.of(".gitignore", "README.md", "data/config.yaml", "notebooks/analysis.py", "src/app.py"));
+    }
+}
