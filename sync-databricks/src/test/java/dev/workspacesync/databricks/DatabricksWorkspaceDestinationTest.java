@@ -515,6 +515,45 @@ class DatabricksWorkspaceDestinationTest {
     }
 
     @Test
+    void aProfileOfTheConfigFileSignsIn() throws Exception {
+        Path config = stateDir.resolve("databrickscfg");
+        Files.writeString(
+                config,
+                "[DEFAULT]\nhost = https://wrong.example.com\n\n[dev]\nhost = " + emulator.host() + "\ntoken = " + TOKEN
+                        + "\n");
+        source.put("a.txt", "a");
+        DatabricksWorkspaceDestination destination = DatabricksWorkspaceDestination.builder()
+                .profile("dev")
+                .root(ROOT)
+                .environment(Map.of("DATABRICKS_CONFIG_FILE", config.toString()))
+                .stateDirectory(stateDir.resolve("state"))
+                .build();
+
+        SyncReport report = sync(destination, false);
+
+        assertThat(report.status()).as(report.message()).isEqualTo(SyncStatus.SYNCED);
+        assertThat(emulator.object(remote("a.txt"))).isPresent();
+    }
+
+    @Test
+    void noHostAnywhereIsAClearConfigurationError() {
+        source.put("a.txt", "a");
+        DatabricksWorkspaceDestination destination = DatabricksWorkspaceDestination.builder()
+                .token(Secret.of(TOKEN))
+                .root(ROOT)
+                .environment(Map.of())
+                .stateDirectory(stateDir)
+                .build();
+
+        SyncReport report = sync(destination, false);
+
+        assertThat(report.status()).isEqualTo(SyncStatus.FAILED);
+        assertThat(report.destinations().get(0).message())
+                .contains("Cannot configure the Databricks client")
+                .doesNotContain(TOKEN);
+    }
+
+    @Test
     void largeFilesStreamWithTheirExactBytes() {
         long size = 24L * 1024 * 1024 + 17;
         var entry = new dev.workspacesync.core.SnapshotEntry(

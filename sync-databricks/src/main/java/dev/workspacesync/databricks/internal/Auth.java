@@ -79,6 +79,10 @@ public record Auth(String host, Secret token, String profile, String clientId, S
         if (profile != null) {
             config.setProfile(profile);
         }
+        String configFile = blankToNull(environment.get("DATABRICKS_CONFIG_FILE"));
+        if (configFile != null) {
+            config.setConfigFile(configFile); // read from the given environment, not only the process's
+        }
         if (token != null) {
             return pat(config.setToken(token.reveal()));
         }

@@ -67,6 +67,10 @@ public final class Workspace {
         } catch (DatabricksException e) {
             throw new SyncConfigException("Cannot configure the Databricks client: " + e.getMessage(), e);
         }
+        if (config.getHost() == null || config.getHost().isBlank()) {
+            throw new SyncConfigException("Cannot configure the Databricks client: no workspace URL; set"
+                    + " databricks.host, DATABRICKS_HOST or a profile with a host in ~/.databrickscfg");
+        }
         this.api = new ApiClient.Builder()
                 .withDatabricksConfig(config)
                 .withRetryStrategyPicker(new NoRetryStrategyPicker())
