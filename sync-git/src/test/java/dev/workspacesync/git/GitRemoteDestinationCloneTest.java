@@ -47,14 +47,7 @@ class GitRemoteDestinationCloneTest {
     }
 
     private Path bareRemote(String name) throws Exception {
-        Path remote = tmp.resolve(name);
-        Git.init()
-                .setBare(true)
-                .setInitialBranch("main")
-                .setDirectory(remote.toFile())
-                .call()
-                .close();
-        return remote;
+        return GitTesting.bareRepository(tmp.resolve(name));
     }
 
     private static Snapshot snapshot(Map<String, TreeFile> files) {
@@ -181,6 +174,35 @@ class GitRemoteDestinationCloneTest {
         destination.apply(plan, Destination.Progress.NONE);
         assertThat(GitTesting.tree(remote, "main")).isEqualTo(files);
         assertThat(GitTesting.log(remote, "main")).hasSize(2);
+    }
+
+    @Test
+    void aRunThatDiedHalfWayIsRepairedByTheNextOne() throws Exception {
+        Path remote = bareRemote("remote.git");
+        Path work = tmp.resolve("work");
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
+                .workDir(work)
+                .build();
+        Map<String, TreeFile> files =
+                new TreeMap<>(Map.of("a.txt", new TreeFile("a", false), "dir/b.txt", new TreeFile("b", false)));
+        sync(destination, snapshot(files));
+        // A crash between writing and committing: files half written, something staged, the marker left.
+        Files.writeString(work.resolve("a.txt"), "half written");
+        Files.writeString(work.resolve("stray.txt"), "never offered");
+        try (Git git = Git.open(work.toFile())) {
+            git.add().addFilepattern("stray.txt").call();
+        }
+        Files.writeString(work.resolve(".git/workspace-sync/dirty"), "writing\n");
+
+        files.put("dir/c.txt", new TreeFile("c", false));
+        GitRemoteDestination next = GitRemoteDestination.builder(remote.toUri().toString())
+                .workDir(work)
+                .build();
+        sync(next, snapshot(files));
+        assertThat(GitTesting.tree(remote, "main")).isEqualTo(files);
+        assertThat(work.resolve("a.txt")).hasContent("a");
+        assertThat(work.resolve(".git/workspace-sync/dirty")).doesNotExist();
     }
 
     static Stream<Long> seeds() {

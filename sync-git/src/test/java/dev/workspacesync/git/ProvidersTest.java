@@ -16,7 +16,6 @@ import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.git.testing.GitTesting;
 import java.nio.file.Path;
 import java.util.Map;
-import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,13 +48,7 @@ class ProvidersTest {
 
     @Test
     void settingsDriveASyncOverFileUrls() throws Exception {
-        Path remote = tmp.resolve("remote.git");
-        Git.init()
-                .setBare(true)
-                .setInitialBranch("main")
-                .setDirectory(remote.toFile())
-                .call()
-                .close();
+        Path remote = GitTesting.bareRepository(tmp.resolve("remote.git"));
         Path project = tmp.resolve("project");
         write(project, "a.txt", "a");
         write(project, "skip.csv", "x");

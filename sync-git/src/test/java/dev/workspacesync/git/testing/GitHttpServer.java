@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.junit.http.AppServer;
@@ -54,15 +52,8 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     /** Creates an empty bare repository (HEAD on {@code main}) and returns its directory. */
-    public Path createRepository(String name) throws GitAPIException {
-        Path dir = base.resolve(name);
-        try (Git ignored = Git.init()
-                .setBare(true)
-                .setInitialBranch("main")
-                .setDirectory(dir.toFile())
-                .call()) {
-            return dir;
-        }
+    public Path createRepository(String name) throws IOException {
+        return GitTesting.bareRepository(base.resolve(name));
     }
 
     /** The HTTP URL of a repository, without credentials. */

@@ -36,11 +36,8 @@ public final class GitSshServer implements AutoCloseable {
     /** Starts a server for a new empty bare repository created in {@code dir/remote.git}. */
     public GitSshServer(Path dir) throws Exception {
         Files.createDirectories(dir);
-        try (Git git = Git.init()
-                .setBare(true)
-                .setInitialBranch("main")
-                .setDirectory(dir.resolve("remote.git").toFile())
-                .call()) {
+        try (Git git =
+                Git.open(GitTesting.bareRepository(dir.resolve("remote.git")).toFile())) {
             repository = git.getRepository();
             repository.incrementOpen();
         }

@@ -84,6 +84,24 @@ public final class GitTesting {
                 .build();
     }
 
+    /**
+     * Creates an empty bare repository with HEAD on {@code main}, without JGit's background gc after a
+     * push (it would race with the deletion of temporary directories).
+     */
+    public static Path bareRepository(Path dir) throws IOException {
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init()
+                .setBare(true)
+                .setInitialBranch("main")
+                .setDirectory(dir.toFile())
+                .call()) {
+            git.getRepository().getConfig().setBoolean("receive", null, "autogc", false);
+            git.getRepository().getConfig().save();
+            return dir;
+        } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
+            throw new IOException(e);
+        }
+    }
+
     /** Whether a {@code git} binary is on the PATH. */
     public static boolean gitCliAvailable() {
         try {
