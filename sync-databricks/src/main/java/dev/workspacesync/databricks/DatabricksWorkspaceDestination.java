@@ -82,6 +82,15 @@ import org.slf4j.LoggerFactory;
  * lives in {@code .git/workspace-sync/} of the source's directory when the source is a git work tree (it
  * must say so with the snapshot attribute {@code root}), else in the user's cache directory.
  *
+ * <p><b>Sign-in.</b> Explicit settings win: a token (PAT), OAuth M2M client credentials, or a profile of
+ * {@code ~/.databrickscfg}; else {@code DATABRICKS_TOKEN} or {@code DATABRICKS_CLIENT_ID}/{@code
+ * DATABRICKS_CLIENT_SECRET} (and {@code DATABRICKS_HOST}, {@code DATABRICKS_CONFIG_FILE}) from
+ * {@link Builder#environment(Map)}; else the SDK's own chain. A token or client credentials pin the SDK's
+ * credentials provider, so stray {@code DATABRICKS_*} variables cannot cause "more than one authorization
+ * method"; a token together with client credentials is refused with a message naming both keys. Requests go
+ * through the JDK HTTP client, which never logs headers (the SDK's Apache client logs the bearer token at
+ * DEBUG).
+ *
  * <p><b>Reconcile.</b> With {@link Builder#reconcile(boolean)} planning also lists the remote folder and
  * repairs drift: files deleted or changed there (size, then content for files up to 10 MB) are sent
  * again, and objects the source does not have are deleted. It is also the recovery after a lost state:
