@@ -295,7 +295,14 @@ public final class GitRemoteDestination implements Destination {
                         millis(compared, committed),
                         millis(committed, System.nanoTime()));
                 if (landed) {
-                    knownBase = Base.of(written.commit, written.tree, written.files, preserve);
+                    int unpreserved = base.unpreservedCount - diff.deletes().size();
+                    for (Change change : diff.changes) {
+                        if (change.kind() == Change.Kind.ADD
+                                && !preserve.matches(change.path().value())) {
+                            unpreserved++;
+                        }
+                    }
+                    knownBase = new Base(written.commit, written.tree, written.files, unpreserved);
                     blobIds.save();
                     for (Change change : diff.changes) {
                         progress.transferred(change.path(), change.bytes());
@@ -394,7 +401,7 @@ public final class GitRemoteDestination implements Destination {
 
     private Diff diff(Snapshot snapshot, Base base, Repository repo) {
         Diff diff = new Diff();
-        Set<String> offered = new HashSet<>();
+        Set<String> offered = new HashSet<>(snapshot.size() * 2);
         ObjectInserter.Formatter formatter = new ObjectInserter.Formatter();
         Instant settled = snapshot.takenAt().minus(RACY);
         for (SnapshotEntry entry : snapshot.entries()) {
@@ -415,7 +422,9 @@ public final class GitRemoteDestination implements Destination {
                 diff.changes.add(Change.delete(SyncPath.of(path)));
             }
         }
-        blobIds.retain(offered);
+        if (blobIds.size() > offered.size()) {
+            blobIds.retain(offered); // forget files that left (a cache; stale entries only cost space)
+        }
         return diff;
     }
 

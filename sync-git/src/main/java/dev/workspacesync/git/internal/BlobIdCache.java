@@ -48,6 +48,12 @@ public final class BlobIdCache {
         changed |= previous == null || !previous.id.equals(id) || previous.modifiedMillis != modifiedMillis;
     }
 
+    /** How many files are remembered. */
+    public synchronized int size() {
+        load();
+        return items.size();
+    }
+
     /** Forgets paths no longer offered. */
     public synchronized void retain(java.util.Set<String> paths) {
         load();

@@ -97,7 +97,7 @@ public final class WorkingTreeScanner {
             }
         }
         List<SnapshotEntry> out = new ArrayList<>();
-        walk(root, levels, out);
+        walk(root, "", levels, out);
         return out;
     }
 
@@ -108,7 +108,7 @@ public final class WorkingTreeScanner {
         }
     }
 
-    private void walk(Path dir, Deque<Level> levels, List<SnapshotEntry> out) {
+    private void walk(Path dir, String dirRelToRoot, Deque<Level> levels, List<SnapshotEntry> out) {
         String dirRel = relToWorkTree(dir);
         IgnoreNode here = load(dir.resolve(".gitignore"));
         if (here != null) {
@@ -134,7 +134,7 @@ public final class WorkingTreeScanner {
                 throw new SourceException("Cannot read " + child + ": " + e.getMessage(), e);
             }
             String rel = dirRel.isEmpty() ? name : dirRel + "/" + name;
-            String relToRoot = root.relativize(child).toString().replace('\\', '/');
+            String relToRoot = dirRelToRoot.isEmpty() ? name : dirRelToRoot + "/" + name;
             if (attrs.isSymbolicLink()) {
                 attrs = followLink(child, relToRoot);
                 if (attrs == null) {
@@ -149,7 +149,7 @@ public final class WorkingTreeScanner {
                     LOG.debug("Skipping {}: a nested git repository, whose files git does not track", child);
                     continue;
                 }
-                walk(child, levels, out);
+                walk(child, relToRoot, levels, out);
             } else if (attrs.isRegularFile()) {
                 if (ignored(levels, rel, false)
                         || exclude.matchesFile(relToRoot)
