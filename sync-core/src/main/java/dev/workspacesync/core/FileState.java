@@ -2,7 +2,6 @@ package dev.workspacesync.core;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What a destination last received for one file: size, modification time, digest and, for destinations
@@ -18,19 +17,30 @@ public record FileState(long size, long modifiedMillis, String sha256, boolean e
     /** Marks a file whose source has no modification times. */
     public static final long NO_TIME = Long.MIN_VALUE;
 
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
     public FileState {
         if (size < 0) {
             throw new IllegalArgumentException("negative size");
         }
         Objects.requireNonNull(sha256, "sha256");
-        if (!SHA256.matcher(sha256).matches()) {
+        if (!isSha256(sha256)) {
             throw new IllegalArgumentException("not a lower-case hex SHA-256: " + sha256);
         }
         if (remoteName != null && (remoteName.isEmpty() || remoteName.chars().anyMatch(Character::isISOControl))) {
             throw new IllegalArgumentException("remote name must be non-empty and free of control characters");
         }
+    }
+
+    private static boolean isSha256(String text) {
+        if (text.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = text.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The state of an entry as sent (reads the content if its digest is not yet known). */

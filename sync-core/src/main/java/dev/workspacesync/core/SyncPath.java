@@ -35,8 +35,10 @@ public record SyncPath(String value) implements Comparable<SyncPath> {
         if (raw == null || raw.isEmpty()) {
             throw new InvalidPathException(raw, "it is empty");
         }
+        boolean ascii = true;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
+            ascii &= c < 0x80;
             if (Character.getType(c) == Character.CONTROL) {
                 throw new InvalidPathException(raw, "it contains a control character (U+%04X)".formatted((int) c));
             }
@@ -54,7 +56,8 @@ public record SyncPath(String value) implements Comparable<SyncPath> {
         if (raw.startsWith("/")) {
             throw new InvalidPathException(raw, "it is absolute");
         }
-        String value = Normalizer.normalize(raw, Normalizer.Form.NFC);
+        // ASCII is already NFC; state files hold tens of thousands of paths, so skip the normaliser.
+        String value = ascii ? raw : Normalizer.normalize(raw, Normalizer.Form.NFC);
         if (DRIVE.matcher(value).matches()) {
             throw new InvalidPathException(raw, "it starts with a drive letter");
         }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,12 +170,25 @@ public final class SyncPipeline implements AutoCloseable {
 
     private DestinationReport sync(Destination destination, Snapshot snapshot) {
         String target = destination.target();
-        SyncPlan plan;
+        Destination.Progress progress = (path, bytes) -> notifyListeners(l -> l.transferred(target, path, bytes));
+        AtomicReference<SyncPlan> lastPlan = new AtomicReference<>();
         try {
-            plan = retry.call(() -> destination.plan(snapshot));
+            // A retry plans again: the destination's recorded state already holds what the failed
+            // attempt delivered, so the new plan sends only the rest.
+            return retry.call(() -> {
+                lastPlan.set(null);
+                SyncPlan plan = destination.plan(snapshot);
+                lastPlan.set(plan);
+                return planGuardAndApply(destination, plan, progress);
+            });
         } catch (RuntimeException e) {
-            return failed(destination, null, "Planning failed: ", e);
+            SyncPlan plan = lastPlan.get();
+            return failed(destination, plan, plan == null ? "Planning failed: " : "", e);
         }
+    }
+
+    private DestinationReport planGuardAndApply(Destination destination, SyncPlan plan, Destination.Progress progress) {
+        String target = destination.target();
         notifyListeners(l -> l.planned(target, plan));
         Optional<String> refusal = guard.check(plan);
         if (refusal.isPresent()) {
@@ -204,30 +218,25 @@ public final class SyncPipeline implements AutoCloseable {
                     plan,
                     null);
         }
-        Destination.Progress progress = (path, bytes) -> notifyListeners(l -> l.transferred(target, path, bytes));
-        try {
-            ApplyResult result = retry.call(() -> destination.apply(plan, progress));
-            SyncStatus status = result.changedAnything() ? SyncStatus.SYNCED : SyncStatus.NO_CHANGES;
-            String message = result.message().isEmpty()
-                    ? (status == SyncStatus.SYNCED
-                            ? "%d added, %d updated, %d deleted"
-                                    .formatted(result.added(), result.updated(), result.deleted())
-                            : "No changes")
-                    : result.message();
-            return new DestinationReport(
-                    destination.type(),
-                    target,
-                    status,
-                    result.added(),
-                    result.updated(),
-                    result.deleted(),
-                    result.bytes(),
-                    redactor.redact(message),
-                    plan,
-                    null);
-        } catch (RuntimeException e) {
-            return failed(destination, plan, "", e);
-        }
+        ApplyResult result = destination.apply(plan, progress);
+        SyncStatus status = result.changedAnything() ? SyncStatus.SYNCED : SyncStatus.NO_CHANGES;
+        String message = result.message().isEmpty()
+                ? (status == SyncStatus.SYNCED
+                        ? "%d added, %d updated, %d deleted"
+                                .formatted(result.added(), result.updated(), result.deleted())
+                        : "No changes")
+                : result.message();
+        return new DestinationReport(
+                destination.type(),
+                target,
+                status,
+                result.added(),
+                result.updated(),
+                result.deleted(),
+                result.bytes(),
+                redactor.redact(message),
+                plan,
+                null);
     }
 
     private DestinationReport failed(Destination destination, SyncPlan plan, String prefix, RuntimeException e) {

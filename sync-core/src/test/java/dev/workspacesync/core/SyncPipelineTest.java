@@ -173,6 +173,34 @@ class SyncPipelineTest {
     }
 
     @Test
+    void aRetriedApplyPlansAgainAndSendsOnlyWhatIsMissing() {
+        InMemorySource source = sampleSource();
+        var store = new SyncStateStore(dir.resolve("state"));
+        AtomicInteger failures = new AtomicInteger();
+        InMemoryDestination destination = new InMemoryDestination("d", store)
+                .transientFailures(true)
+                .failOn(p -> p.value().equals("src/file7.txt") && failures.getAndIncrement() == 0);
+        List<String> plans = Collections.synchronizedList(new ArrayList<>());
+        SyncReport report = pipeline(source, destination)
+                .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
+                .listener(new SyncListener() {
+                    @Override
+                    public void planned(String target, SyncPlan plan) {
+                        plans.add(plan.summary());
+                    }
+                })
+                .build()
+                .run();
+        assertThat(report.status()).isEqualTo(SyncStatus.SYNCED);
+        assertThat(plans)
+                .containsExactly(
+                        "10 to add, 0 to update, 0 to delete (90 bytes)",
+                        "3 to add, 0 to update, 0 to delete (27 bytes)");
+        assertThat(destination.writeCount()).isEqualTo(10);
+        assertThat(report.added()).isEqualTo(3);
+    }
+
+    @Test
     void aFailingSourceTouchesNoDestination() {
         InMemorySource source = sampleSource().failWith(() -> InMemorySource.unreachable("connection refused"));
         InMemoryDestination destination = new InMemoryDestination("d");

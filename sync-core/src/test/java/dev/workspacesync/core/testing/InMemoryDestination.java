@@ -38,6 +38,7 @@ public final class InMemoryDestination implements Destination {
     private final AtomicInteger writes = new AtomicInteger();
     private volatile Predicate<SyncPath> failOn = p -> false;
     private volatile RuntimeException failPlanWith;
+    private volatile boolean transientFailures;
 
     /** State kept in memory. */
     public InMemoryDestination(String name) {
@@ -58,6 +59,12 @@ public final class InMemoryDestination implements Destination {
     /** Makes applying fail when it reaches a path matching this (after the earlier files landed). */
     public InMemoryDestination failOn(Predicate<SyncPath> failOn) {
         this.failOn = failOn;
+        return this;
+    }
+
+    /** Makes the injected apply failures retryable (a dropped connection rather than a refusal). */
+    public InMemoryDestination transientFailures(boolean transientFailures) {
+        this.transientFailures = transientFailures;
         return this;
     }
 
@@ -123,7 +130,10 @@ public final class InMemoryDestination implements Destination {
             }
             for (Change change : plan.changes()) {
                 if (failOn.test(change.path())) {
-                    throw new DestinationException("Injected failure at " + change.path() + " for " + target());
+                    String message = "Injected failure at " + change.path() + " for " + target();
+                    throw transientFailures
+                            ? DestinationException.transientFailure(message, null, java.time.Duration.ZERO)
+                            : new DestinationException(message);
                 }
                 switch (change.kind()) {
                     case DELETE -> {
