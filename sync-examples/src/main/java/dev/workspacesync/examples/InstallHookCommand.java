@@ -69,7 +69,8 @@ final class InstallHookCommand implements Callable<Integer> {
         }
         if (template) {
             Path dir = templateDir != null ? templateDir : home.resolve(".config/workspace-sync/git-template");
-            GitHooks.Installation result = GitHooks.installTemplate(dir, command);
+            GitHooks.Installation result =
+                    GitHooks.installTemplate(dir, command, GitHooks.globalConfigFile(parent.environment(), home));
             out.println("Template " + result.hook() + " set as init.templateDir: new repositories from 'git init' or"
                     + " 'git clone' get the hook (JGit-created ones do not: run install-hook again for those).");
         }

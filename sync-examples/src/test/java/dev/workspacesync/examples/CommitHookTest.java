@@ -166,6 +166,24 @@ class CommitHookTest {
         assertThat(read(project.resolve(".git/workspace-sync-hook.log"))).doesNotContain(wrongToken);
     }
 
+    @Test
+    void theTemplateGivesRepositoriesCreatedLaterTheHook() throws Exception {
+        StringWriter out = new StringWriter();
+        int code = new WorkspaceSync(env(TOKEN), false)
+                .execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "install-hook", "--template");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("set as init.templateDir");
+        assertThat(read(home.resolve(".gitconfig"))).contains("templateDir");
+
+        Path later = home.resolve("projects/later");
+        Files.createDirectories(later);
+        ProcessBuilder init = new ProcessBuilder("git", "init", "-q").directory(later.toFile());
+        init.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
+        init.environment().putAll(env(TOKEN));
+        assertThat(init.start().waitFor()).isZero();
+        assertThat(read(later.resolve(".git/hooks/post-commit"))).contains("hook-run");
+    }
+
     private static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";

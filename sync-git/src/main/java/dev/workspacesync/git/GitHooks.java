@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.errors.ConfigInvalidException;
@@ -169,13 +171,28 @@ public final class GitHooks {
 
     private static Path globalConfigFile() {
         SystemReader system = SystemReader.getInstance();
-        String explicit = system.getenv("GIT_CONFIG_GLOBAL");
+        Map<String, String> environment = new java.util.HashMap<>();
+        for (String name : List.of("GIT_CONFIG_GLOBAL", "XDG_CONFIG_HOME")) {
+            String value = system.getenv(name);
+            if (value != null) {
+                environment.put(name, value);
+            }
+        }
+        return globalConfigFile(environment, FS.DETECTED.userHome().toPath());
+    }
+
+    /**
+     * The user's global git config file as the {@code git} command line finds it:
+     * {@code $GIT_CONFIG_GLOBAL}, else {@code ~/.gitconfig}, or {@code $XDG_CONFIG_HOME/git/config} (default
+     * {@code ~/.config/git/config}) when only that exists.
+     */
+    public static Path globalConfigFile(Map<String, String> environment, Path home) {
+        String explicit = environment.get("GIT_CONFIG_GLOBAL");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        Path home = dev.workspacesync.git.internal.Homes.userHome();
         Path dotfile = home.resolve(".gitconfig");
-        String xdg = system.getenv("XDG_CONFIG_HOME");
+        String xdg = environment.get("XDG_CONFIG_HOME");
         Path xdgFile = (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".config"))
                 .resolve("git")
                 .resolve("config");
