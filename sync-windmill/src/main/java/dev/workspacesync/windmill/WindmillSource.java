@@ -221,26 +221,19 @@ public final class WindmillSource implements Source {
         Path archive = work.resolve("archive");
         boolean zip = api.downloadArchive(pullOptions, archive, maxArchiveBytes);
         Path raw = work.resolve("raw");
-        List<String> names = new ArchiveReader(maxEntries, maxArchiveBytes * 20).unpack(archive, zip, raw);
-        Files.delete(archive);
         PullTransformer transformer = new PullTransformer(pullOptions, extensions, filesets);
-        transformer.transform(
-                new PullTransformer.Input() {
-                    @Override
-                    public List<String> names() {
-                        return names;
-                    }
-
-                    @Override
-                    public byte[] read(String name) throws IOException {
-                        return Files.readAllBytes(SyncPath.of(name).under(raw));
-                    }
-                },
-                (path, content) -> {
-                    Path target = safePath(path).under(tree);
+        try (ArchiveReader.Opened opened =
+                new ArchiveReader(maxEntries, maxArchiveBytes * 20).open(archive, zip, raw)) {
+            Set<Path> made = new HashSet<>();
+            transformer.transform(opened, (path, content) -> {
+                Path target = safePath(path).under(tree);
+                if (made.add(target.getParent())) {
                     Files.createDirectories(target.getParent());
-                    Files.write(target, content);
-                });
+                }
+                Files.write(target, content);
+            });
+        }
+        Files.delete(archive);
         api.sharedUi()
                 .ifPresent(ui -> ui.path("files").fields().forEachRemaining(f -> {
                     if (f.getValue().isTextual()) {

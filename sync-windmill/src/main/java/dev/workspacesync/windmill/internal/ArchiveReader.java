@@ -38,6 +38,103 @@ public final class ArchiveReader {
         this.maxTotalBytes = maxTotalBytes;
     }
 
+    /** A checked archive whose entries can be read by name; close it when done. */
+    public interface Opened extends PullTransformer.Input, AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * Opens an archive after checking every entry name, the entry count and the total size. A zip is read
+     * in place (its central directory gives random access, no copy is made); a tar is unpacked into
+     * {@code unpackDir} first.
+     */
+    public Opened open(Path archive, boolean zip, Path unpackDir) {
+        if (!zip) {
+            List<String> names = unpack(archive, false, unpackDir);
+            return new Opened() {
+                @Override
+                public List<String> names() {
+                    return names;
+                }
+
+                @Override
+                public byte[] read(String name) throws IOException {
+                    return Files.readAllBytes(SyncPath.of(name).under(unpackDir));
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+        try {
+            return new ZipArchive(archive);
+        } catch (ZipException e) {
+            throw new SourceException("The Windmill workspace archive is malformed or truncated: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SourceException("Cannot read the Windmill workspace archive: " + e.getMessage(), e);
+        }
+    }
+
+    private final class ZipArchive implements Opened {
+        private final ZipFile zip;
+        private final java.util.Map<String, ZipEntry> byName = new java.util.HashMap<>();
+        private final List<String> names;
+
+        ZipArchive(Path archive) throws IOException {
+            zip = new ZipFile(archive.toFile(), StandardCharsets.UTF_8);
+            try {
+                Budget budget = new Budget();
+                Enumeration<? extends ZipEntry> entries = zip.entries();
+                while (entries.hasMoreElements()) {
+                    ZipEntry entry = entries.nextElement();
+                    if (entry.isDirectory()) {
+                        continue;
+                    }
+                    SyncPath path = budget.admit(entry.getName());
+                    long size = entry.getSize();
+                    if (size < 0 || (budget.total += size) > maxTotalBytes) {
+                        throw new SourceException("The Windmill workspace archive expands to more than " + maxTotalBytes
+                                + " bytes (at " + path + ")");
+                    }
+                    byName.put(path.value(), entry);
+                }
+                names = budget.names;
+            } catch (RuntimeException e) {
+                zip.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public List<String> names() {
+            return names;
+        }
+
+        @Override
+        public byte[] read(String name) throws IOException {
+            ZipEntry entry = byName.get(name);
+            try (InputStream in = zip.getInputStream(entry)) {
+                // The declared size was checked against the cap; never read past it (a lying header).
+                byte[] data = in.readNBytes((int) Math.min(entry.getSize() + 1, Integer.MAX_VALUE - 8));
+                if (data.length != entry.getSize()) {
+                    throw new SourceException(
+                            "The Windmill workspace archive entry " + name + " does not match its declared size");
+                }
+                return data;
+            } catch (ZipException | EOFException e) {
+                throw new SourceException(
+                        "The Windmill workspace archive is malformed or truncated at " + name + ": " + e.getMessage(),
+                        e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            zip.close();
+        }
+    }
+
     /** Unpacks {@code archive} into {@code into}; returns the entry names, in archive order. */
     public List<String> unpack(Path archive, boolean zip, Path into) {
         try {

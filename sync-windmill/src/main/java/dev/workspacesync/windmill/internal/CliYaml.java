@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +27,9 @@ public final class CliYaml {
     private static final Pattern DOUBLE_ONLY = Pattern.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]");
     private static final Pattern DOC_MARKER = Pattern.compile("^(?:---|\\.\\.\\.)", Pattern.MULTILINE);
     private static final int LINE_WIDTH = 80;
+    private static final int FLOW = 0;
+    private static final int BLOCK = 1;
+    private static final int QUOTED = 2;
 
     /** The CLI's key order: its priority list, then ICU-like collation. */
     public static final Comparator<String> KEY_ORDER =
@@ -149,8 +154,11 @@ public final class CliYaml {
     }
 
     private static String key(String key) {
-        if (key.isEmpty() || DOUBLE_ONLY.matcher(key).find()) {
+        if (DOUBLE_ONLY.matcher(key).find()) {
             return doubleQuoted(key);
+        }
+        if (key.isEmpty()) {
+            return "''";
         }
         if (key.contains("\n")
                 || NEEDS_QUOTES.matcher(key).find()
@@ -162,7 +170,7 @@ public final class CliYaml {
 
     static String string(String value, String indent, boolean blockAllowed, int indentAtStart) {
         if (DOUBLE_ONLY.matcher(value).find()) {
-            return doubleQuoted(value);
+            return doubleQuoted(value, indent, indentAtStart, false);
         }
         if (value.isEmpty()) {
             return "''";
@@ -189,11 +197,10 @@ public final class CliYaml {
     private static String quoted(String value, String indent, int indentAtStart, boolean foldable) {
         boolean hasDouble = value.indexOf('"') >= 0;
         boolean hasSingle = value.indexOf('\'') >= 0;
-        if (hasSingle && !hasDouble) {
-            return doubleQuoted(value);
-        }
-        if (Pattern.compile("[ \\t]\\n|\\n[ \\t]").matcher(value).find()) {
-            return doubleQuoted(value);
+        if (hasSingle && !hasDouble
+                || !foldable && value.indexOf('\n') >= 0
+                || Pattern.compile("[ \\t]\\n|\\n[ \\t]").matcher(value).find()) {
+            return doubleQuoted(value, indent, indentAtStart, !foldable);
         }
         String ind = indent.isEmpty() && DOC_MARKER.matcher(value).find() ? "  " : indent;
         // In single quotes a line break is written as an empty line (folding).
@@ -203,7 +210,7 @@ public final class CliYaml {
 
     /** The {@code yaml} library's {@code foldFlowLines} in flow mode: wrap at spaces past 80 columns. */
     static String fold(String text, String indent, int indentAtStart) {
-        return foldLines(text, indent, indentAtStart, false);
+        return foldLines(text, indent, indentAtStart, FLOW);
     }
 
     private static char at(String text, int i) {
@@ -233,7 +240,8 @@ public final class CliYaml {
      * A port of the {@code yaml} library's {@code foldFlowLines} (flow or block mode, line width 80, minimum
      * content width 20); returns null when a block line cannot be folded (the library then writes a literal).
      */
-    static String foldLines(String text, String indent, int indentAtStart, boolean blockMode) {
+    static String foldLines(String text, String indent, int indentAtStart, int mode) {
+        boolean blockMode = mode == BLOCK;
         int lineWidth = LINE_WIDTH;
         int minContentWidth = 20;
         int endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length());
@@ -259,7 +267,20 @@ public final class CliYaml {
                 end = i + endStep;
             }
         }
+        int escStart = -1;
+        int escEnd = -1;
+        Set<Integer> escapedFolds = new HashSet<>();
         for (char ch; (ch = at(text, i += 1)) != 0; ) {
+            if (mode == QUOTED && ch == '\\') {
+                escStart = i;
+                switch (at(text, i + 1)) {
+                    case 'x' -> i += 3;
+                    case 'u' -> i += 5;
+                    case 'U' -> i += 9;
+                    default -> i += 1;
+                }
+                escEnd = i;
+            }
             if (ch == '\n') {
                 if (blockMode) {
                     i = consumeMoreIndentedLines(text, i, indent.length());
@@ -277,6 +298,20 @@ public final class CliYaml {
                     if (split > 0) {
                         folds.add(split);
                         end = split + endStep;
+                        split = -1;
+                    } else if (mode == QUOTED) {
+                        while (prev == ' ' || prev == '\t') {
+                            prev = ch;
+                            ch = at(text, i += 1);
+                            overflow = true;
+                        }
+                        int j = i > escEnd + 1 ? i - 2 : escStart - 1;
+                        if (escapedFolds.contains(j)) {
+                            return text;
+                        }
+                        folds.add(j);
+                        escapedFolds.add(j);
+                        end = j + endStep;
                         split = -1;
                     } else {
                         overflow = true;
@@ -298,6 +333,9 @@ public final class CliYaml {
             if (fold == 0) {
                 res = new StringBuilder("\n").append(indent).append(text, 0, stop);
             } else {
+                if (mode == QUOTED && escapedFolds.contains(fold)) {
+                    res.append(text.charAt(fold)).append('\\');
+                }
                 res.append('\n').append(indent).append(text, fold + 1, stop);
             }
         }
@@ -305,19 +343,32 @@ public final class CliYaml {
     }
 
     private static String doubleQuoted(String value) {
+        return doubleQuoted(value, "", -1, true);
+    }
+
+    /** JavaScript's {@code JSON.stringify} of a string. */
+    static String jsonString(String value) {
         StringBuilder out = new StringBuilder("\"");
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
                 case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
                 case '\r' -> out.append("\\r");
-                case '\0' -> out.append("\\0");
+                case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-                        out.append(String.format("\\x%02X", (int) c));
+                    boolean loneSurrogate = Character.isSurrogate(c)
+                            && !(Character.isHighSurrogate(c)
+                                    && i + 1 < value.length()
+                                    && Character.isLowSurrogate(value.charAt(i + 1)))
+                            && !(Character.isLowSurrogate(c)
+                                    && i > 0
+                                    && Character.isHighSurrogate(value.charAt(i - 1)));
+                    if (c < 0x20 || loneSurrogate) {
+                        out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
                     }
@@ -325,6 +376,70 @@ public final class CliYaml {
             }
         }
         return out.append('"').toString();
+    }
+
+    /** A port of the {@code yaml} library's {@code doubleQuotedString} (minimum multi-line length 40). */
+    private static String doubleQuoted(String value, String ctxIndent, int indentAtStart, boolean implicitKey) {
+        String json = jsonString(value);
+        String indent =
+                !ctxIndent.isEmpty() ? ctxIndent : DOC_MARKER.matcher(value).find() ? "  " : "";
+        StringBuilder str = new StringBuilder();
+        int start = 0;
+        for (int i = 0; at(json, i) != 0; i++) {
+            char ch = at(json, i);
+            if (ch == ' ' && at(json, i + 1) == '\\' && at(json, i + 2) == 'n') {
+                str.append(json, start, i).append("\\ ");
+                i += 1;
+                start = i;
+                ch = '\\';
+            }
+            if (ch == '\\') {
+                char next = at(json, i + 1);
+                if (next == 'u') {
+                    str.append(json, start, i);
+                    String code = json.substring(i + 2, i + 6);
+                    switch (code) {
+                        case "0000" -> str.append("\\0");
+                        case "0007" -> str.append("\\a");
+                        case "000b" -> str.append("\\v");
+                        case "001b" -> str.append("\\e");
+                        case "0085" -> str.append("\\N");
+                        case "00a0" -> str.append("\\_");
+                        case "2028" -> str.append("\\L");
+                        case "2029" -> str.append("\\P");
+                        default -> {
+                            if (code.startsWith("00")) {
+                                str.append("\\x").append(code.substring(2));
+                            } else {
+                                str.append(json, i, i + 6);
+                            }
+                        }
+                    }
+                    i += 5;
+                    start = i + 1;
+                } else if (next == 'n') {
+                    if (implicitKey || at(json, i + 2) == '"' || json.length() < 40) {
+                        i += 1;
+                    } else {
+                        str.append(json, start, i).append("\n\n");
+                        while (at(json, i + 2) == '\\' && at(json, i + 3) == 'n' && at(json, i + 4) != '"') {
+                            str.append('\n');
+                            i += 2;
+                        }
+                        str.append(indent);
+                        if (at(json, i + 2) == ' ') {
+                            str.append('\\');
+                        }
+                        i += 1;
+                        start = i + 1;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        String result = start != 0 ? str.append(json.substring(start)).toString() : json;
+        return implicitKey ? result : foldLines(result, indent, indentAtStart, QUOTED);
     }
 
     private static String block(String original, String indent, int indentAtStart) {
@@ -385,7 +500,7 @@ public final class CliYaml {
                     .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
                             m.group(1) + (m.group(2) == null ? "" : m.group(2))));
             folded = folded.replaceAll("\\n+", "$0" + java.util.regex.Matcher.quoteReplacement(ind));
-            String body = foldLines(start + folded + end, ind, ind.length(), true);
+            String body = foldLines(start + folded + end, ind, ind.length(), BLOCK);
             if (body != null) {
                 return ">" + header + "\n" + ind + body;
             }

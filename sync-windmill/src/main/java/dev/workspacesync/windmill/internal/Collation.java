@@ -1,55 +1,101 @@
 package dev.workspacesync.windmill.internal;
 
+import java.text.Normalizer;
+
 /**
  * An approximation of ICU root collation ({@code String.prototype.localeCompare} in Node), enough for the
- * ASCII keys Windmill uses: spaces, then punctuation and symbols in ICU's order, then digits, then letters
- * compared without case first; lower case before upper case breaks ties.
+ * keys found in Windmill objects: whitespace and punctuation first (ASCII in ICU's order), then symbols
+ * (emoji included), then digits, then letters compared without accents and case; accents, then lower case
+ * before upper case, break ties.
  */
 final class Collation {
-    private static final String PUNCTUATION = "\t\n\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+    private static final String ASCII_PUNCTUATION = "\t\n\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
 
     private Collation() {}
 
     static int compare(String a, String b) {
-        int n = Math.min(a.length(), b.length());
+        int[] pa = a.codePoints().toArray();
+        int[] pb = b.codePoints().toArray();
+        int n = Math.min(pa.length, pb.length);
         for (int i = 0; i < n; i++) {
-            int cmp = Integer.compare(primary(a.charAt(i)), primary(b.charAt(i)));
+            int cmp = Long.compare(primary(pa[i]), primary(pb[i]));
             if (cmp != 0) {
                 return cmp;
             }
         }
-        if (a.length() != b.length()) {
-            return Integer.compare(a.length(), b.length());
+        if (pa.length != pb.length) {
+            return Integer.compare(pa.length, pb.length);
         }
         for (int i = 0; i < n; i++) {
-            char x = a.charAt(i);
-            char y = b.charAt(i);
-            if (x != y) {
-                // Lower case first.
-                boolean xl = Character.isLowerCase(x);
-                boolean yl = Character.isLowerCase(y);
-                if (xl != yl) {
-                    return xl ? -1 : 1;
+            int cmp = accents(pa[i]).compareTo(accents(pb[i]));
+            if (cmp != 0) {
+                return cmp;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (pa[i] != pb[i]) {
+                boolean la = Character.isLowerCase(pa[i]);
+                boolean lb = Character.isLowerCase(pb[i]);
+                if (la != lb) {
+                    return la ? -1 : 1;
                 }
-                return Character.compare(x, y);
+                return Integer.compare(pa[i], pb[i]);
             }
         }
         return 0;
     }
 
-    private static int primary(char c) {
-        int p = PUNCTUATION.indexOf(c);
-        if (p >= 0) {
-            return p;
+    private static String decomposed(int cp) {
+        return Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFD);
+    }
+
+    private static String accents(int cp) {
+        String d = decomposed(cp);
+        return d.length() > 1 && Character.isLetter(d.codePointAt(0))
+                ? d.substring(Character.charCount(d.codePointAt(0)))
+                : "";
+    }
+
+    private static long primary(int cp) {
+        long group;
+        long within;
+        int ascii = cp < 128 ? ASCII_PUNCTUATION.indexOf(cp) : -1;
+        if (ascii >= 0) {
+            group = 1;
+            within = ascii;
+        } else if (Character.isDigit(cp)) {
+            group = 3;
+            within = Character.digit(cp, 10);
+        } else if (Character.isLetter(cp)) {
+            String d = decomposed(cp);
+            group = 4;
+            within = Character.toLowerCase(d.codePointAt(0));
+        } else {
+            switch (Character.getType(cp)) {
+                case Character.MATH_SYMBOL,
+                        Character.CURRENCY_SYMBOL,
+                        Character.MODIFIER_SYMBOL,
+                        Character.OTHER_SYMBOL -> {
+                    group = 2;
+                    within = cp;
+                }
+                case Character.SPACE_SEPARATOR,
+                        Character.CONNECTOR_PUNCTUATION,
+                        Character.DASH_PUNCTUATION,
+                        Character.START_PUNCTUATION,
+                        Character.END_PUNCTUATION,
+                        Character.INITIAL_QUOTE_PUNCTUATION,
+                        Character.FINAL_QUOTE_PUNCTUATION,
+                        Character.OTHER_PUNCTUATION -> {
+                    group = 1;
+                    within = 100 + cp;
+                }
+                default -> {
+                    group = 5;
+                    within = cp;
+                }
+            }
         }
-        if (c >= '0' && c <= '9') {
-            return 100 + (c - '0');
-        }
-        char lower = Character.toLowerCase(c);
-        if (lower >= 'a' && lower <= 'z') {
-            return 200 + (lower - 'a');
-        }
-        // Other characters after ASCII letters, in code point order.
-        return 1000 + lower;
+        return (group << 32) | within;
     }
 }

@@ -451,8 +451,7 @@ public final class PullTransformer {
     }
 
     private void rawscript(String id, String summary, ObjectNode raw, PathAssigner assigner, List<String[]> scripts) {
-        String[] path =
-                assigner.assign(summary != null && !summary.isEmpty() ? summary : id, textOrNull(raw.get("language")));
+        String[] path = assigner.assign(summary != null ? summary : id, textOrNull(raw.get("language")));
         String file = path[0] + path[1];
         String content = raw.path("content").asText("");
         if (content.startsWith("!inline ")) {
