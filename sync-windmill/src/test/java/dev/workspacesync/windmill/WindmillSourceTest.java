@@ -326,4 +326,58 @@ class WindmillSourceTest {
                     .hasMessageContaining("npm install -g windmill-cli@1.819.0");
         }
     }
+
+    @Test
+    void cliModeAppliesWmillYamlAndRedactsFailures(@TempDir Path tmp) throws Exception {
+        assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build");
+        Path wmillYaml = tmp.resolve("wmill.yaml");
+        Files.writeString(wmillYaml, CliParityTest.INIT_WMILL_YAML);
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace());
+                WindmillSource api = WindmillSource.builder()
+                        .baseUrl(emulator.baseUrl())
+                        .token(Secret.of(TOKEN))
+                        .workspace("demo")
+                        .wmillYaml(wmillYaml)
+                        .stagingDirectory(tmp.resolve("a"))
+                        .build();
+                WindmillSource cli = WindmillSource.builder()
+                        .baseUrl(emulator.baseUrl())
+                        .token(Secret.of(TOKEN))
+                        .workspace("demo")
+                        .wmillYaml(wmillYaml)
+                        .mode(WindmillSource.Mode.CLI)
+                        .cliExecutable(WmillJudge.WMILL.toString())
+                        .stagingDirectory(tmp.resolve("c"))
+                        .build()) {
+            assertThat(api.pullOptions()).isEqualTo(WindmillPullOptions.initDefaults());
+            List<String> fromCli = cli.snapshot().entries().stream()
+                    .map(e -> e.path().value())
+                    .filter(p -> !p.equals("wmill-lock.yaml"))
+                    .toList();
+            assertThat(fromCli).contains("f/team/etl__flow/flow.yaml").doesNotContain("wmill.yaml");
+            assertThat(fromCli)
+                    .isEqualTo(api.snapshot().entries().stream()
+                            .map(e -> e.path().value())
+                            .toList());
+        }
+        try (WindmillEmulator emulator =
+                        WindmillEmulator.start("another-token").workspace("demo", Fixtures.fullWorkspace());
+                WindmillSource cli = WindmillSource.builder()
+                        .baseUrl(emulator.baseUrl())
+                        .token(Secret.of(TOKEN))
+                        .workspace("demo")
+                        .mode(WindmillSource.Mode.CLI)
+                        .cliExecutable(WmillJudge.WMILL.toString())
+                        .cliTimeout(Duration.ofMinutes(2))
+                        .stagingDirectory(tmp.resolve("f"))
+                        .build()) {
+            assertThatThrownBy(cli::snapshot)
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageContaining("wmill sync pull failed")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
+        }
+        try (Stream<Path> left = Files.list(tmp.resolve("f"))) {
+            assertThat(left).isEmpty();
+        }
+    }
 }
