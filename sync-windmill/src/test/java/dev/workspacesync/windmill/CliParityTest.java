@@ -69,7 +69,12 @@ class CliParityTest {
 
     @Test
     void initDefaults(@TempDir Path tmp) throws Exception {
-        compare(tmp, Fixtures.fullWorkspace(), INIT_WMILL_YAML, WindmillPullOptions.initDefaults());
+        // The file the real `wmill init --use-default` writes, read the way the provider reads windmill.config.
+        String initYaml = WmillJudge.initWmillYaml();
+        Files.writeString(tmp.resolve("init-wmill.yaml"), initYaml);
+        assertThat(WindmillPullOptions.fromWmillYaml(tmp.resolve("init-wmill.yaml")))
+                .isEqualTo(WindmillPullOptions.initDefaults());
+        compare(tmp, Fixtures.fullWorkspace(), initYaml, WindmillPullOptions.initDefaults());
     }
 
     @Test

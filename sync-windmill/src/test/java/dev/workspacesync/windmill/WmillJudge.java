@@ -53,4 +53,27 @@ final class WmillJudge {
         }
         return text;
     }
+
+    /** The {@code wmill.yaml} that the real {@code wmill init --use-default} writes. */
+    static synchronized String initWmillYaml() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("wmill-init-");
+        try {
+            Path home = Files.createDirectories(dir.resolve("home"));
+            Path project = Files.createDirectories(dir.resolve("project"));
+            ProcessBuilder pb = new ProcessBuilder(WMILL.toString(), "init", "--use-default")
+                    .directory(project.toFile())
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().keySet().removeIf(k -> k.startsWith("WM_") || k.equals("BASE_URL"));
+            pb.environment().put("HOME", home.toString());
+            Process process = pb.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("wmill init failed:\n" + out);
+            }
+            return Files.readString(project.resolve("wmill.yaml"));
+        } finally {
+            dev.workspacesync.windmill.internal.StagingDir.deleteTree(dir);
+        }
+    }
 }
