@@ -8,7 +8,6 @@ import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.core.SyncConfigException;
-import dev.workspacesync.core.SyncException;
 import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.windmill.internal.ArchiveReader;
@@ -186,9 +185,6 @@ public final class WindmillSource implements Source {
                 throw new SourceException(redactor.redact(message), e.getCause());
             }
             throw e;
-        } catch (SyncException e) {
-            fresh.close();
-            throw redactor.redact(e);
         } catch (IOException | RuntimeException e) {
             fresh.close();
             throw new SourceException(
