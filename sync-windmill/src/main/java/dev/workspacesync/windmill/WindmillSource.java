@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * pull --yes} in a staging directory, with the token passed through the environment ({@code WM_TOKEN}, never
  * on the command line) and an isolated config directory.
  *
- * <p>Known differences from the CLI in API mode: {@code wmill-lock.yaml} (the CLI's metadata cache, not
- * needed by push) is not produced, raw apps are refused (use CLI mode), and long YAML strings are not folded
- * at 80 columns (push compares YAML semantically).
+ * <p>Known differences from the CLI in API mode: {@code wmill-lock.yaml} (the CLI's metadata cache of content
+ * hashes, not needed by push) is not produced; workspace-specific items ({@code specificItems}), codebase
+ * bundles, shared lock files ({@code dedupeLockfiles}) and dbt scripts are not handled. Everything else is
+ * checked against the real CLI (windmill-cli 1.819.0) in the module's tests: same paths, same bytes.
  *
  * <pre>{@code
  * try (WindmillSource source = WindmillSource.builder()

@@ -217,8 +217,8 @@ public final class PullTransformer {
             String dir = p.substring(0, p.length() - ".app.json".length()) + appSuffix();
             app(dir, parse(p, input), out);
         } else if (p.endsWith(".raw_app.json")) {
-            throw new SourceException(
-                    "Raw apps are not supported by the Java pull yet (" + p + "); use windmill.mode=cli");
+            String dir = p.substring(0, p.length() - ".raw_app.json".length()) + rawAppSuffix();
+            rawApp(dir, parse(p, input), out);
         } else if (p.endsWith(".script.json")) {
             script(p, parse(p, input), out);
         } else if (p.endsWith(".resource.json")) {
@@ -345,30 +345,43 @@ public final class PullTransformer {
     private final class PathAssigner {
         private int counter;
         private final Set<String> seen = new HashSet<>();
+        private final boolean rawApp;
+
+        PathAssigner() {
+            this(false);
+        }
+
+        /** The raw-app flavour keeps case, names unnamed runnables {@code runnable_N}, and has no infix. */
+        PathAssigner(boolean rawApp) {
+            this.rawApp = rawApp;
+        }
 
         String[] assign(String summary, String language) {
-            String name = summary == null ? "" : sanitize(summary);
+            String name = summary == null ? "" : sanitize(summary, rawApp);
             String original = name;
+            String prefix = rawApp ? "runnable" : "inline_script";
             if (name.isEmpty()) {
-                original = "inline_script";
-                name = "inline_script_0";
+                original = prefix;
+                name = prefix + "_0";
             }
             while (seen.contains(name.toLowerCase(Locale.ROOT))) {
                 counter++;
                 name = original + "_" + counter;
             }
             seen.add(name.toLowerCase(Locale.ROOT));
-            String suffix = options.nonDottedPaths() ? "." : ".inline_script.";
+            String suffix = rawApp || options.nonDottedPaths() ? "." : ".inline_script.";
             return new String[] {name + suffix, languageExtension(language)};
         }
     }
 
-    static String sanitize(String summary) {
+    static String sanitize(String summary, boolean preserveCase) {
         String name = summary.replace(" ", "_")
                 .replaceAll("[/\\\\:*?\"<>|\\x00-\\x1f\\x7f]", "")
                 .replaceAll("_+", "_")
                 .replaceAll("^[._]+|[._]+$", "");
-        name = name.toLowerCase(Locale.ROOT);
+        if (!preserveCase) {
+            name = name.toLowerCase(Locale.ROOT);
+        }
         return WINDOWS_RESERVED.matcher(name).matches() ? "_" + name : name;
     }
 
@@ -475,7 +488,7 @@ public final class PullTransformer {
     private void app(String dir, ObjectNode app, List<Produced> out) {
         PathAssigner assigner = new PathAssigner();
         List<String[]> scripts = new ArrayList<>();
-        extractAppScripts(app.get("value"), assigner, scripts);
+        extractAppScripts(null, app.get("value"), assigner, scripts, false);
         for (String[] s : scripts) {
             out.add(new Produced(dir + "/" + s[0], dir, utf8(s[1])));
         }
@@ -489,7 +502,157 @@ public final class PullTransformer {
         out.add(new Produced(dir + "/app.yaml", dir, yaml(app)));
     }
 
-    private void extractAppScripts(JsonNode rec, PathAssigner assigner, List<String[]> scripts) {
+    private static final Set<String> RAW_APP_SKIPPED_FILES = Set.of("/wmill.d.ts", "/AGENTS.md", "/DATATABLES.md");
+    private static final Set<String> NEVER_DEPLOYED_DIRS = Set.of("node_modules", "dist", ".claude", "sql_to_apply");
+    private static final Set<String> NEVER_DEPLOYED_FILES =
+            Set.of("package-lock.json", "DATATABLES.md", "AGENTS.md", "wmill.d.ts");
+
+    /** The CLI's raw app layout: files at their paths, runnables under {@code backend/}, {@code raw_app.yaml}. */
+    private void rawApp(String dir, ObjectNode rawApp, List<Produced> out) {
+        String mode = rawApp.path("policy").path("execution_mode").asText("");
+        if (mode.equals("anonymous")) {
+            rawApp.put("public", true);
+        } else if (mode.equals("guest")) {
+            rawApp.put("guests", true);
+        }
+        rawApp.remove("policy");
+        rawApp.remove("custom_path");
+        JsonNode value = rawApp.get("value");
+        JsonNode runnables = value == null ? null : value.get("runnables");
+        if (runnables != null && runnables.isObject()) {
+            runnables.forEach(r -> {
+                if (r.isObject() && r.get("fields") != null && r.get("fields").isObject()) {
+                    ObjectNode fields = (ObjectNode) r.get("fields");
+                    List<String> names = new ArrayList<>();
+                    fields.fieldNames().forEachRemaining(names::add);
+                    for (String k : names) {
+                        JsonNode v = fields.get(k);
+                        if (v.isObject()) {
+                            String type = v.path("type").asText("");
+                            if (type.equals("static")) {
+                                ObjectNode simple = JSON.createObjectNode();
+                                if (v.has("value")) {
+                                    simple.set("value", v.get("value"));
+                                }
+                                fields.set(k, simple);
+                            } else if (type.equals("javascript")) {
+                                ObjectNode simple = JSON.createObjectNode();
+                                if (v.has("expr")) {
+                                    simple.set("expr", v.get("expr"));
+                                }
+                                if (v.has("allowUserResources")) {
+                                    simple.set("allowUserResources", v.get("allowUserResources"));
+                                }
+                                fields.set(k, simple);
+                            } else if (type.equals("user")) {
+                                fields.remove(k);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        List<String[]> scripts = new ArrayList<>();
+        extractAppScripts(null, value, new PathAssigner(true), scripts, true);
+        JsonNode files = value == null ? null : value.get("files");
+        if (files != null && files.isObject()) {
+            files.fields().forEachRemaining(f -> {
+                String filePath = f.getKey();
+                if (filePath.startsWith("/sql_to_apply/") || RAW_APP_SKIPPED_FILES.contains(filePath)) {
+                    return;
+                }
+                if (!f.getValue().isTextual()) {
+                    throw new SourceException("Content of raw app file " + filePath + " in " + dir + " is not text");
+                }
+                String rel = filePath.replaceFirst("^/", "");
+                out.add(new Produced(
+                        dir + "/" + SyncPathCheck.relative(rel, dir),
+                        dir,
+                        utf8(f.getValue().asText())));
+            });
+        }
+        for (String[] script : scripts) {
+            out.add(new Produced(dir + "/backend/" + script[0], dir, utf8(script[1])));
+        }
+        if (runnables != null && runnables.isObject()) {
+            runnables.fields().forEachRemaining(e -> {
+                JsonNode r = e.getValue();
+                JsonNode simplified = r;
+                if (r.isObject()
+                        && r.get("inlineScript") != null
+                        && !r.get("inlineScript").isNull()) {
+                    ObjectNode o = JSON.createObjectNode();
+                    o.put("type", "inline");
+                    r.fields().forEachRemaining(f -> {
+                        if (!f.getKey().equals("inlineScript") && !f.getKey().equals("type")) {
+                            o.set(f.getKey(), f.getValue());
+                        }
+                    });
+                    simplified = o;
+                } else if (r.isObject() && "path".equals(r.path("type").asText()) && truthy(r.get("runType"))) {
+                    ObjectNode o = JSON.createObjectNode();
+                    o.set("type", r.get("runType"));
+                    r.fields().forEachRemaining(f -> {
+                        if (!Set.of("type", "runType", "schema").contains(f.getKey())) {
+                            o.set(f.getKey(), f.getValue());
+                        }
+                    });
+                    simplified = o;
+                }
+                if (simplified.isObject()
+                        && simplified.get("fields") != null
+                        && simplified.get("fields").isObject()) {
+                    ObjectNode fields = (ObjectNode) simplified.get("fields");
+                    ObjectNode simple = JSON.createObjectNode();
+                    fields.fields().forEachRemaining(f -> {
+                        JsonNode v = f.getValue();
+                        if (v.isObject() && "static".equals(v.path("type").asText()) && v.has("value")) {
+                            simple.set(f.getKey(), JSON.createObjectNode().set("value", v.get("value")));
+                        } else if (v.isObject() && "ctx".equals(v.path("type").asText()) && v.has("ctx")) {
+                            simple.set(f.getKey(), JSON.createObjectNode().set("ctx", v.get("ctx")));
+                        } else {
+                            simple.set(f.getKey(), v);
+                        }
+                    });
+                    ((ObjectNode) simplified).set("fields", simple);
+                }
+                out.add(new Produced(
+                        dir + "/backend/" + SyncPathCheck.relative(e.getKey() + ".yaml", dir), dir, yaml(simplified)));
+            });
+        }
+        JsonNode data = value == null ? null : value.get("data");
+        if (truthy(data)) {
+            rawApp.set("data", data);
+        }
+        rawApp.remove("value");
+        out.add(new Produced(dir + "/raw_app.yaml", dir, yaml(rawApp)));
+        out.add(new Produced(dir + "/DATATABLES.md", dir, utf8(RawAppDocs.datatables(data))));
+    }
+
+    /** The CLI's {@code deploysWithRawApp}: which files of a raw app directory are pulled. */
+    static boolean deploysWithRawApp(String relativePath) {
+        List<String> segments = new ArrayList<>();
+        for (String s : relativePath.split("/")) {
+            if (!s.isEmpty()) {
+                segments.add(s);
+            }
+        }
+        if (segments.isEmpty()) {
+            return false;
+        }
+        String name = segments.get(segments.size() - 1);
+        List<String> dirs = segments.subList(0, segments.size() - 1);
+        if (!dirs.isEmpty() && dirs.get(0).equals("backend")) {
+            return dirs.size() == 1;
+        }
+        if (NEVER_DEPLOYED_FILES.contains(name) || dirs.stream().anyMatch(NEVER_DEPLOYED_DIRS::contains)) {
+            return false;
+        }
+        return dirs.isEmpty() || !dirs.get(0).equals("recordings");
+    }
+
+    private void extractAppScripts(
+            String key, JsonNode rec, PathAssigner assigner, List<String[]> scripts, boolean rawApp) {
         if (rec == null) {
             return;
         }
@@ -504,7 +667,7 @@ public final class PullTransformer {
                     parent.remove("type");
                     ObjectNode o = (ObjectNode) v;
                     JsonNode nameNode = parent.get("name");
-                    String name = nameNode == null || nameNode.isNull() ? null : nameNode.asText();
+                    String name = rawApp ? key : nameNode == null || nameNode.isNull() ? null : nameNode.asText();
                     String[] path = assigner.assign(name, textOrNull(o.get("language")));
                     if (truthy(o.get("content"))) {
                         String content = o.get("content").asText();
@@ -516,13 +679,17 @@ public final class PullTransformer {
                         o.put("lock", "!inline " + path[0] + "lock");
                         scripts.add(new String[] {path[0] + "lock", lock});
                     }
+                    if (rawApp) {
+                        o.remove("schema");
+                    }
                 } else {
-                    extractAppScripts(v, assigner, scripts);
+                    extractAppScripts(k, v, assigner, scripts, rawApp);
                 }
             }
         } else if (rec.isArray()) {
+            int index = 0;
             for (JsonNode item : (ArrayNode) rec) {
-                extractAppScripts(item, assigner, scripts);
+                extractAppScripts(String.valueOf(index++), item, assigner, scripts, rawApp);
             }
         }
     }
@@ -732,6 +899,13 @@ public final class PullTransformer {
             }
             String ext = path.substring(path.lastIndexOf('.') + 1);
             if (!KEPT_EXTENSIONS.contains(ext)) {
+                return false;
+            }
+        }
+        if (rawAppFile) {
+            String suffix = path.substring(
+                    path.lastIndexOf(rawAppSuffix() + "/") + rawAppSuffix().length() + 1);
+            if (!suffix.isEmpty() && !deploysWithRawApp(suffix)) {
                 return false;
             }
         }

@@ -661,6 +661,84 @@ public final class Fixtures {
         a.json(
                 "f/edge/guest.app.json",
                 obj("summary", "Guest", "value", obj("grid", List.of()), "policy", obj("execution_mode", "guest")));
+        Map<String, Object> runnables = obj(
+                "getUsers",
+                        obj(
+                                "type",
+                                "runnableByName",
+                                "name",
+                                "Get users",
+                                "inlineScript",
+                                obj(
+                                        "content",
+                                        "export async function main() { return [] }\n",
+                                        "language",
+                                        "bun",
+                                        "schema",
+                                        obj("type", "object")),
+                                "fields",
+                                obj(
+                                        "x",
+                                        obj("type", "static", "value", 1, "fieldType", "number"),
+                                        "u",
+                                        obj("type", "user", "value", null),
+                                        "js",
+                                        obj("type", "javascript", "expr", "ctx.email", "allowUserResources", false))),
+                "byPath",
+                        obj(
+                                "type",
+                                "path",
+                                "runType",
+                                "script",
+                                "path",
+                                "f/edge/multi",
+                                "schema",
+                                obj(),
+                                "fields",
+                                obj()),
+                "Other Thing",
+                        obj(
+                                "type",
+                                "runnableByName",
+                                "inlineScript",
+                                obj(
+                                        "content",
+                                        "def main():\n    return 1\n",
+                                        "language",
+                                        "python3",
+                                        "lock",
+                                        "lock-raw\n")));
+        a.json(
+                "f/edge/raw.raw_app.json",
+                obj(
+                        "summary",
+                        "Raw",
+                        "value",
+                        obj(
+                                "files",
+                                        obj(
+                                                "/index.tsx",
+                                                "export default function App() { return null }\n",
+                                                "/src/ui/button.tsx",
+                                                "export const B = 1;\n",
+                                                "/package.json",
+                                                "{}\n",
+                                                "/wmill.d.ts",
+                                                "declare const x: 1;\n",
+                                                "/sql_to_apply/001.sql",
+                                                "CREATE TABLE t();\n",
+                                                "/AGENTS.md",
+                                                "agents\n",
+                                                "/node_modules/x/index.js",
+                                                "x\n",
+                                                "/style.css",
+                                                "body{}\n"),
+                                "runnables", runnables,
+                                "data", obj("datatable", "main", "tables", List.of("main/users"))),
+                        "policy",
+                        obj("execution_mode", "viewer"),
+                        "custom_path",
+                        "raw"));
         a.json(
                 "f/edge/every.schedule.json",
                 obj(
