@@ -167,7 +167,7 @@ public final class WindmillSource implements Source {
                 pullWithApi(fresh.path(), tree);
             } else {
                 new WmillCli(cliExecutable, baseUrl, token, workspace, cliTimeout, redactor)
-                        .pull(fresh.path().resolve("home"), tree, wmillYaml);
+                        .pull(fresh.path().resolve("home"), tree, cliConfig(fresh.path()));
             }
             List<SnapshotEntry> entries = entries(tree, mode == Mode.CLI);
             staging = fresh;
@@ -193,6 +193,22 @@ public final class WindmillSource implements Source {
                             "Cannot pull " + describe() + ": " + e.getClass().getSimpleName() + " " + e.getMessage()),
                     e);
         }
+    }
+
+    /**
+     * The {@code wmill.yaml} for CLI mode: the given file when the options come from it unchanged, a file
+     * generated from the options when they were set otherwise, or none (the CLI's no-config behaviour).
+     */
+    private Path cliConfig(Path work) throws IOException {
+        if (wmillYaml != null && pullOptions.equals(WindmillPullOptions.fromWmillYaml(wmillYaml))) {
+            return wmillYaml;
+        }
+        if (wmillYaml == null && pullOptions.equals(WindmillPullOptions.noConfig())) {
+            return null;
+        }
+        Path generated = work.resolve("generated-wmill.yaml");
+        Files.writeString(generated, pullOptions.toWmillYaml());
+        return generated;
     }
 
     private void pullWithApi(Path work, Path tree) throws IOException {

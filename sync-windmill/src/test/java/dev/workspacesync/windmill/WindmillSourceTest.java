@@ -380,4 +380,42 @@ class WindmillSourceTest {
             assertThat(left).isEmpty();
         }
     }
+
+    @Test
+    void cliModeTurnsSettingsIntoAWmillYaml(@TempDir Path tmp) throws Exception {
+        assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build");
+        WindmillPullOptions options = CliParityTest.withIncludes(WindmillPullOptions.initDefaults());
+        Path generated = tmp.resolve("generated.yaml");
+        Files.writeString(generated, options.toWmillYaml());
+        assertThat(WindmillPullOptions.fromWmillYaml(generated)).isEqualTo(options);
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.edgeCases());
+                WindmillSource api = WindmillSource.builder()
+                        .baseUrl(emulator.baseUrl())
+                        .token(Secret.of(TOKEN))
+                        .workspace("demo")
+                        .pullOptions(options)
+                        .stagingDirectory(tmp.resolve("a"))
+                        .build();
+                WindmillSource cli = WindmillSource.builder()
+                        .baseUrl(emulator.baseUrl())
+                        .token(Secret.of(TOKEN))
+                        .workspace("demo")
+                        .pullOptions(options)
+                        .mode(WindmillSource.Mode.CLI)
+                        .cliExecutable(WmillJudge.WMILL.toString())
+                        .stagingDirectory(tmp.resolve("c"))
+                        .build()) {
+            Map<String, String> fromCli = new java.util.TreeMap<>();
+            for (SnapshotEntry e : cli.snapshot().entries()) {
+                if (!e.path().value().equals("wmill-lock.yaml")) {
+                    fromCli.put(e.path().value(), e.sha256());
+                }
+            }
+            Map<String, String> fromApi = new java.util.TreeMap<>();
+            for (SnapshotEntry e : api.snapshot().entries()) {
+                fromApi.put(e.path().value(), e.sha256());
+            }
+            assertThat(fromCli).containsKey("groups/ops.group.yaml").isEqualTo(fromApi);
+        }
+    }
 }
