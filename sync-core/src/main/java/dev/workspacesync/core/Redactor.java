@@ -79,10 +79,23 @@ public final class Redactor {
         String message = error instanceof SyncException
                 ? redact(error.getMessage())
                 : error.getClass().getName() + (error.getMessage() == null ? "" : ": " + redact(error.getMessage()));
-        SyncException copy = error instanceof SyncException s
-                ? new RedactedException(
-                        message, scrubbedCause, s.isRetryable(), s.retryAfter().orElse(null))
-                : new RedactedException(message, scrubbedCause, false, null);
+        // Keep the library's own exception types (and retryability), so callers can still tell a source's
+        // failure from a destination's after redaction.
+        SyncException copy;
+        if (error instanceof SourceException s) {
+            copy = new SourceException(
+                    message, scrubbedCause, s.isRetryable(), s.retryAfter().orElse(null));
+        } else if (error instanceof DestinationException d) {
+            copy = new DestinationException(
+                    message, scrubbedCause, d.isRetryable(), d.retryAfter().orElse(null));
+        } else if (error instanceof SyncConfigException) {
+            copy = new SyncConfigException(message, scrubbedCause);
+        } else if (error instanceof SyncException s) {
+            copy = new RedactedException(
+                    message, scrubbedCause, s.isRetryable(), s.retryAfter().orElse(null));
+        } else {
+            copy = new RedactedException(message, scrubbedCause, false, null);
+        }
         copy.setStackTrace(error.getStackTrace());
         return copy;
     }

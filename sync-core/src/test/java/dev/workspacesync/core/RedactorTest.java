@@ -48,6 +48,20 @@ class RedactorTest {
                 .isEqualTo("java.io.IOException: 401 for https://user:****@git.example.invalid/repo");
         assertThat(redacted.getStackTrace()).isEqualTo(wrapped.getStackTrace());
         assertThat(stackTrace(redacted)).doesNotContain(TOKEN);
+        assertThat(redacted).isInstanceOf(DestinationException.class);
+    }
+
+    @Test
+    void keepsTheExceptionTypeAndRetryability() {
+        Redactor redactor = Redactor.of(List.of(Secret.of(TOKEN)));
+        SyncException source = redactor.redact(
+                SourceException.transientFailure("429 for " + TOKEN, null, java.time.Duration.ofSeconds(3)));
+        assertThat(source).isInstanceOf(SourceException.class).hasMessage("429 for ****");
+        assertThat(source.isRetryable()).isTrue();
+        assertThat(source.retryAfter()).contains(java.time.Duration.ofSeconds(3));
+        assertThat(redactor.redact(new SyncConfigException("bad " + TOKEN)))
+                .isInstanceOf(SyncConfigException.class)
+                .hasMessage("bad ****");
     }
 
     @Test
