@@ -121,7 +121,8 @@ public final class GitRemoteDestination implements Destination {
     public static final String DEFAULT_MESSAGE = "Automated backup of {source}";
 
     /** Destination files never deleted by default. */
-    public static final List<String> DEFAULT_PRESERVE = List.of(".github/**", "README.md", ".gitignore", "wmill.yaml");
+    public static final List<String> DEFAULT_PRESERVE =
+            List.of(".github/**", "README.md", ".gitignore", "wmill.yaml", "wmill-lock.yaml");
 
     private static final Logger LOG = LoggerFactory.getLogger(GitRemoteDestination.class);
     /** Source files modified this recently are hashed again next time (their time may not have settled). */

@@ -28,7 +28,7 @@ import java.util.List;
  *       template ({@code {source}}, {@code {workspace}}, {@code {added}}, {@code {updated}},
  *       {@code {deleted}}, {@code {branch}}, {@code {revision}}, any snapshot attribute)</td></tr>
  *   <tr><td>{@code git.work-dir}</td><td>user cache directory</td><td>the cached clone</td></tr>
- *   <tr><td>{@code git.preserve}</td><td>{@code .github/**,README.md,.gitignore,wmill.yaml}</td><td>globs
+ *   <tr><td>{@code git.preserve}</td><td>{@code .github/**,README.md,.gitignore,wmill.yaml,wmill-lock.yaml}</td><td>globs
  *       of destination files never deleted</td></tr>
  *   <tr><td>{@code git.push-attempts}</td><td>{@code 5}</td><td>pushes tried when others push
  *       meanwhile</td></tr>
