@@ -108,12 +108,19 @@ class RandomParityTest {
         "z"
     };
 
-    /** A fixed seed, a fresh one, and {@code -Dparity.randomRuns=N} more fresh ones. */
+    /**
+     * Fixed seeds (one found the ß ordering bug), so CI is deterministic; {@code -Dparity.seed=N} replays
+     * one seed and {@code -Dparity.randomRuns=N} adds N fresh ones to explore.
+     */
     static Stream<Long> seeds() {
+        Long replay = Long.getLong("parity.seed");
+        if (replay != null) {
+            return Stream.of(replay);
+        }
         long base = System.nanoTime();
         return Stream.concat(
-                Stream.of(20261123L, base),
-                Stream.iterate(base + 1, s -> s + 7919).limit(Long.getLong("parity.randomRuns", 0)));
+                Stream.of(20261123L, 8142063252886L),
+                Stream.iterate(base, s -> s + 7919).limit(Long.getLong("parity.randomRuns", 0)));
     }
 
     private static String randomString(SplittableRandom r) {

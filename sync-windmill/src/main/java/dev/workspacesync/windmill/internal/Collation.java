@@ -16,13 +16,19 @@ final class Collation {
     static int compare(String a, String b) {
         int[] pa = a.codePoints().toArray();
         int[] pb = b.codePoints().toArray();
-        int n = Math.min(pa.length, pb.length);
-        for (int i = 0; i < n; i++) {
-            int cmp = Long.compare(primary(pa[i]), primary(pb[i]));
+        long[] wa = primaries(pa);
+        long[] wb = primaries(pb);
+        int m = Math.min(wa.length, wb.length);
+        for (int i = 0; i < m; i++) {
+            int cmp = Long.compare(wa[i], wb[i]);
             if (cmp != 0) {
                 return cmp;
             }
         }
+        if (wa.length != wb.length) {
+            return Integer.compare(wa.length, wb.length);
+        }
+        int n = Math.min(pa.length, pb.length);
         if (pa.length != pb.length) {
             return Integer.compare(pa.length, pb.length);
         }
@@ -43,6 +49,48 @@ final class Collation {
             }
         }
         return 0;
+    }
+
+    /**
+     * Letters ICU sorts as two letters ({@code ß} as "ss", {@code æ} as "ae") or as a base letter that NFD
+     * does not reveal ({@code ø} as "o"): their primary weights expand.
+     */
+    private static String expansion(int cp) {
+        return switch (cp) {
+            case 'ß' -> "ss";
+            case 'ẞ' -> "SS";
+            case 'æ' -> "ae";
+            case 'Æ' -> "AE";
+            case 'œ' -> "oe";
+            case 'Œ' -> "OE";
+            case 'ĳ' -> "ij";
+            case 'Ĳ' -> "IJ";
+            case 'ø' -> "o";
+            case 'Ø' -> "O";
+            case 'đ' -> "d";
+            case 'Đ' -> "D";
+            case 'ł' -> "l";
+            case 'Ł' -> "L";
+            case 'ħ' -> "h";
+            case 'Ħ' -> "H";
+            default -> null;
+        };
+    }
+
+    private static long[] primaries(int[] codePoints) {
+        long[] weights = new long[codePoints.length * 2];
+        int count = 0;
+        for (int cp : codePoints) {
+            String expanded = expansion(cp);
+            if (expanded == null) {
+                weights[count++] = primary(cp);
+            } else {
+                for (int i = 0; i < expanded.length(); i++) {
+                    weights[count++] = primary(expanded.charAt(i));
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(weights, count);
     }
 
     private static String decomposed(int cp) {
