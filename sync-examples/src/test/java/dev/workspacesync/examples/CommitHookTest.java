@@ -20,7 +20,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The commit-triggered sync end to end: {@code install-hook}, then commits made by the real {@code git}
@@ -31,14 +30,15 @@ class CommitHookTest {
     private static final String TOKEN = "dapi-hook-test-token-7c1d";
     private static final String ROOT = "/Users/" + WorkspaceEmulator.USER + "/projects/demo";
 
-    @TempDir
-    Path home;
+    // Not a @TempDir: a detached hook may still be finishing when the test ends, so cleanup retries.
+    private Path home;
 
     private WorkspaceEmulator emulator;
     private Path project;
 
     @BeforeEach
     void setUp() throws Exception {
+        home = Files.createTempDirectory("commit-hook-test");
         emulator = WorkspaceEmulator.start(TOKEN);
         project = home.resolve("projects/demo");
         Files.createDirectories(project);
@@ -57,10 +57,32 @@ class CommitHookTest {
             Thread.sleep(100);
         }
         emulator.close();
+        deleteWithRetries(home, Duration.ofSeconds(30));
+    }
+
+    private static void deleteWithRetries(Path root, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try (var paths = Files.walk(root)) {
+                for (Path path :
+                        paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+                return;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("something kept writing into " + root + ": " + e, e);
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     private static boolean isHookRun(ProcessHandle process) {
-        return process.info().arguments().map(List::of).orElse(List.of()).contains("hook-run");
+        // Matches the detached "sh -c '... hook-run'" as well as the Java process it starts.
+        return process.info().commandLine().orElse("").contains(" hook-run")
+                || process.info().arguments().map(List::of).orElse(List.of()).stream()
+                        .anyMatch(a -> a.equals("hook-run") || a.endsWith(" hook-run"));
     }
 
     private Map<String, String> env(String token) {
@@ -156,6 +178,9 @@ class CommitHookTest {
                 .doesNotContain(wrongToken)
                 .doesNotContain(TOKEN);
         assertThat(emulator.object(ROOT + "/src/app.py")).isEmpty();
+        // A commit arriving while the failed sync still holds the repository's lock would be folded into
+        // that process, which runs with the environment (the wrong token) it started with.
+        await("the failed hook to exit", () -> ProcessHandle.allProcesses().noneMatch(CommitHookTest::isHookRun));
 
         git(env(TOKEN), "add", "analysis.py");
         git(env(TOKEN), "commit", "-q", "-m", "second");

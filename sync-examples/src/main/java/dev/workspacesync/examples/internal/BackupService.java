@@ -100,6 +100,11 @@ public final class BackupService implements AutoCloseable {
         SyncReport report;
         try {
             report = pipeline.run();
+            // Recorded while the target still counts as active, so shutdown and /health agree on it.
+            statuses.merge(
+                    target,
+                    new TargetStatus(target, report, Instant.now()),
+                    (old, now) -> old.report().startedAt().isAfter(now.report().startedAt()) ? old : now);
         } finally {
             synchronized (slot) {
                 slot.active--;
@@ -109,10 +114,6 @@ public final class BackupService implements AutoCloseable {
                 slot.notifyAll();
             }
         }
-        statuses.merge(
-                target,
-                new TargetStatus(target, report, Instant.now()),
-                (old, now) -> old.report().startedAt().isAfter(now.report().startedAt()) ? old : now);
         return report;
     }
 
