@@ -7,35 +7,23 @@ import dev.workspacesync.core.SyncConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What {@code wmill sync pull} would pull: the {@code wmill.yaml} keys and pull flags that change the
  * result. {@link #noConfig()} is the CLI without a {@code wmill.yaml}; {@link #initDefaults()} is what
- * {@code wmill init --use-default} writes; {@link #fromWmillYaml(Path)} reads a file.
+ * {@code wmill init --use-default} writes; {@link #fromWmillYaml(Path)} reads a file. Change one value with
+ * the {@code with…} methods: {@code noConfig().with(Flag.INCLUDE_SCHEDULES, true)}.
  *
  * @param defaultTs {@code bun} or {@code deno}: the runtime that gets the plain {@code .ts} extension
  * @param includes minimatch globs a file must match (empty: everything)
  * @param excludes minimatch globs a file must not match
  * @param extraIncludes a second set of globs a file must also match (empty: none)
- * @param skipSecrets drop secret variables
- * @param skipVariables drop all variables
- * @param skipResources drop resources
- * @param skipResourceTypes drop resource types
- * @param skipScripts drop scripts
- * @param skipFlows drop flows
- * @param skipApps drop apps
- * @param skipFolders drop folder metadata
- * @param skipWorkspaceDependencies drop {@code dependencies/}
- * @param includeSchedules keep schedules
- * @param includeTriggers keep triggers
- * @param includeUsers keep users
- * @param includeGroups keep groups
- * @param includeSettings keep workspace settings
- * @param includeKey keep the workspace encryption key
- * @param plainSecrets ask the server for decrypted secrets
- * @param nonDottedPaths {@code __flow}/{@code __app} directories and inline files without {@code .inline_script}
+ * @param flags the {@code wmill.yaml} switches that are on
  * @param syncBehavior {@code v0} or {@code v1} ({@code v1} replaces on-behalf-of identities with flags)
  */
 public record WindmillPullOptions(
@@ -43,24 +31,61 @@ public record WindmillPullOptions(
         List<String> includes,
         List<String> excludes,
         List<String> extraIncludes,
-        boolean skipSecrets,
-        boolean skipVariables,
-        boolean skipResources,
-        boolean skipResourceTypes,
-        boolean skipScripts,
-        boolean skipFlows,
-        boolean skipApps,
-        boolean skipFolders,
-        boolean skipWorkspaceDependencies,
-        boolean includeSchedules,
-        boolean includeTriggers,
-        boolean includeUsers,
-        boolean includeGroups,
-        boolean includeSettings,
-        boolean includeKey,
-        boolean plainSecrets,
-        boolean nonDottedPaths,
+        Set<Flag> flags,
         String syncBehavior) {
+
+    /** The {@code wmill.yaml} switches, all off by default. */
+    public enum Flag {
+        SKIP_SECRETS("Drop secret variables."),
+        SKIP_VARIABLES("Drop all variables."),
+        SKIP_RESOURCES("Drop resources."),
+        SKIP_RESOURCE_TYPES("Drop resource types."),
+        SKIP_SCRIPTS("Drop scripts."),
+        SKIP_FLOWS("Drop flows."),
+        SKIP_APPS("Drop apps."),
+        SKIP_FOLDERS("Drop folder metadata."),
+        SKIP_WORKSPACE_DEPENDENCIES("Drop dependencies/."),
+        SKIP_DATATABLE_MIGRATIONS("Drop migrations/datatable/."),
+        INCLUDE_SCHEDULES("Keep schedules."),
+        INCLUDE_TRIGGERS("Keep triggers."),
+        INCLUDE_USERS("Keep users."),
+        INCLUDE_GROUPS("Keep groups."),
+        INCLUDE_SETTINGS("Keep workspace settings."),
+        INCLUDE_KEY("Keep the workspace encryption key (admin only)."),
+        PLAIN_SECRETS("Pull secrets decrypted."),
+        NON_DOTTED_PATHS("Use __flow/__app directories and inline files without .inline_script.");
+
+        private final String description;
+
+        Flag(String description) {
+            this.description = description;
+        }
+
+        /** The key in {@code wmill.yaml}, e.g. {@code skipSecrets}. */
+        public String wmillKey() {
+            StringBuilder key = new StringBuilder();
+            boolean upper = false;
+            for (char c : name().toLowerCase(Locale.ROOT).toCharArray()) {
+                if (c == '_') {
+                    upper = true;
+                } else {
+                    key.append(upper ? Character.toUpperCase(c) : c);
+                    upper = false;
+                }
+            }
+            return key.toString();
+        }
+
+        /** The setting of the {@code windmill} provider, e.g. {@code windmill.skip-secrets}. */
+        public String settingKey() {
+            return "windmill." + name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** What the switch does, for help texts. */
+        public String description() {
+            return description;
+        }
+    }
 
     public WindmillPullOptions {
         Objects.requireNonNull(defaultTs, "defaultTs");
@@ -70,6 +95,7 @@ public record WindmillPullOptions(
         includes = List.copyOf(includes);
         excludes = List.copyOf(excludes);
         extraIncludes = List.copyOf(extraIncludes);
+        flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
         Objects.requireNonNull(syncBehavior, "syncBehavior");
         if (!syncBehavior.matches("v[0-9]+")) {
             throw new SyncConfigException("syncBehavior must look like v0 or v1, not " + syncBehavior);
@@ -78,36 +104,44 @@ public record WindmillPullOptions(
 
     /** The CLI with no {@code wmill.yaml}: everything under {@code u/}, {@code f/}, {@code g/}, encrypted secrets, dotted dirs. */
     public static WindmillPullOptions noConfig() {
-        return new WindmillPullOptions(
-                "bun", List.of(), List.of(), List.of(), false, false, false, false, false, false, false, false, false,
-                false, false, false, false, false, false, false, false, "v0");
+        return new WindmillPullOptions("bun", List.of(), List.of(), List.of(), Set.of(), "v0");
     }
 
     /** What {@code wmill init --use-default} writes: {@code f/**}, no secrets, non-dotted paths, sync behaviour v1. */
     public static WindmillPullOptions initDefaults() {
         return new WindmillPullOptions(
-                "bun",
-                List.of("f/**"),
-                List.of(),
-                List.of(),
-                true,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                false,
-                true,
-                "v1");
+                "bun", List.of("f/**"), List.of(), List.of(), Set.of(Flag.SKIP_SECRETS, Flag.NON_DOTTED_PATHS), "v1");
+    }
+
+    /** Whether a switch is on. */
+    public boolean has(Flag flag) {
+        return flags.contains(flag);
+    }
+
+    /** These options with one switch turned on or off. */
+    public WindmillPullOptions with(Flag flag, boolean on) {
+        EnumSet<Flag> changed = flags.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(flags);
+        if (on) {
+            changed.add(flag);
+        } else {
+            changed.remove(flag);
+        }
+        return new WindmillPullOptions(defaultTs, includes, excludes, extraIncludes, changed, syncBehavior);
+    }
+
+    /** These options with other globs. */
+    public WindmillPullOptions withGlobs(List<String> includes, List<String> excludes, List<String> extraIncludes) {
+        return new WindmillPullOptions(defaultTs, includes, excludes, extraIncludes, flags, syncBehavior);
+    }
+
+    /** These options with another {@code defaultTs}. */
+    public WindmillPullOptions withDefaultTs(String defaultTs) {
+        return new WindmillPullOptions(defaultTs, includes, excludes, extraIncludes, flags, syncBehavior);
+    }
+
+    /** These options with another {@code syncBehavior}. */
+    public WindmillPullOptions withSyncBehavior(String syncBehavior) {
+        return new WindmillPullOptions(defaultTs, includes, excludes, extraIncludes, flags, syncBehavior);
     }
 
     /** Whether {@code syncBehavior} is v1 or later. */
@@ -129,29 +163,19 @@ public record WindmillPullOptions(
         if (!root.isObject()) {
             throw new SyncConfigException(file + " is not a YAML mapping");
         }
-        WindmillPullOptions d = noConfig();
+        EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
+        for (Flag flag : Flag.values()) {
+            JsonNode v = root.get(flag.wmillKey());
+            if (v != null && v.asBoolean()) {
+                flags.add(flag);
+            }
+        }
         return new WindmillPullOptions(
-                text(root, "defaultTs", d.defaultTs),
+                text(root, "defaultTs", "bun"),
                 list(root, "includes"),
                 list(root, "excludes"),
                 list(root, "extraIncludes"),
-                bool(root, "skipSecrets", d.skipSecrets),
-                bool(root, "skipVariables", false),
-                bool(root, "skipResources", false),
-                bool(root, "skipResourceTypes", false),
-                bool(root, "skipScripts", false),
-                bool(root, "skipFlows", false),
-                bool(root, "skipApps", false),
-                bool(root, "skipFolders", false),
-                bool(root, "skipWorkspaceDependencies", false),
-                bool(root, "includeSchedules", false),
-                bool(root, "includeTriggers", false),
-                bool(root, "includeUsers", false),
-                bool(root, "includeGroups", false),
-                bool(root, "includeSettings", false),
-                bool(root, "includeKey", false),
-                bool(root, "plainSecrets", false),
-                bool(root, "nonDottedPaths", false),
+                flags,
                 text(root, "syncBehavior", "v0"));
     }
 
@@ -164,25 +188,9 @@ public record WindmillPullOptions(
         if (!extraIncludes.isEmpty()) {
             list(y, "extraIncludes", extraIncludes);
         }
-        y.append("skipSecrets: ").append(skipSecrets).append('\n');
-        y.append("skipVariables: ").append(skipVariables).append('\n');
-        y.append("skipResources: ").append(skipResources).append('\n');
-        y.append("skipResourceTypes: ").append(skipResourceTypes).append('\n');
-        y.append("skipScripts: ").append(skipScripts).append('\n');
-        y.append("skipFlows: ").append(skipFlows).append('\n');
-        y.append("skipApps: ").append(skipApps).append('\n');
-        y.append("skipFolders: ").append(skipFolders).append('\n');
-        y.append("skipWorkspaceDependencies: ")
-                .append(skipWorkspaceDependencies)
-                .append('\n');
-        y.append("includeSchedules: ").append(includeSchedules).append('\n');
-        y.append("includeTriggers: ").append(includeTriggers).append('\n');
-        y.append("includeUsers: ").append(includeUsers).append('\n');
-        y.append("includeGroups: ").append(includeGroups).append('\n');
-        y.append("includeSettings: ").append(includeSettings).append('\n');
-        y.append("includeKey: ").append(includeKey).append('\n');
-        y.append("plainSecrets: ").append(plainSecrets).append('\n');
-        y.append("nonDottedPaths: ").append(nonDottedPaths).append('\n');
+        for (Flag flag : Flag.values()) {
+            y.append(flag.wmillKey()).append(": ").append(has(flag)).append('\n');
+        }
         y.append("syncBehavior: ").append(syncBehavior).append('\n');
         return y.toString();
     }
@@ -202,11 +210,6 @@ public record WindmillPullOptions(
     private static String text(JsonNode root, String key, String fallback) {
         JsonNode v = root.get(key);
         return v == null || v.isNull() ? fallback : v.asText();
-    }
-
-    private static boolean bool(JsonNode root, String key, boolean fallback) {
-        JsonNode v = root.get(key);
-        return v == null || v.isNull() ? fallback : v.asBoolean();
     }
 
     private static List<String> list(JsonNode root, String key) {

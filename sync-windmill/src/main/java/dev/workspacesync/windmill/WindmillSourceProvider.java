@@ -6,6 +6,7 @@ import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.SettingKey.Type;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,26 +18,6 @@ import java.util.Locale;
  * {@code wmill.yaml} ({@code windmill.includes}, {@code windmill.skip-secrets}, …), which override the file.
  */
 public final class WindmillSourceProvider implements SourceProvider {
-    private static final String[][] FLAGS = {
-        {"skip-secrets", "Drop secret variables (wmill.yaml skipSecrets)."},
-        {"skip-variables", "Drop all variables."},
-        {"skip-resources", "Drop resources."},
-        {"skip-resource-types", "Drop resource types."},
-        {"skip-scripts", "Drop scripts."},
-        {"skip-flows", "Drop flows."},
-        {"skip-apps", "Drop apps."},
-        {"skip-folders", "Drop folder metadata."},
-        {"skip-workspace-dependencies", "Drop dependencies/."},
-        {"include-schedules", "Keep schedules."},
-        {"include-triggers", "Keep triggers."},
-        {"include-users", "Keep users."},
-        {"include-groups", "Keep groups."},
-        {"include-settings", "Keep workspace settings."},
-        {"include-key", "Keep the workspace encryption key (admin only)."},
-        {"plain-secrets", "Pull secrets decrypted."},
-        {"non-dotted-paths", "Use __flow/__app directories (wmill.yaml nonDottedPaths)."}
-    };
-
     @Override
     public String type() {
         return "windmill";
@@ -83,8 +64,12 @@ public final class WindmillSourceProvider implements SourceProvider {
                 false,
                 "v0 or v1 (wmill.yaml syncBehavior).",
                 List.of("v0", "v1")));
-        for (String[] flag : FLAGS) {
-            keys.add(SettingKey.optional("windmill." + flag[0], Type.BOOLEAN, null, flag[1]));
+        for (Flag flag : Flag.values()) {
+            keys.add(SettingKey.optional(
+                    flag.settingKey(),
+                    Type.BOOLEAN,
+                    null,
+                    flag.description() + " (wmill.yaml " + flag.wmillKey() + ")"));
         }
         return keys;
     }
@@ -94,29 +79,15 @@ public final class WindmillSourceProvider implements SourceProvider {
         WindmillPullOptions base = settings.path("windmill.config")
                 .map(WindmillPullOptions::fromWmillYaml)
                 .orElse(WindmillPullOptions.noConfig());
-        WindmillPullOptions options = new WindmillPullOptions(
-                settings.string("windmill.default-ts", base.defaultTs()),
-                settings.list("windmill.includes", base.includes()),
-                settings.list("windmill.excludes", base.excludes()),
-                settings.list("windmill.extra-includes", base.extraIncludes()),
-                settings.bool("windmill.skip-secrets", base.skipSecrets()),
-                settings.bool("windmill.skip-variables", base.skipVariables()),
-                settings.bool("windmill.skip-resources", base.skipResources()),
-                settings.bool("windmill.skip-resource-types", base.skipResourceTypes()),
-                settings.bool("windmill.skip-scripts", base.skipScripts()),
-                settings.bool("windmill.skip-flows", base.skipFlows()),
-                settings.bool("windmill.skip-apps", base.skipApps()),
-                settings.bool("windmill.skip-folders", base.skipFolders()),
-                settings.bool("windmill.skip-workspace-dependencies", base.skipWorkspaceDependencies()),
-                settings.bool("windmill.include-schedules", base.includeSchedules()),
-                settings.bool("windmill.include-triggers", base.includeTriggers()),
-                settings.bool("windmill.include-users", base.includeUsers()),
-                settings.bool("windmill.include-groups", base.includeGroups()),
-                settings.bool("windmill.include-settings", base.includeSettings()),
-                settings.bool("windmill.include-key", base.includeKey()),
-                settings.bool("windmill.plain-secrets", base.plainSecrets()),
-                settings.bool("windmill.non-dotted-paths", base.nonDottedPaths()),
-                settings.string("windmill.sync-behavior", base.syncBehavior()));
+        WindmillPullOptions options = base.withDefaultTs(settings.string("windmill.default-ts", base.defaultTs()))
+                .withSyncBehavior(settings.string("windmill.sync-behavior", base.syncBehavior()))
+                .withGlobs(
+                        settings.list("windmill.includes", base.includes()),
+                        settings.list("windmill.excludes", base.excludes()),
+                        settings.list("windmill.extra-includes", base.extraIncludes()));
+        for (Flag flag : Flag.values()) {
+            options = options.with(flag, settings.bool(flag.settingKey(), base.has(flag)));
+        }
         String mode = settings.string("windmill.mode", "api").toLowerCase(Locale.ROOT);
         if (!mode.equals("api") && !mode.equals("cli")) {
             throw new SyncConfigException("windmill.mode must be api or cli, not " + mode);

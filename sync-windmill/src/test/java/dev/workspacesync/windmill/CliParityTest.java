@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SnapshotEntry;
+import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.testing.Fixtures;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
 import dev.workspacesync.windmill.testing.WorkspaceArchive;
@@ -89,41 +90,47 @@ class CliParityTest {
 
     @Test
     void edgeCasesInitDefaults(@TempDir Path tmp) throws Exception {
-        compare(
-                tmp,
-                Fixtures.edgeCases(),
-                INIT_WMILL_YAML,
-                withIncludes(WindmillPullOptions.initDefaults()),
-                INCLUDE_FLAGS);
+        assertThat(compare(
+                        tmp,
+                        Fixtures.edgeCases(),
+                        INIT_WMILL_YAML,
+                        withIncludes(WindmillPullOptions.initDefaults()),
+                        INCLUDE_FLAGS))
+                .as("migrations and dependencies are pulled even outside the includes")
+                .contains(
+                        "migrations/datatable/main/20260101120000_create_users.up.sql",
+                        "dependencies/extra.requirements.in");
+    }
+
+    @Test
+    void skipFlagsFromWmillYaml(@TempDir Path tmp) throws Exception {
+        String yaml = INIT_WMILL_YAML
+                        .replace("skipFolders: false", "skipFolders: true")
+                        .replace("skipWorkspaceDependencies: false", "skipWorkspaceDependencies: true")
+                + "skipDatatableMigrations: true\n";
+        Files.writeString(tmp.resolve("skips.yaml"), yaml);
+        WindmillPullOptions options = WindmillPullOptions.fromWmillYaml(tmp.resolve("skips.yaml"));
+        assertThat(options.flags())
+                .contains(Flag.SKIP_DATATABLE_MIGRATIONS, Flag.SKIP_WORKSPACE_DEPENDENCIES, Flag.SKIP_FOLDERS);
+        assertThat(compare(tmp, Fixtures.edgeCases(), yaml, options))
+                .noneMatch(p -> p.startsWith("migrations/") || p.startsWith("dependencies/"))
+                .noneMatch(p -> p.endsWith("folder.meta.yaml"));
     }
 
     static WindmillPullOptions withIncludes(WindmillPullOptions o) {
-        return new WindmillPullOptions(
-                o.defaultTs(),
-                o.includes(),
-                o.excludes(),
-                o.extraIncludes(),
-                o.skipSecrets(),
-                o.skipVariables(),
-                o.skipResources(),
-                o.skipResourceTypes(),
-                o.skipScripts(),
-                o.skipFlows(),
-                o.skipApps(),
-                o.skipFolders(),
-                o.skipWorkspaceDependencies(),
-                true,
-                true,
-                true,
-                true,
-                true,
-                o.includeKey(),
-                o.plainSecrets(),
-                o.nonDottedPaths(),
-                o.syncBehavior());
+        for (Flag flag : List.of(
+                Flag.INCLUDE_SCHEDULES,
+                Flag.INCLUDE_TRIGGERS,
+                Flag.INCLUDE_USERS,
+                Flag.INCLUDE_GROUPS,
+                Flag.INCLUDE_SETTINGS)) {
+            o = o.with(flag, true);
+        }
+        return o;
     }
 
-    private void compare(
+    /** Pulls with both tools, compares the trees, checks push sees 0 changes; returns the pulled paths. */
+    private java.util.Set<String> compare(
             Path tmp, WorkspaceArchive archive, String wmillYaml, WindmillPullOptions options, String... extraFlags)
             throws Exception {
         try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
@@ -203,6 +210,7 @@ class CliParityTest {
             String pushed = WmillJudge.run(
                     ourTree, tmp.resolve("home2"), emulator.baseUrl(), TOKEN, "demo", push.toArray(String[]::new));
             assertThat(pushed).as(pushed).contains("0 changes");
+            return cli.keySet();
         }
     }
 

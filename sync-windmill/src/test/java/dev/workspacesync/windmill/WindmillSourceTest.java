@@ -92,9 +92,8 @@ class WindmillSourceTest {
 
     @Test
     void includeFlagsKeepSchedulesTriggersUsersGroupsSettings(@TempDir Path tmp) {
-        WindmillPullOptions all = new WindmillPullOptions(
-                "bun", List.of(), List.of(), List.of(), false, false, false, false, false, false, false, false, false,
-                true, true, true, true, true, false, false, false, "v1");
+        WindmillPullOptions all =
+                CliParityTest.withIncludes(WindmillPullOptions.noConfig()).withSyncBehavior("v1");
         try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace());
                 WindmillSource source = WindmillSource.builder()
                         .baseUrl(emulator.baseUrl())
@@ -244,7 +243,7 @@ class WindmillSourceTest {
                 .validate(provider.settings());
         try (Source source = provider.create(settings)) {
             assertThat(source.describe()).isEqualTo("windmill workspace ops at http://windmill_server:8000");
-            assertThat(((WindmillSource) source).pullOptions().includeSchedules())
+            assertThat(((WindmillSource) source).pullOptions().has(WindmillPullOptions.Flag.INCLUDE_SCHEDULES))
                     .isTrue();
             assertThat(((WindmillSource) source).pullOptions().includes()).containsExactly("f/**");
             assertThat(source.secrets()).containsExactly(Secret.of(TOKEN));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.windmill.WindmillPullOptions;
+import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -178,15 +179,15 @@ public final class PullTransformer {
     }
 
     private String flowSuffix() {
-        return options.nonDottedPaths() ? "__flow" : ".flow";
+        return options.has(Flag.NON_DOTTED_PATHS) ? "__flow" : ".flow";
     }
 
     private String appSuffix() {
-        return options.nonDottedPaths() ? "__app" : ".app";
+        return options.has(Flag.NON_DOTTED_PATHS) ? "__app" : ".app";
     }
 
     private String rawAppSuffix() {
-        return options.nonDottedPaths() ? "__raw_app" : ".raw_app";
+        return options.has(Flag.NON_DOTTED_PATHS) ? "__raw_app" : ".raw_app";
     }
 
     private Set<String> moduleScriptBases(Input input) throws IOException {
@@ -369,7 +370,7 @@ public final class PullTransformer {
                 name = original + "_" + counter;
             }
             seen.add(name.toLowerCase(Locale.ROOT));
-            String suffix = rawApp || options.nonDottedPaths() ? "." : ".inline_script.";
+            String suffix = rawApp || options.has(Flag.NON_DOTTED_PATHS) ? "." : ".inline_script.";
             return new String[] {name + suffix, languageExtension(language)};
         }
     }
@@ -831,18 +832,18 @@ public final class PullTransformer {
             return true;
         }
         if (!isDirectory && p.endsWith(".resource-type.yaml")) {
-            return options.skipResourceTypes();
+            return options.has(Flag.SKIP_RESOURCE_TYPES);
         }
         if (!isDirectory) {
             String type = typeOf(p);
             if (type != null) {
-                if (options.includeUsers() && type.equals("user")
-                        || options.includeGroups() && type.equals("group")
-                        || options.includeSettings() && type.equals("settings")
-                        || options.includeKey() && type.equals("encryption_key")
-                        || !options.skipWorkspaceDependencies() && type.equals("workspace_dependencies")
+                if (options.has(Flag.INCLUDE_USERS) && type.equals("user")
+                        || options.has(Flag.INCLUDE_GROUPS) && type.equals("group")
+                        || options.has(Flag.INCLUDE_SETTINGS) && type.equals("settings")
+                        || options.has(Flag.INCLUDE_KEY) && type.equals("encryption_key")
+                        || !options.has(Flag.SKIP_WORKSPACE_DEPENDENCIES) && type.equals("workspace_dependencies")
                         || type.equals("shared_lock")
-                        || type.equals("datatable_migration")) {
+                        || !options.has(Flag.SKIP_DATATABLE_MIGRATIONS) && type.equals("datatable_migration")) {
                     return false;
                 }
             }
@@ -890,7 +891,7 @@ public final class PullTransformer {
     private boolean elementsToMapKeeps(Produced file) {
         String path = file.path;
         if (isScriptModulePath(path)) {
-            return !options.skipScripts();
+            return !options.has(Flag.SKIP_SCRIPTS);
         }
         boolean rawAppFile = path.contains(rawAppSuffix() + "/");
         if (!isFileResource(path) && !path.contains(".fileset/") && !rawAppFile && !path.startsWith("dependencies/")) {
@@ -909,37 +910,38 @@ public final class PullTransformer {
                 return false;
             }
         }
-        if (options.skipResources() && (isFileResource(path) || path.contains(".fileset/"))) {
+        if (options.has(Flag.SKIP_RESOURCES) && (isFileResource(path) || path.contains(".fileset/"))) {
             return false;
         }
-        if (!options.includeSchedules() && path.endsWith(".schedule.yaml")) {
+        if (!options.has(Flag.INCLUDE_SCHEDULES) && path.endsWith(".schedule.yaml")) {
             return false;
         }
-        if (!options.includeTriggers()) {
+        if (!options.has(Flag.INCLUDE_TRIGGERS)) {
             for (String suffix : TRIGGER_SUFFIXES) {
                 if (path.endsWith(suffix + ".yaml")) {
                     return false;
                 }
             }
         }
-        if (!options.includeUsers() && path.endsWith(".user.yaml")
-                || !options.includeGroups() && path.endsWith(".group.yaml")
-                || !options.includeSettings() && path.equals("settings.yaml")
-                || options.skipResources() && path.endsWith(".resource.yaml")
-                || options.skipResourceTypes() && path.endsWith(".resource-type.yaml")) {
+        if (!options.has(Flag.INCLUDE_USERS) && path.endsWith(".user.yaml")
+                || !options.has(Flag.INCLUDE_GROUPS) && path.endsWith(".group.yaml")
+                || !options.has(Flag.INCLUDE_SETTINGS) && path.equals("settings.yaml")
+                || options.has(Flag.SKIP_RESOURCES) && path.endsWith(".resource.yaml")
+                || options.has(Flag.SKIP_RESOURCE_TYPES) && path.endsWith(".resource-type.yaml")) {
             return false;
         }
         String type = typeOf(path);
         if (type != null) {
-            if (options.skipVariables() && type.equals("variable")
-                    || options.skipScripts() && (type.equals("script") || type.equals("shared_lock"))
-                    || options.skipFlows() && type.equals("flow")
-                    || options.skipApps() && type.equals("app")
-                    || options.skipFolders() && type.equals("folder")
-                    || options.skipWorkspaceDependencies() && type.equals("workspace_dependencies")) {
+            if (options.has(Flag.SKIP_VARIABLES) && type.equals("variable")
+                    || options.has(Flag.SKIP_SCRIPTS) && (type.equals("script") || type.equals("shared_lock"))
+                    || options.has(Flag.SKIP_FLOWS) && type.equals("flow")
+                    || options.has(Flag.SKIP_APPS) && type.equals("app")
+                    || options.has(Flag.SKIP_FOLDERS) && type.equals("folder")
+                    || options.has(Flag.SKIP_WORKSPACE_DEPENDENCIES) && type.equals("workspace_dependencies")
+                    || options.has(Flag.SKIP_DATATABLE_MIGRATIONS) && type.equals("datatable_migration")) {
                 return false;
             }
         }
-        return !(options.skipSecrets() && path.endsWith(".variable.yaml") && file.secret);
+        return !(options.has(Flag.SKIP_SECRETS) && path.endsWith(".variable.yaml") && file.secret);
     }
 }

@@ -6,6 +6,7 @@ import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.windmill.WindmillPullOptions;
+import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -94,20 +95,20 @@ public final class WindmillApi {
     /** The query {@code wmill sync pull} sends for these options and archive type. */
     public static String tarballQuery(WindmillPullOptions o, String archiveType) {
         return "archive_type=" + archiveType
-                + "&plain_secret=" + o.plainSecrets()
-                + "&skip_variables=" + o.skipVariables()
-                + "&skip_resources=" + o.skipResources()
-                + "&skip_secrets=" + o.skipSecrets()
-                + "&include_schedules=" + o.includeSchedules()
-                + "&include_triggers=" + o.includeTriggers()
-                + "&include_users=" + o.includeUsers()
-                + "&include_groups=" + o.includeGroups()
-                + "&include_settings=" + o.includeSettings()
-                + "&include_key=" + o.includeKey()
-                + "&include_workspace_dependencies=" + !o.skipWorkspaceDependencies()
-                + "&skip_datatable_migrations=false"
+                + "&plain_secret=" + o.has(Flag.PLAIN_SECRETS)
+                + "&skip_variables=" + o.has(Flag.SKIP_VARIABLES)
+                + "&skip_resources=" + o.has(Flag.SKIP_RESOURCES)
+                + "&skip_secrets=" + o.has(Flag.SKIP_SECRETS)
+                + "&include_schedules=" + o.has(Flag.INCLUDE_SCHEDULES)
+                + "&include_triggers=" + o.has(Flag.INCLUDE_TRIGGERS)
+                + "&include_users=" + o.has(Flag.INCLUDE_USERS)
+                + "&include_groups=" + o.has(Flag.INCLUDE_GROUPS)
+                + "&include_settings=" + o.has(Flag.INCLUDE_SETTINGS)
+                + "&include_key=" + o.has(Flag.INCLUDE_KEY)
+                + "&include_workspace_dependencies=" + !o.has(Flag.SKIP_WORKSPACE_DEPENDENCIES)
+                + "&skip_datatable_migrations=" + o.has(Flag.SKIP_DATATABLE_MIGRATIONS)
                 + "&default_ts=" + o.defaultTs()
-                + "&skip_resource_types=" + o.skipResourceTypes()
+                + "&skip_resource_types=" + o.has(Flag.SKIP_RESOURCE_TYPES)
                 + "&settings_version=v2&preserve_extra_perms=true"
                 + "&sync_behavior_version=" + o.syncBehavior();
     }

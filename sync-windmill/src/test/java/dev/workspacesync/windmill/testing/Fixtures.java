@@ -780,6 +780,9 @@ public final class Fixtures {
         a.json("settings.json", obj("ai_config", null, "deploy_to", "", "git_sync", obj("repositories", List.of())));
         a.json("encryption_key.json", obj("key", "k-123"));
         a.text("dependencies/extra.requirements.in", "numpy\n");
+        // Datatable migrations: kept verbatim, even outside includes, unless skipDatatableMigrations.
+        a.text("migrations/datatable/main/20260101120000_create_users.up.sql", "CREATE TABLE users (id int);\n");
+        a.text("migrations/datatable/main/20260101120000_create_users.down.sql", "DROP TABLE users;\n");
         a.text("README.md", "not a windmill file\n");
         a.text("f/edge/notes.txt", "ignored extension\n");
         return a;
