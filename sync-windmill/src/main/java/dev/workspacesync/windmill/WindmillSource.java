@@ -15,6 +15,7 @@ import dev.workspacesync.windmill.internal.PullTransformer;
 import dev.workspacesync.windmill.internal.StagingDir;
 import dev.workspacesync.windmill.internal.WindmillApi;
 import dev.workspacesync.windmill.internal.WmillCli;
+import dev.workspacesync.windmill.internal.WmillLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * pull --yes} in a staging directory, with the token passed through the environment ({@code WM_TOKEN}, never
  * on the command line) and an isolated config directory.
  *
- * <p>Known differences from the CLI in API mode: {@code wmill-lock.yaml} (the CLI's metadata cache of content
- * hashes, not needed by push) is not produced; workspace-specific items ({@code specificItems}), codebase
+ * <p>API mode also writes {@code wmill-lock.yaml} as the CLI leaves it after a pull (lock format v2, a content
+ * hash per script, module file, flow and app), so running the CLI in a backup repository finds nothing stale.
+ * Known differences from the CLI in API mode: workspace-specific items ({@code specificItems}), codebase
  * bundles, shared lock files ({@code dedupeLockfiles}) and dbt scripts are not handled. Everything else is
  * checked against the real CLI (windmill-cli 1.819.0) in the module's tests: same paths, same bytes.
  *
@@ -247,6 +249,8 @@ public final class WindmillSource implements Source {
             });
         }
         Files.delete(archive);
+        // Before the shared UI files: the CLI writes those after the lock file, which does not cover them.
+        WmillLock.write(tree, pullOptions);
         api.sharedUi()
                 .ifPresent(ui -> ui.path("files").fields().forEachRemaining(f -> {
                     if (f.getValue().isTextual()) {

@@ -109,7 +109,8 @@ class RandomParityTest {
     };
 
     /**
-     * Fixed seeds (one found the ß ordering bug), so CI is deterministic; {@code -Dparity.seed=N} replays
+     * Fixed seeds, so CI is deterministic: each of the last four once found a bug (ß ordering, "±" among ASCII
+     * symbols, and twice a block scalar ending in a blank line, where Java's {@code $} is not JavaScript's); {@code -Dparity.seed=N} replays
      * one seed and {@code -Dparity.randomRuns=N} adds N fresh ones to explore.
      */
     static Stream<Long> seeds() {
@@ -119,7 +120,7 @@ class RandomParityTest {
         }
         long base = System.nanoTime();
         return Stream.concat(
-                Stream.of(20261123L, 8142063252886L),
+                Stream.of(20261123L, 8142063252886L, 10138202920366L, 10223620875321L, 10223620946592L),
                 Stream.iterate(base, s -> s + 7919).limit(Long.getLong("parity.randomRuns", 0)));
     }
 
@@ -250,9 +251,7 @@ class RandomParityTest {
             try (Stream<Path> walk = Files.walk(cliTree)) {
                 for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
                     String rel = cliTree.relativize(p).toString();
-                    if (!rel.equals("wmill-lock.yaml")) {
-                        expected.put(rel, Files.readString(p, StandardCharsets.UTF_8));
-                    }
+                    expected.put(rel, Files.readString(p, StandardCharsets.UTF_8));
                 }
             }
             TreeMap<String, String> actual = new TreeMap<>();

@@ -300,10 +300,8 @@ class WindmillSourceTest {
                         .build()) {
             Snapshot fromCli = cli.snapshot();
             Snapshot fromApi = api.snapshot();
-            List<String> cliPaths = fromCli.entries().stream()
-                    .map(e -> e.path().value())
-                    .filter(p -> !p.equals("wmill-lock.yaml"))
-                    .toList();
+            List<String> cliPaths =
+                    fromCli.entries().stream().map(e -> e.path().value()).toList();
             assertThat(cliPaths)
                     .isEqualTo(fromApi.entries().stream()
                             .map(e -> e.path().value())
@@ -349,10 +347,8 @@ class WindmillSourceTest {
                         .stagingDirectory(tmp.resolve("c"))
                         .build()) {
             assertThat(api.pullOptions()).isEqualTo(WindmillPullOptions.initDefaults());
-            List<String> fromCli = cli.snapshot().entries().stream()
-                    .map(e -> e.path().value())
-                    .filter(p -> !p.equals("wmill-lock.yaml"))
-                    .toList();
+            List<String> fromCli =
+                    cli.snapshot().entries().stream().map(e -> e.path().value()).toList();
             assertThat(fromCli).contains("f/team/etl__flow/flow.yaml").doesNotContain("wmill.yaml");
             assertThat(fromCli)
                     .isEqualTo(api.snapshot().entries().stream()
@@ -406,9 +402,7 @@ class WindmillSourceTest {
                         .build()) {
             Map<String, String> fromCli = new java.util.TreeMap<>();
             for (SnapshotEntry e : cli.snapshot().entries()) {
-                if (!e.path().value().equals("wmill-lock.yaml")) {
-                    fromCli.put(e.path().value(), e.sha256());
-                }
+                fromCli.put(e.path().value(), e.sha256());
             }
             Map<String, String> fromApi = new java.util.TreeMap<>();
             for (SnapshotEntry e : api.snapshot().entries()) {

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class CliYaml {
     private static final Pattern NEEDS_QUOTES = Pattern.compile(
-            "^[\\n\\t ,\\[\\]{}#&*!|>'\"%@`]|^[?-]$|^[?-][ \\t]|[\\n:][ \\t]|[ \\t]\\n|[\\n\\t ]#|[\\n\\t :]$");
+            "^[\\n\\t ,\\[\\]{}#&*!|>'\"%@`]|^[?-]\\z|^[?-][ \\t]|[\\n:][ \\t]|[ \\t]\\n|[\\n\\t ]#|[\\n\\t :]\\z");
     // YAML 1.2 core schema scalars that a plain string would be read as.
     private static final Pattern CORE_SCALAR = Pattern.compile("(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
             + "|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
@@ -443,7 +443,7 @@ public final class CliYaml {
     }
 
     private static String block(String original, String indent, int indentAtStart) {
-        if (Pattern.compile("\\n[\\t ]+$").matcher(original).find()) {
+        if (Pattern.compile("\\n[\\t ]+\\z").matcher(original).find()) {
             return quoted(original, indent, indentAtStart, true);
         }
         String ind = indent.isEmpty() ? "  " : indent;
@@ -509,7 +509,7 @@ public final class CliYaml {
         return "|" + header + "\n" + ind + start + value + end;
     }
 
-    private static final Pattern BLOCK_END_NEWLINES = Pattern.compile("(?:^|(?<!\\n))\\n+(?!\\n|$)");
+    private static final Pattern BLOCK_END_NEWLINES = Pattern.compile("(?:^|(?<!\\n))\\n+(?!\\n|\\z)");
     private static final Pattern MORE_INDENTED =
             Pattern.compile("(?:^|\\n)([\\t ].*)(?:([\\n\\t ]*)\\n(?![\\n\\t ]))?");
 

@@ -787,4 +787,167 @@ public final class Fixtures {
         a.text("f/edge/notes.txt", "ignored extension\n");
         return a;
     }
+
+    /**
+     * What {@code wmill-lock.yaml} hashes depend on: workspace dependency files (default and named, picked by
+     * {@code extra_requirements:}/{@code package_json:} annotations or by default), module scripts, flows whose
+     * steps pull different dependency files (failure module included), a flow without inline steps, an app and
+     * raw apps with and without backend runnables.
+     */
+    public static WorkspaceArchive lockCases() {
+        WorkspaceArchive a = new WorkspaceArchive();
+        a.json("f/x/folder.meta.json", obj("display_name", "x", "owners", List.of(), "extra_perms", obj()));
+        a.text("dependencies/package.json", "{\"dependencies\":{\"a\":\"1\"}}\n");
+        a.text("dependencies/requirements.in", "requests\n");
+        a.text("dependencies/named.requirements.in", "numpy\n");
+        a.text("dependencies/other.package.json", "{\"x\":\"\\\"quoted\\u00e9\\\"\"}\r\n\t\u00e9\n");
+        a.text("dependencies/go.mod", "module x\n");
+        a.script("f/x/py1", "py", "import requests\ndef main():\n  return 1\n", lockMeta("py1", "python3"));
+        a.script(
+                "f/x/py2",
+                "py",
+                "# extra_requirements: named, default\ndef main():\n  return 2\n",
+                lockMeta("py2", "python3"));
+        a.script(
+                "f/x/manual",
+                "py",
+                "import os\n# requirements:\n#requests\ndef main():\n  return 1\n",
+                lockMeta("manual", "python3"));
+        a.script("f/x/ts1", "ts", "export async function main() { return 1 }\n", lockMeta("ts1", "bun"));
+        a.script(
+                "f/x/annotated",
+                "ts",
+                "// package_json: other, default\nexport async function main() { return 1 }\n",
+                lockMeta("annotated", "bun"));
+        a.script("f/x/ts2", "deno.ts", "export async function main() { return 2 }\n", lockMeta("ts2", "deno"));
+        a.script("f/x/go1", "go", "package inner\nfunc main() {}\n", lockMeta("go1", "go"));
+        Map<String, Object> modules = lockMeta("modpy", "python3");
+        modules.put(
+                "modules",
+                obj(
+                        "helper.py",
+                        obj("content", "def h():\n  return 1\n", "language", "python3"),
+                        "sub/util.py",
+                        obj("content", "X=1\n", "language", "python3", "lock", "x==1\n"),
+                        "data.json",
+                        obj("content", "{}", "language", "python3")));
+        a.script("f/x/modpy", "py", "from .helper import h\ndef main():\n  return h()\n", modules);
+        Map<String, Object> flowSchema = obj("type", "object", "properties", obj(), "required", List.of());
+        a.json(
+                "f/x/mixed.flow.json",
+                obj(
+                        "summary",
+                        "mixed",
+                        "description",
+                        "",
+                        "value",
+                        obj(
+                                "modules",
+                                List.of(
+                                        rawscript(
+                                                "b",
+                                                null,
+                                                "bun",
+                                                "export async function main() { return 1 }\n",
+                                                "lockcontent\n"),
+                                        rawscript("a", null, "python3", "def main():\n  return 1\n", null)),
+                                "failure_module",
+                                rawscript(
+                                        "failure",
+                                        null,
+                                        "python3",
+                                        "# extra_requirements: named\ndef main():\n  return 1\n",
+                                        null)),
+                        "schema",
+                        flowSchema));
+        a.json(
+                "f/x/paths.flow.json",
+                obj(
+                        "summary",
+                        "only script steps",
+                        "description",
+                        "",
+                        "value",
+                        obj(
+                                "modules",
+                                List.of(obj(
+                                        "id",
+                                        "c",
+                                        "value",
+                                        obj("type", "script", "path", "f/x/py1", "input_transforms", obj())))),
+                        "schema",
+                        flowSchema));
+        a.json(
+                "f/x/ap.app.json",
+                obj(
+                        "summary",
+                        "ap",
+                        "value",
+                        obj(
+                                "grid",
+                                List.of(),
+                                "hiddenInlineScripts",
+                                List.of(
+                                        obj(
+                                                "name",
+                                                "P",
+                                                "inlineScript",
+                                                obj("content", "def main():\n  return 1\n", "language", "python3")),
+                                        obj(
+                                                "name",
+                                                "B",
+                                                "inlineScript",
+                                                obj(
+                                                        "content",
+                                                        "export async function main() { return 1 }\n",
+                                                        "language",
+                                                        "bun")))),
+                        "policy",
+                        obj("execution_mode", "viewer")));
+        a.json(
+                "f/x/ra.raw_app.json",
+                obj(
+                        "summary",
+                        "ra",
+                        "value",
+                        obj(
+                                "files",
+                                obj("/index.tsx", "x\n"),
+                                "runnables",
+                                obj(
+                                        "zpy",
+                                        obj(
+                                                "type",
+                                                "runnableByName",
+                                                "inlineScript",
+                                                obj("content", "def main():\n  return 1\n", "language", "python3")),
+                                        "abun",
+                                        obj(
+                                                "type",
+                                                "runnableByName",
+                                                "inlineScript",
+                                                obj(
+                                                        "content",
+                                                        "export async function main() { return 1 }\n",
+                                                        "language",
+                                                        "bun")))),
+                        "policy",
+                        obj("execution_mode", "viewer")));
+        a.json(
+                "f/x/rb.raw_app.json",
+                obj(
+                        "summary",
+                        "rb",
+                        "value",
+                        obj("files", obj("/index.tsx", "x\n"), "runnables", obj()),
+                        "policy",
+                        obj("execution_mode", "viewer")));
+        return a;
+    }
+
+    private static Map<String, Object> lockMeta(String summary, String language) {
+        Map<String, Object> m = scriptMeta(summary, "", "script");
+        m.put("language", language);
+        return m;
+    }
 }
