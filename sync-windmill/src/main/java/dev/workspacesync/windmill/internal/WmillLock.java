@@ -142,7 +142,8 @@ public final class WmillLock {
     /** {@code dependencies/<name>} to its text, in name order. */
     private final Map<String, String> dependencies = new LinkedHashMap<>();
 
-    private final Map<String, String> locks = new TreeMap<>();
+    /** Key to hash; the YAML writer sorts the keys as the CLI does. */
+    private final Map<String, String> locks = new LinkedHashMap<>();
 
     private WmillLock(Path tree, WindmillPullOptions options) {
         this.tree = tree;
@@ -502,13 +503,16 @@ public final class WmillLock {
      * so a script is reached at a "tick" that depends on its nesting, and ties go to the depth-first order.
      */
     private static List<JsonNode> appScripts(JsonNode value) {
-        List<Object[]> found = new ArrayList<>();
+        List<Found> found = new ArrayList<>();
         tick(value, 0, found);
-        found.sort(Comparator.comparingInt((Object[] f) -> (Integer) f[0]).thenComparingInt(f -> (Integer) f[1]));
-        return found.stream().map(f -> (JsonNode) f[2]).toList();
+        found.sort(Comparator.comparingInt(Found::tick).thenComparingInt(Found::order));
+        return found.stream().map(Found::script).toList();
     }
 
-    private static int tick(JsonNode node, int t0, List<Object[]> found) {
+    /** An inline script of an app, the tick the CLI reaches it at, and its depth-first position. */
+    private record Found(int tick, int order, JsonNode script) {}
+
+    private static int tick(JsonNode node, int t0, List<Found> found) {
         if (node.isArray()) {
             if (node.isEmpty()) {
                 return t0 + 1;
@@ -530,7 +534,7 @@ public final class WmillLock {
             JsonNode v = node.get(key);
             if (key.equals("inlineScript") && v.isObject()) {
                 if (truthy(v.get("content")) && truthy(v.get("language"))) {
-                    found.add(new Object[] {t, found.size(), v});
+                    found.add(new Found(t, found.size(), v));
                 }
                 t += 1;
             } else {
