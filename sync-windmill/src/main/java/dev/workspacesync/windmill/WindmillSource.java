@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>API mode also writes {@code wmill-lock.yaml} as the CLI leaves it after a pull (lock format v2, a content
  * hash per script, module file, flow and app), so running the CLI in a backup repository finds nothing stale.
- * Known differences from the CLI in API mode: workspace-specific items ({@code specificItems}), codebase
- * bundles, shared lock files ({@code dedupeLockfiles}) and dbt scripts are not handled. Everything else is
+ * dbt projects land in {@code <path>__dbt/} without dbt's generated directories and local secret files, as
+ * the CLI writes them. Known differences from the CLI in API mode: workspace-specific items
+ * ({@code specificItems}) and shared lock files ({@code dedupeLockfiles}) are not handled. Everything else is
  * checked against the real CLI (windmill-cli 1.819.0) in the module's tests: same paths, same bytes.
  *
  * <pre>{@code

@@ -144,6 +144,25 @@ class CliParityTest {
                 WindmillPullOptions.initDefaults().withDefaultTs("deno"));
     }
 
+    @Test
+    void dbtProjects(@TempDir Path tmp) throws Exception {
+        assertThat(compare(tmp, Fixtures.dbtCases(), null, WindmillPullOptions.noConfig()))
+                .contains(
+                        "f/d/proj__dbt/models/target/keep.sql",
+                        "f/d/proj__dbt/macros/m.lock",
+                        "f/d/p2__dbt/build/x.sql")
+                .doesNotContain(
+                        "f/d/proj__dbt/target/compiled.sql", "f/d/proj__dbt/.env", "f/d/nodesc__dbt/wm_dbt.yaml");
+        assertThat(Files.readString(tmp.resolve("ours/wmill-lock.yaml")))
+                .contains("  f/d/proj+__script_hash: ", "  f/d/proj+macros/m.lock: ", "  f/d/nodesc+__script_hash: ")
+                .doesNotContain("f/d/p2+build/");
+    }
+
+    @Test
+    void dbtProjectsInitDefaults(@TempDir Path tmp) throws Exception {
+        compare(tmp, Fixtures.dbtCases(), INIT_WMILL_YAML, WindmillPullOptions.initDefaults());
+    }
+
     static WindmillPullOptions withIncludes(WindmillPullOptions o) {
         for (Flag flag : List.of(
                 Flag.INCLUDE_SCHEDULES,

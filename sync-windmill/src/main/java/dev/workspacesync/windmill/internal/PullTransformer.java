@@ -197,7 +197,7 @@ public final class PullTransformer {
                 try {
                     JsonNode meta = JSON.readTree(input.read(name));
                     JsonNode modules = meta.get("modules");
-                    if (modules != null && modules.isObject() && !modules.isEmpty()) {
+                    if (modules != null && modules.isObject() && !modules.isEmpty() && !Dbt.isProject(modules)) {
                         bases.add(name.substring(0, name.length() - ".script.json".length()));
                     }
                 } catch (JsonProcessingException e) {
@@ -273,13 +273,17 @@ public final class PullTransformer {
     private void script(String p, ObjectNode meta, List<Produced> out) {
         String finalPath = p.replace(".json", ".yaml");
         JsonNode modules = meta.get("modules");
-        boolean hasModules = modules != null && modules.isObject() && !modules.isEmpty();
+        boolean dbt = Dbt.isProject(modules);
+        // A dbt project's metadata and lock stay beside its folder; other module scripts move into theirs.
+        boolean hasModules = modules != null && modules.isObject() && !modules.isEmpty() && !dbt;
         String lock = meta.hasNonNull("lock") && meta.get("lock").isTextual()
                 ? meta.get("lock").asText()
                 : null;
         String base = p.substring(0, p.length() - ".script.json".length());
-        String moduleFolder = base + "__mod";
-        if (lock != null && !lock.isEmpty() && meta.get("codebase") == null) {
+        String moduleFolder = base + (dbt ? Dbt.SUFFIX : "__mod");
+        if (lock != null
+                && !lock.isEmpty()
+                && (meta.get("codebase") == null || meta.get("codebase").isNull())) {
             meta.put("lock", "!inline " + (hasModules ? moduleFolder + "/script.lock" : base + ".script.lock"));
         } else if (lock != null && lock.isEmpty()) {
             meta.put("lock", "");
@@ -295,7 +299,7 @@ public final class PullTransformer {
         if (lock != null && !lock.isEmpty()) {
             out.add(new Produced(hasModules ? moduleFolder + "/script.lock" : base + ".script.lock", null, utf8(lock)));
         }
-        if (hasModules) {
+        if (hasModules || dbt) {
             modules.fields().forEachRemaining(m -> {
                 String rel = m.getKey();
                 JsonNode mod = m.getValue();
@@ -304,7 +308,7 @@ public final class PullTransformer {
                         moduleFolder,
                         utf8(mod.path("content").asText(""))));
                 if (truthy(mod.get("lock"))) {
-                    String baseName = rel.replaceFirst("\\.[^.]+$", "");
+                    String baseName = rel.replaceFirst("\\.[^.]+\\z", "");
                     out.add(new Produced(
                             moduleFolder + "/" + baseName + ".lock",
                             moduleFolder,
@@ -750,6 +754,9 @@ public final class PullTransformer {
     // ---- the CLI's filters ----
 
     private boolean keep(Produced file) {
+        if (file.content.length == 0 && Dbt.isDescriptor(file.path)) {
+            return false; // the CLI deletes an empty descriptor rather than write it
+        }
         if (file.parentDir != null) {
             String last = file.parentDir.substring(file.parentDir.lastIndexOf('/') + 1);
             if (last.startsWith(".") || last.equals("node_modules") || ignore(file.parentDir, true)) {
@@ -874,7 +881,7 @@ public final class PullTransformer {
             return !underKnownRoot(p) && !p.startsWith("locks/") && !p.startsWith("migrations/");
         }
         if (isScriptModulePath(p)) {
-            return false;
+            return Dbt.isPulledAway(p);
         }
         String type = typeOf(p);
         if (type == null) {

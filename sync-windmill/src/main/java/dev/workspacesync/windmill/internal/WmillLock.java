@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,6 +143,8 @@ public final class WmillLock {
     /** {@code dependencies/<name>} to its text, in name order. */
     private final Map<String, String> dependencies = new LinkedHashMap<>();
 
+    /** Scripts already hashed, by path. */
+    private final Set<String> hashed = new java.util.HashSet<>();
     /** Key to hash; the YAML writer sorts the keys as the CLI does. */
     private final Map<String, String> locks = new LinkedHashMap<>();
 
@@ -331,8 +334,17 @@ public final class WmillLock {
                 .anyMatch(p::contains);
     }
 
-    /** A standalone or {@code __mod} script: its hash, or a top hash and one per module file. */
+    /** A standalone, {@code __mod} or dbt script: its hash, or a top hash and one per module file. */
     private void script(String p) throws IOException {
+        if (p.endsWith(".script.yaml") || p.endsWith(".script.json")) {
+            // A dbt project is found through its metadata: its descriptor may not exist (an empty one is not
+            // written), and the CLI then hashes it as empty.
+            String base = p.substring(0, p.length() - ".script.yaml".length());
+            if (Dbt.scriptBase(p) == null && exists(base + Dbt.SUFFIX + "/dbt_project.yml")) {
+                moduleScript(base, base + Dbt.SUFFIX + "/" + Dbt.DESCRIPTOR, "dbt", p);
+            }
+            return;
+        }
         if (MIGRATION.matcher(p).matches()
                 || !hasScriptExt(p)
                 || inFlowOrAppFolder(p)
@@ -341,12 +353,14 @@ public final class WmillLock {
                 || p.contains(".fileset/")) {
             return;
         }
-        boolean folderLayout = p.contains("__mod/") || p.contains("__dbt/");
+        boolean folderLayout = Dbt.scriptBase(p) != null;
         String remote;
-        if (folderLayout) {
+        if (Dbt.isDescriptor(p)) {
+            remote = Dbt.scriptBase(p);
+        } else if (folderLayout) {
             Matcher entry = MODULE_ENTRY.matcher(p);
             if (!entry.matches()) {
-                return; // a module file: hashed with its script below
+                return; // a module file: hashed with its script
             }
             remote = entry.group(1);
         } else {
@@ -360,15 +374,27 @@ public final class WmillLock {
         if (metadata == null) {
             return; // the pull always writes metadata; the CLI would invent some here
         }
-        String language = language(p);
-        String content = read(p);
+        moduleScript(remote, p, Dbt.isDescriptor(p) ? "dbt" : language(p), metadata);
+    }
+
+    private void moduleScript(String remote, String contentFile, String language, String metadata) throws IOException {
+        if (!hashed.add(remote)) {
+            return; // a dbt project found through both its metadata and its descriptor
+        }
+        boolean folderLayout = Dbt.scriptBase(contentFile) != null;
+        boolean dbt = "dbt".equals(language);
+        String content = exists(contentFile) ? read(contentFile) : "";
         Map<String, String> used = new LinkedHashMap<>();
         filterDependencies(content, language, used);
         String hash = sha256(json(used) + content + read(metadata));
-        String moduleFolder =
-                folderLayout ? p.substring(0, p.lastIndexOf('/')) : p.substring(0, p.indexOf('.')) + "__mod";
+        String moduleFolder = folderLayout
+                ? contentFile.substring(0, contentFile.lastIndexOf('/'))
+                : contentFile.substring(0, contentFile.indexOf('.')) + "__mod";
         List<String[]> modules = new ArrayList<>();
-        moduleHashes(moduleFolder, "", folderLayout, modules);
+        if (Files.isDirectory(tree.resolve(moduleFolder))) {
+            Set<String> skipped = dbt ? Dbt.generatedDirs(tree.resolve(moduleFolder)) : Set.of();
+            moduleHashes(moduleFolder, "", folderLayout, dbt, skipped, modules);
+        }
         if (modules.isEmpty()) {
             locks.put(remote, hash);
             return;
@@ -390,17 +416,27 @@ public final class WmillLock {
         }
     }
 
-    private void moduleHashes(String folder, String rel, boolean folderLayout, List<String[]> out) throws IOException {
+    /**
+     * The CLI's {@code computeModuleHashes}. A dbt project is hashed verbatim (every bundled file but the
+     * descriptor and generated directories); other module folders hash their code files only.
+     */
+    private void moduleHashes(
+            String folder, String rel, boolean folderLayout, boolean verbatim, Set<String> skipped, List<String[]> out)
+            throws IOException {
         String dir = rel.isEmpty() ? folder : folder + "/" + rel;
         for (String name : list(dir)) {
             String childRel = rel.isEmpty() ? name : rel + "/" + name;
             Path child = tree.resolve(dir + "/" + name);
+            boolean topLevel = rel.isEmpty();
             if (Files.isDirectory(child)) {
-                moduleHashes(folder, childRel, folderLayout, out);
+                if (!Dbt.isUnder(childRel, skipped)) {
+                    moduleHashes(folder, childRel, folderLayout, verbatim, skipped, out);
+                }
             } else if (Files.isRegularFile(child)
-                    && !name.endsWith(".lock")
-                    && !(folderLayout && rel.isEmpty() && name.startsWith("script."))
-                    && language(name) != null) {
+                    && (verbatim || !name.endsWith(".lock"))
+                    && !(folderLayout && topLevel && name.startsWith("script."))
+                    && !(verbatim && topLevel && name.equals(Dbt.DESCRIPTOR))
+                    && (verbatim ? Dbt.isBundled(child) : language(name) != null)) {
                 out.add(new String[] {childRel, sha256(read(dir + "/" + name) + json(dependencies))});
             }
         }

@@ -945,6 +945,96 @@ public final class Fixtures {
         return a;
     }
 
+    /**
+     * dbt scripts as the server exports them (the project's files in {@code modules}): the descriptor as an
+     * entry, as a module, empty or missing, or in the older {@code <path>.dbt.yaml} form (lost on pull);
+     * generated directories and local secret files (dropped), module locks, dbt_project.yml naming more
+     * generated directories (honoured by the lock file only), and a project without the dbt marker (an
+     * ordinary module script).
+     */
+    public static WorkspaceArchive dbtCases() {
+        WorkspaceArchive a = new WorkspaceArchive();
+        a.json("f/d/folder.meta.json", obj("display_name", "d", "owners", List.of(), "extra_perms", obj()));
+        Map<String, Object> modules = new LinkedHashMap<>();
+        modules.put("dbt_project.yml", dbtFile("name: proj\nprofile: proj\nmodel-paths: [\"models\"]\n"));
+        modules.put("models/stg/a.sql", dbtFile("select 1 as id\n"));
+        modules.put("models/schema.yml", dbtFile("version: 2\nmodels:\n  - name: a\n"));
+        modules.put("seeds/x.csv", dbtFile("id\n1\n"));
+        modules.put("README.md", dbtFile("# proj\n"));
+        modules.put(
+                "macros/m.sql",
+                obj("content", "{% macro m() %}1{% endmacro %}\n", "language", "dbt", "lock", "macro-lock\n"));
+        modules.put("packages.lock", dbtFile("pkg-lock\n"));
+        modules.put("target/compiled.sql", dbtFile("gen\n"));
+        modules.put("logs/dbt.log", dbtFile("log\n"));
+        modules.put("dbt_packages/p/x.sql", dbtFile("x\n"));
+        modules.put(".env", dbtFile("SECRET=1\n"));
+        modules.put("models/.env.local", dbtFile("S=2\n"));
+        modules.put("models/target/keep.sql", dbtFile("keep\n"));
+        modules.put("null_lock.sql", obj("content", "nl\n", "language", "dbt", "lock", null));
+        a.text("f/d/proj__dbt/wm_dbt.yaml", "profile:\n  warehouse: main\n");
+        a.json("f/d/proj.script.json", dbtMeta("proj", "dbt-core==1.9.0\ndbt-postgres==1.9.0\n", modules));
+        a.json(
+                "f/d/nodesc.script.json",
+                dbtMeta(
+                        "nodesc",
+                        "",
+                        obj("dbt_project.yml", dbtFile("name: nodesc\n"), "models/a.sql", dbtFile("select 2\n"))));
+        Map<String, Object> old = dbtMeta(
+                "old", null, obj("dbt_project.yml", dbtFile("name: old\n"), "models/a.sql", dbtFile("select 3\n")));
+        old.put("on_behalf_of_email", "bob@example.com");
+        a.text("f/d/old.dbt.yaml", "profile:\n  warehouse: old\n");
+        a.json("f/d/old.script.json", old);
+        a.text("f/d/emptydesc__dbt/wm_dbt.yaml", "");
+        a.json("f/d/emptydesc.script.json", dbtMeta("emptydesc", "", obj("dbt_project.yml", dbtFile("name: e\n"))));
+        a.text("f/d/nomarker__dbt/wm_dbt.yaml", "profile: {}\n");
+        a.json(
+                "f/d/nomarker.script.json",
+                dbtMeta(
+                        "nomarker",
+                        "nm-lock\n",
+                        obj("dbt_project.yml", obj("content", "name: nm\n"), "models/a.sql", dbtFile("select 4\n"))));
+        Map<String, Object> custom = new LinkedHashMap<>();
+        custom.put(
+                "dbt_project.yml",
+                dbtFile(
+                        "name: p2\ntarget-path: \"build\"\npackages-install-path: vendor\nclean-targets:\n  - out\n  - \"tmp/\"\n"));
+        custom.put("models/a.sql", dbtFile("select 1\n"));
+        custom.put("build/x.sql", dbtFile("b\n"));
+        custom.put("vendor/v.sql", dbtFile("v\n"));
+        custom.put("out/o.sql", dbtFile("o\n"));
+        custom.put("tmp/t.sql", dbtFile("t\n"));
+        custom.put("target", dbtFile("file named target\n"));
+        custom.put(".envrc", dbtFile("x\n"));
+        a.text("f/d/p2__dbt/wm_dbt.yaml", "vars:\n  d: '{{ date }}'\n");
+        a.json("f/d/p2.script.json", dbtMeta("p2", "", custom));
+        a.json(
+                "f/d/inmods.script.json",
+                dbtMeta(
+                        "inmods",
+                        "x==1\n",
+                        obj(
+                                "dbt_project.yml",
+                                dbtFile("name: q\n"),
+                                "wm_dbt.yaml",
+                                dbtFile("profile:\n  warehouse: w\n"))));
+        a.json(
+                "f/d/emptyinmods.script.json",
+                dbtMeta("emptyinmods", "", obj("dbt_project.yml", dbtFile("name: r\n"), "wm_dbt.yaml", dbtFile(""))));
+        return a;
+    }
+
+    private static Map<String, Object> dbtFile(String content) {
+        return obj("content", content, "language", "dbt");
+    }
+
+    private static Map<String, Object> dbtMeta(String summary, String lock, Map<String, Object> modules) {
+        Map<String, Object> m = scriptMeta(summary, null, "script");
+        m.put("lock", lock);
+        m.put("modules", modules);
+        return m;
+    }
+
     private static Map<String, Object> lockMeta(String summary, String language) {
         Map<String, Object> m = scriptMeta(summary, "", "script");
         m.put("language", language);
