@@ -53,7 +53,8 @@ public record WindmillPullOptions(
         INCLUDE_SETTINGS("Keep workspace settings."),
         INCLUDE_KEY("Keep the workspace encryption key (admin only)."),
         PLAIN_SECRETS("Pull secrets decrypted."),
-        NON_DOTTED_PATHS("Use __flow/__app directories and inline files without .inline_script.");
+        NON_DOTTED_PATHS("Use __flow/__app directories and inline files without .inline_script."),
+        DEDUPE_LOCKFILES("Move the lock most scripts of a workspace dependency file share to locks/.");
 
         private final String description;
 

@@ -12,6 +12,7 @@ import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.windmill.internal.ArchiveReader;
 import dev.workspacesync.windmill.internal.PullTransformer;
+import dev.workspacesync.windmill.internal.SharedLocks;
 import dev.workspacesync.windmill.internal.StagingDir;
 import dev.workspacesync.windmill.internal.WindmillApi;
 import dev.workspacesync.windmill.internal.WmillCli;
@@ -54,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>API mode also writes {@code wmill-lock.yaml} as the CLI leaves it after a pull (lock format v2, a content
  * hash per script, module file, flow and app), so running the CLI in a backup repository finds nothing stale.
  * dbt projects land in {@code <path>__dbt/} without dbt's generated directories and local secret files, as
- * the CLI writes them. Known differences from the CLI in API mode: workspace-specific items
- * ({@code specificItems}) and shared lock files ({@code dedupeLockfiles}) are not handled. Everything else is
+ * the CLI writes them; with {@code dedupeLockfiles} the locks scripts share move to {@code locks/}. Known
+ * difference from the CLI in API mode: workspace-specific items ({@code specificItems}) are not handled. Everything else is
  * checked against the real CLI (windmill-cli 1.819.0) in the module's tests: same paths, same bytes.
  *
  * <pre>{@code
@@ -250,6 +251,9 @@ public final class WindmillSource implements Source {
             });
         }
         Files.delete(archive);
+        if (pullOptions.has(WindmillPullOptions.Flag.DEDUPE_LOCKFILES)) {
+            SharedLocks.apply(tree, pullOptions.defaultTs());
+        }
         // Before the shared UI files: the CLI writes those after the lock file, which does not cover them.
         WmillLock.write(tree, pullOptions);
         api.sharedUi()

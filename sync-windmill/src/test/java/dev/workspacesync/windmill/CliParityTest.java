@@ -163,6 +163,26 @@ class CliParityTest {
         compare(tmp, Fixtures.dbtCases(), INIT_WMILL_YAML, WindmillPullOptions.initDefaults());
     }
 
+    @Test
+    void dedupeLockfiles(@TempDir Path tmp) throws Exception {
+        String yaml = "dedupeLockfiles: true\n";
+        Files.writeString(tmp.resolve("dedupe.yaml"), yaml);
+        WindmillPullOptions options = WindmillPullOptions.fromWmillYaml(tmp.resolve("dedupe.yaml"));
+        assertThat(options).isEqualTo(WindmillPullOptions.noConfig().with(Flag.DEDUPE_LOCKFILES, true));
+        assertThat(compare(tmp, Fixtures.dedupeCases(), yaml, options))
+                .contains("locks/requirements.in.lock", "locks/named.requirements.in.lock", "f/d/pyC.script.lock")
+                .doesNotContain("f/d/pyA.script.lock", "locks/modules.json.lock", "locks/unused.requirements.in.lock");
+    }
+
+    @Test
+    void dedupeLockfilesInitDefaults(@TempDir Path tmp) throws Exception {
+        compare(
+                tmp,
+                Fixtures.dedupeCases(),
+                INIT_WMILL_YAML + "dedupeLockfiles: true\n",
+                WindmillPullOptions.initDefaults().with(Flag.DEDUPE_LOCKFILES, true));
+    }
+
     static WindmillPullOptions withIncludes(WindmillPullOptions o) {
         for (Flag flag : List.of(
                 Flag.INCLUDE_SCHEDULES,

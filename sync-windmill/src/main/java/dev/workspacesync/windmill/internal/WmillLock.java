@@ -232,7 +232,7 @@ public final class WmillLock {
     }
 
     /** Language and name ({@code null} for the default file) of a workspace dependency file. */
-    private static String[] dependencyInfo(String p) {
+    static String[] dependencyInfo(String p) {
         String rel = p.replaceFirst("^dependencies/", "");
         for (String[] row : DEPENDENCY_FILES) {
             if (rel.endsWith(row[1])) {
@@ -257,7 +257,7 @@ public final class WmillLock {
 
     /** The names of an {@code extra_requirements:}-style annotation, or null without one. */
     private static List<String> annotation(String content, String language) {
-        String[] config = language == null ? null : ANNOTATIONS.get(language);
+        String[] config = annotationConfig(language);
         if (config == null) {
             return null;
         }
@@ -268,24 +268,33 @@ public final class WmillLock {
                 continue;
             }
             String rest = jsTrimStart(line.substring(comment.length()));
-            String marker = null;
             if (rest.startsWith("extra_" + keyword + ":") || rest.startsWith("extra-" + keyword + ":")) {
-                marker = line.contains("extra_" + keyword + ":") ? "extra_" + keyword + ":" : "extra-" + keyword + ":";
+                return annotationNames(
+                        line,
+                        line.contains("extra_" + keyword + ":") ? "extra_" + keyword + ":" : "extra-" + keyword + ":",
+                        comment);
             } else if (rest.startsWith(keyword + ":")) {
-                marker = keyword + ":";
-            }
-            if (marker != null) {
-                List<String> names = new ArrayList<>();
-                for (String part : line.replace(marker, "").replace(comment, "").split(",", -1)) {
-                    String name = jsTrim(part);
-                    if (!name.isEmpty()) {
-                        names.add(name);
-                    }
-                }
-                return names;
+                return annotationNames(line, keyword + ":", comment);
             }
         }
         return null;
+    }
+
+    /** The comment and keyword of a language's dependency annotation, or null for languages without one. */
+    static String[] annotationConfig(String language) {
+        return language == null ? null : ANNOTATIONS.get(language);
+    }
+
+    /** The dependency file names an annotation line lists. */
+    static List<String> annotationNames(String line, String marker, String comment) {
+        List<String> names = new ArrayList<>();
+        for (String part : line.replace(marker, "").replace(comment, "").split(",", -1)) {
+            String name = jsTrim(part);
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** JavaScript's white space and line terminators, as {@code trim()} removes them. */
@@ -299,7 +308,7 @@ public final class WmillLock {
                 || Character.isSpaceChar(c);
     }
 
-    private static String jsTrimStart(String s) {
+    static String jsTrimStart(String s) {
         int i = 0;
         while (i < s.length() && jsSpace(s.charAt(i))) {
             i++;
@@ -307,7 +316,7 @@ public final class WmillLock {
         return s.substring(i);
     }
 
-    private static String jsTrim(String s) {
+    static String jsTrim(String s) {
         String start = jsTrimStart(s);
         int end = start.length();
         while (end > 0 && jsSpace(start.charAt(end - 1))) {

@@ -1035,6 +1035,314 @@ public final class Fixtures {
         return m;
     }
 
+    private static final String LOCK_A = "requests==2.31.0\nurllib3==2.0.0\n";
+    private static final String LOCK_B = "requests==2.32.0\n";
+
+    /**
+     * Scripts for {@code dedupeLockfiles}: groups per dependency file with a majority lock, a tie, scripts
+     * that must keep their own lock (extra or inline requirements, lock-affecting flags, missing dependency
+     * file, languages without shared locks), empty and null locks, a module script, names long
+     * enough to fold the YAML line, and flows and apps whose inline locks are never shared.
+     */
+    public static WorkspaceArchive dedupeCases() {
+        WorkspaceArchive a = new WorkspaceArchive();
+
+        a.json("f/d/folder.meta.json", obj("name", "d", "owners", List.of(), "extra_perms", obj(), "summary", null));
+        a.json("f/e/folder.meta.json", obj("name", "e", "owners", List.of(), "extra_perms", obj(), "summary", null));
+        {
+            a.text("dependencies/requirements.in", "requests\n");
+            a.text("dependencies/named.requirements.in", "numpy\n");
+            a.text("dependencies/unused.requirements.in", "pandas\n");
+            a.text("dependencies/package.json", "{\"dependencies\":{\"a\":\"1\"}}\n");
+            a.text("dependencies/other.package.json", "{\"x\":1}\n");
+            a.text("dependencies/go.mod", "module x\n");
+            a.text("dependencies/modules.json", "{}\n");
+            a.text("dependencies/composer.json", "{}\n");
+        }
+        // python default group: LOCK_A x3 (incl one in u/ and one in f/e), LOCK_B x1
+        a.script("f/d/pyA", "py", "import requests\ndef main():\n  return 1\n", dedupeMeta("pyA", "python3", LOCK_A));
+        a.script("f/d/pyB", "py", "def main():\n  return 2\n", dedupeMeta("pyB", "python3", LOCK_A));
+        a.script("f/d/pyC", "py", "def main():\n  return 3\n", dedupeMeta("pyC", "python3", LOCK_B));
+        a.script("f/e/pyD", "py", "def main():\n  return 4\n", dedupeMeta("pyD", "python3", LOCK_A));
+        a.script("u/admin/pyU", "py", "def main():\n  return 5\n", dedupeMeta("pyU", "python3", LOCK_A));
+        // named group: tie between "b" and "a" (one each) -> smallest wins
+        a.script(
+                "f/d/nm1",
+                "py",
+                "# requirements: named\ndef main():\n  return 1\n",
+                dedupeMeta("nm1", "python3", "zzz==1\n"));
+        a.script(
+                "f/d/nm2",
+                "py",
+                "# requirements: named\ndef main():\n  return 2\n",
+                dedupeMeta("nm2", "python3", "aaa==1\n"));
+        // not shareable python
+        a.script(
+                "f/d/pyExtra",
+                "py",
+                "# extra_requirements: named\ndef main():\n  return 1\n",
+                dedupeMeta("pyExtra", "python3", LOCK_A));
+        a.script(
+                "f/d/pyTwo",
+                "py",
+                "# requirements: named, default\ndef main():\n  return 1\n",
+                dedupeMeta("pyTwo", "python3", LOCK_A));
+        a.script(
+                "f/d/pyInline",
+                "py",
+                "# requirements:\n#requests\ndef main():\n  return 1\n",
+                dedupeMeta("pyInline", "python3", LOCK_A));
+        a.script(
+                "f/d/pyNoCache",
+                "py",
+                "# no_cache\ndef main():\n  return 1\n",
+                dedupeMeta("pyNoCache", "python3", LOCK_A));
+        a.script("f/d/pyPy", "py", "#py: 3.11\ndef main():\n  return 1\n", dedupeMeta("pyPy", "python3", LOCK_A));
+        a.script(
+                "f/d/pyMissing",
+                "py",
+                "# requirements: missing\ndef main():\n  return 1\n",
+                dedupeMeta("pyMissing", "python3", LOCK_A));
+        a.script(
+                "f/d/pyLater",
+                "py",
+                "import os\n# no_cache\ndef main():\n  return 1\n",
+                dedupeMeta("pyLater", "python3", LOCK_A));
+        // empty and null lock
+        a.script("f/d/pyEmpty", "py", "def main():\n  return 9\n", dedupeMeta("pyEmpty", "python3", ""));
+        a.script("f/d/pyNull", "py", "def main():\n  return 10\n", dedupeMeta("pyNull", "python3", null));
+        // bun
+        a.script(
+                "f/d/ts1",
+                "ts",
+                "export async function main() { return 1 }\n",
+                dedupeMeta("ts1", "bun", "{\"lock\":1}\n"));
+        a.script(
+                "f/d/ts2",
+                "ts",
+                "export async function main() { return 2 }\n",
+                dedupeMeta("ts2", "bun", "{\"lock\":1}\n"));
+        a.script(
+                "f/d/ts3",
+                "ts",
+                "// package_json: other\nexport async function main() { return 3 }\n",
+                dedupeMeta("ts3", "bun", "{\"lock\":1}\n"));
+        a.script(
+                "f/d/tsNode",
+                "ts",
+                "//nodejs\nexport async function main() { return 4 }\n",
+                dedupeMeta("tsNode", "bun", "{\"lock\":1}\n"));
+        a.script(
+                "f/d/tsBun",
+                "bun.ts",
+                "export async function main() { return 5 }\n",
+                dedupeMeta("tsBun", "bun", "{\"lock\":2}\n"));
+        // other languages
+        a.script(
+                "f/d/dn",
+                "deno.ts",
+                "export async function main() { return 2 }\n",
+                dedupeMeta("dn", "deno", "{\"deno\":1}\n"));
+        a.script("f/d/go1", "go", "package inner\nfunc main() {}\n", dedupeMeta("go1", "go", "go.sum stuff\n"));
+        a.script("f/d/ps1", "ps1", "param($x)\n", dedupeMeta("ps1", "powershell", "ps lock\n"));
+        a.script("f/d/php1", "php", "<?php\nfunction main() {}\n", dedupeMeta("php1", "php", "php lock\n"));
+        a.script("f/d/sh1", "sh", "echo hi\n", dedupeMeta("sh1", "bash", "sh lock\n"));
+        // module script
+        Map<String, Object> m = dedupeMeta("modpy", "python3", LOCK_A);
+        m.put(
+                "modules",
+                obj(
+                        "helper.py", obj("content", "def h():\n  return 1\n", "language", "python3"),
+                        "sub/util.py", obj("content", "X=1\n", "language", "python3", "lock", LOCK_A)));
+        a.script("f/d/modpy", "py", "from .helper import h\ndef main():\n  return h()\n", m);
+        // a script with long summary / multiline description to check YAML round-trip
+        Map<String, Object> fm = dedupeMeta("fancy: summary #1", "python3", LOCK_A);
+        fm.put("description", "line1\nline2\n");
+        fm.put("tag", null);
+        fm.put("envs", List.of("A=1", "B=2"));
+        fm.put("concurrent_limit", 5);
+        a.script("f/d/fancy", "py", "def main(x: int = 3):\n  return x\n", fm);
+        // flow with inline scripts with locks identical to LOCK_A
+        a.json(
+                "f/d/fl.flow.json",
+                obj(
+                        "summary",
+                        "fl",
+                        "description",
+                        "",
+                        "value",
+                        obj(
+                                "modules",
+                                List.of(
+                                        obj(
+                                                "id",
+                                                "a",
+                                                "value",
+                                                obj(
+                                                        "type",
+                                                        "rawscript",
+                                                        "content",
+                                                        "def main():\n  return 1\n",
+                                                        "language",
+                                                        "python3",
+                                                        "input_transforms",
+                                                        obj(),
+                                                        "lock",
+                                                        LOCK_A)),
+                                        obj(
+                                                "id",
+                                                "b",
+                                                "value",
+                                                obj(
+                                                        "type",
+                                                        "rawscript",
+                                                        "content",
+                                                        "def main():\n  return 2\n",
+                                                        "language",
+                                                        "python3",
+                                                        "input_transforms",
+                                                        obj(),
+                                                        "lock",
+                                                        LOCK_A)),
+                                        obj(
+                                                "id",
+                                                "c",
+                                                "value",
+                                                obj(
+                                                        "type",
+                                                        "rawscript",
+                                                        "content",
+                                                        "export async function main() { return 1 }\n",
+                                                        "language",
+                                                        "bun",
+                                                        "input_transforms",
+                                                        obj(),
+                                                        "lock",
+                                                        "{\"lock\":1}\n")))),
+                        "schema",
+                        obj("type", "object", "properties", obj(), "required", List.of())));
+        // app with inline script lock
+        a.json(
+                "f/d/ap.app.json",
+                obj(
+                        "summary",
+                        "ap",
+                        "value",
+                        obj(
+                                "grid",
+                                List.of(),
+                                "hiddenInlineScripts",
+                                List.of(obj(
+                                        "name",
+                                        "P",
+                                        "inlineScript",
+                                        obj(
+                                                "content",
+                                                "def main():\n  return 1\n",
+                                                "language",
+                                                "python3",
+                                                "lock",
+                                                LOCK_A)))),
+                        "policy",
+                        obj("execution_mode", "viewer")));
+        {
+            for (int i = 0; i < 8; i++)
+                a.script(
+                        "u/admin/flip" + i,
+                        "py",
+                        "def main():\n  return " + i + "\n",
+                        dedupeMeta("flip" + i, "python3", "zz-from-u==1\n"));
+            a.script(
+                    "f/d/uni",
+                    "py",
+                    "# requirements: named\ndef main():\n  return 7\n",
+                    dedupeMeta("uni", "python3", "\u00e9\r\nno-trailing"));
+            a.script(
+                    "f/d/uni2",
+                    "py",
+                    "# requirements: named\ndef main():\n  return 8\n",
+                    dedupeMeta("uni2", "python3", "\u00e9\r\nno-trailing"));
+            a.script(
+                    "f/d/fetch",
+                    "fetch.ts",
+                    "export async function main() { return 1 }\n",
+                    dedupeMeta("fetch", "nativets", "{\"lock\":1}\n"));
+            a.script("f/d/rs1", "rs", "fn main() {}\n", dedupeMeta("rs1", "rust", "rust lock\n"));
+            a.script(
+                    "f/d/a_very_long_script_name_that_goes_on_and_on_and_on_forever_and_ever_x",
+                    "py",
+                    "def main():\n  return 11\n",
+                    dedupeMeta("long", "python3", LOCK_A));
+            a.script(
+                    "f/d/a_very_long_script_name_that_goes_on_and_on_and_on_forever_and_ever_y",
+                    "py",
+                    "def main():\n  return 12\n",
+                    dedupeMeta("long2", "python3", "other\n"));
+            a.text("dependencies/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn.requirements.in", "six\n");
+            a.text("dependencies/mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm.requirements.in", "six\n");
+            a.script(
+                    "f/d/fold59",
+                    "py",
+                    "# requirements: nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\ndef main():\n  return 13\n",
+                    dedupeMeta("fold59", "python3", "six==1\n"));
+            a.script(
+                    "f/d/fold58",
+                    "py",
+                    "# requirements: mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\ndef main():\n  return 14\n",
+                    dedupeMeta("fold58", "python3", "six==1\n"));
+            a.script(
+                    "f/d/tsCmt",
+                    "ts",
+                    "// package_json: other\n// just a comment\nexport async function main() { return 21 }\n",
+                    dedupeMeta("tsCmt", "bun", "{\"lock\":1}\n"));
+            a.script(
+                    "f/d/pyShebang",
+                    "py",
+                    "#!/usr/bin/env python\n\n# no_cache\ndef main():\n  return 22\n",
+                    dedupeMeta("pyShebang", "python3", LOCK_A));
+            a.script(
+                    "f/d/pyHyphen",
+                    "py",
+                    "# extra-requirements: named\ndef main():\n  return 23\n",
+                    dedupeMeta("pyHyphen", "python3", LOCK_A));
+            a.script(
+                    "f/d/pyDeep",
+                    "py",
+                    "def main():\n  return 24\n# requirements: named\n",
+                    dedupeMeta("pyDeep", "python3", "\u00e9\r\nno-trailing"));
+            a.script(
+                    "f/d/pyNamedNext",
+                    "py",
+                    "# requirements: named\n# a comment line\ndef main():\n  return 25\n",
+                    dedupeMeta("pyNamedNext", "python3", "\u00e9\r\nno-trailing"));
+            // No codebase script: the CLI never brings one to 0 changes on push (its bundle is not in the archive).
+        }
+        return a;
+    }
+
+    private static Map<String, Object> dedupeMeta(String summary, String language, String lock) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("summary", summary);
+        m.put("description", "");
+        m.put("language", language);
+        m.put(
+                "schema",
+                obj(
+                        "$schema",
+                        "https://json-schema.org/draft/2020-12/schema",
+                        "type",
+                        "object",
+                        "properties",
+                        obj(),
+                        "required",
+                        List.of()));
+        m.put("kind", "script");
+        if (lock != null) {
+            m.put("lock", lock);
+        }
+        return m;
+    }
+
     private static Map<String, Object> lockMeta(String summary, String language) {
         Map<String, Object> m = scriptMeta(summary, "", "script");
         m.put("language", language);
