@@ -65,7 +65,8 @@ public final class PullTransformer {
             ".playbook.yml",
             ".java",
             ".rb",
-            ".r");
+            ".r",
+            "__dbt/wm_dbt.yaml");
     private static final Set<String> KEPT_EXTENSIONS = Set.of(
             "json", "yaml", "go", "sh", "ts", "py", "sql", "gql", "ps1", "php", "js", "lock", "rs", "cs", "yml", "nu",
             "java", "rb", "r");

@@ -34,33 +34,6 @@ public final class WmillLock {
     public static final String FILE = "wmill-lock.yaml";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final List<String> EXTS = List.of(
-            ".fetch.ts",
-            ".deno.ts",
-            ".bun.ts",
-            ".ts",
-            ".py",
-            ".go",
-            ".sh",
-            ".pg.sql",
-            ".my.sql",
-            ".bq.sql",
-            ".odb.sql",
-            ".sf.sql",
-            ".ms.sql",
-            ".duckdb.sql",
-            ".sql",
-            ".gql",
-            ".ps1",
-            ".php",
-            ".rs",
-            ".cs",
-            ".nu",
-            ".playbook.yml",
-            ".java",
-            ".rb",
-            ".r",
-            "__dbt/wm_dbt.yaml");
     /** The CLI's {@code inferContentTypeFromFilePath}, first match wins; {@code .ts} is {@code defaultTs}. */
     private static final String[][] LANGUAGE_BY_SUFFIX = {
         {".py", "python3"},
@@ -334,10 +307,6 @@ public final class WmillLock {
         return null;
     }
 
-    private static boolean hasScriptExt(String p) {
-        return EXTS.stream().anyMatch(p::endsWith);
-    }
-
     private static boolean inFlowOrAppFolder(String p) {
         return Stream.of(".flow/", ".app/", ".raw_app/", "__flow/", "__app/", "__raw_app/")
                 .anyMatch(p::contains);
@@ -355,7 +324,7 @@ public final class WmillLock {
             return;
         }
         if (MIGRATION.matcher(p).matches()
-                || !hasScriptExt(p)
+                || !PullTransformer.hasScriptExt(p)
                 || inFlowOrAppFolder(p)
                 || p.startsWith("dependencies/")
                 || p.contains(".resource.file.")
@@ -468,7 +437,8 @@ public final class WmillLock {
             return;
         }
         // The CLI only resolves dependencies for folders whose pull added a script file; others hash with none.
-        boolean hasScripts = files.stream().anyMatch(f -> f.startsWith(folder + "/") && hasScriptExt(f));
+        boolean hasScripts =
+                files.stream().anyMatch(f -> f.startsWith(folder + "/") && PullTransformer.hasScriptExt(f));
         Map<String, String> used = new LinkedHashMap<>();
         if (hasScripts) {
             List<JsonNode> scripts = switch (kind) {
@@ -493,7 +463,7 @@ public final class WmillLock {
         String usedJson = json(used);
         for (String name : list(dir)) {
             if (exists(dir + "/" + name)
-                    && hasScriptExt(name)
+                    && PullTransformer.hasScriptExt(name)
                     && !(kind.equals("app") && (name.endsWith("app.yaml") || name.endsWith("app.json")))) {
                 hashes.put(name, sha256(read(dir + "/" + name) + usedJson));
             }
