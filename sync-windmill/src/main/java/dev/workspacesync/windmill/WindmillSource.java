@@ -1,6 +1,8 @@
 package dev.workspacesync.windmill;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.Secret;
@@ -17,6 +19,7 @@ import dev.workspacesync.windmill.internal.StagingDir;
 import dev.workspacesync.windmill.internal.WindmillApi;
 import dev.workspacesync.windmill.internal.WmillCli;
 import dev.workspacesync.windmill.internal.WmillLock;
+import dev.workspacesync.windmill.internal.WorkspaceSpecific;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -55,8 +58,11 @@ import org.slf4j.LoggerFactory;
  * <p>API mode also writes {@code wmill-lock.yaml} as the CLI leaves it after a pull (lock format v2, a content
  * hash per script, module file, flow and app), so running the CLI in a backup repository finds nothing stale.
  * dbt projects land in {@code <path>__dbt/} without dbt's generated directories and local secret files, as
- * the CLI writes them; with {@code dedupeLockfiles} the locks scripts share move to {@code locks/}. Known
- * difference from the CLI in API mode: workspace-specific items ({@code specificItems}) are not handled. Everything else is
+ * the CLI writes them; with {@code dedupeLockfiles} the locks scripts share move to {@code locks/};
+ * workspace-specific items ({@code workspaces.<name>.specificItems} of the {@code wmill.yaml}, and the items the
+ * server flags) are written as {@code x.<workspace>.variable.yaml} and so on, and the selected workspace
+ * entry's {@code overrides} apply. The entry is the one named after the workspace id, or the one whose
+ * {@code baseUrl} and {@code workspaceId} match (never a git branch: a backup does not run in a checkout). Everything else is
  * checked against the real CLI (windmill-cli 1.819.0) in the module's tests: same paths, same bytes.
  *
  * <pre>{@code
@@ -218,6 +224,12 @@ public final class WindmillSource implements Source {
     private void pullWithApi(Path work, Path tree) throws IOException {
         WindmillApi api = new WindmillApi(baseUrl, token, workspace, timeout, retry);
         api.whoami();
+        JsonNode config = wmillYaml == null ? null : new ObjectMapper(new YAMLFactory()).readTree(wmillYaml.toFile());
+        WorkspaceSpecific specific = WorkspaceSpecific.select(config, workspace, baseUrl + "/")
+                .withServerFlags(api.workspaceSpecificItems().orElse(null));
+        // The selected workspace entry's overrides win over every other option, as in the CLI.
+        WindmillPullOptions pullOptions =
+                specific.overrides() == null ? this.pullOptions : this.pullOptions.withOverrides(specific.overrides());
         Map<String, String> extensions = new HashMap<>();
         Set<String> filesets = new HashSet<>();
         api.fileResourceTypes()
@@ -251,6 +263,7 @@ public final class WindmillSource implements Source {
             });
         }
         Files.delete(archive);
+        specific.apply(tree);
         if (pullOptions.has(WindmillPullOptions.Flag.DEDUPE_LOCKFILES)) {
             SharedLocks.apply(tree, pullOptions.defaultTs());
         }

@@ -26,6 +26,16 @@ final class Glob {
                 }
             } else if (c == '?') {
                 re.append("[^/]");
+            } else if (c == '[' && glob.indexOf(']', i + 2) > 0) {
+                int close = glob.indexOf(']', i + 2);
+                String set = glob.substring(i + 1, close);
+                boolean negated = set.startsWith("!") || set.startsWith("^");
+                re.append(negated ? "[^/" : "[");
+                for (char m : (negated ? set.substring(1) : set).toCharArray()) {
+                    re.append(m == '-' ? "-" : Character.isLetterOrDigit(m) ? String.valueOf(m) : "\\" + m);
+                }
+                re.append(']');
+                i = close;
             } else if (c == '{') {
                 braces++;
                 re.append("(?:");
@@ -39,6 +49,19 @@ final class Glob {
             }
         }
         return Pattern.compile(re.toString());
+    }
+
+    /** minimatch of one glob: a leading {@code !} negates it, a leading {@code #} matches nothing. */
+    static boolean matches(String glob, String path) {
+        if (glob.startsWith("#")) {
+            return false;
+        }
+        boolean negated = false;
+        while (glob.startsWith("!")) {
+            negated = !negated;
+            glob = glob.substring(1);
+        }
+        return compile(glob).matcher(path).matches() != negated;
     }
 
     /** The CLI's include/exclude/extra-include approval. */

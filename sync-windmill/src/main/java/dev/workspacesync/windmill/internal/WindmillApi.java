@@ -80,6 +80,11 @@ public final class WindmillApi {
         return optionalJson("/api/w/" + enc(workspace) + "/shared_ui/get");
     }
 
+    /** The items the server flags as workspace-specific; empty on any error (404 on older servers), as in the CLI. */
+    public Optional<JsonNode> workspaceSpecificItems() {
+        return optionalJson("/api/w/" + enc(workspace) + "/workspaces/list_ws_specific");
+    }
+
     private Optional<JsonNode> optionalJson(String path) {
         try {
             HttpResponse<byte[]> response = send(path);

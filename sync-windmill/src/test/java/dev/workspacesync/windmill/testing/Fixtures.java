@@ -1343,6 +1343,21 @@ public final class Fixtures {
         return m;
     }
 
+    /**
+     * {@link #edgeCases()} plus items named like workspace-specific copies: one of another workspace
+     * ({@code x.other}), one of {@code demo} whose base is configured ({@code kept.demo}), and a dotted name
+     * ({@code my.var}) that the CLI never pulls.
+     */
+    public static WorkspaceArchive specificCases() {
+        WorkspaceArchive a = edgeCases();
+        for (String name : List.of("x.other", "kept.demo", "my.var")) {
+            a.json(
+                    "f/edge/" + name + ".variable.json",
+                    obj("value", name, "is_secret", false, "description", "", "extra_perms", obj()));
+        }
+        return a;
+    }
+
     private static Map<String, Object> lockMeta(String summary, String language) {
         Map<String, Object> m = scriptMeta(summary, "", "script");
         m.put("language", language);

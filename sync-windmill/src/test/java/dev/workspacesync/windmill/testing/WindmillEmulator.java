@@ -34,6 +34,7 @@ public final class WindmillEmulator implements AutoCloseable {
     private volatile int failureStatus = 503;
     private volatile boolean zipSupported = true;
     private volatile String fileResourceTypes = "{}";
+    private volatile String workspaceSpecific = "[]";
 
     private WindmillEmulator(String token) throws IOException {
         this.token = token;
@@ -72,6 +73,12 @@ public final class WindmillEmulator implements AutoCloseable {
     /** Whether the zip archive type is supported; false answers 400 "Invalid Archive Type zip". */
     public WindmillEmulator zipSupported(boolean supported) {
         this.zipSupported = supported;
+        return this;
+    }
+
+    /** What {@code workspaces/list_ws_specific} answers: a JSON array of {@code {item_kind, path}}. */
+    public WindmillEmulator workspaceSpecific(String json) {
+        this.workspaceSpecific = json;
         return this;
     }
 
@@ -146,7 +153,7 @@ public final class WindmillEmulator implements AutoCloseable {
                             "{\"email\":\"admin@windmill.dev\",\"username\":\"admin\",\"is_admin\":true,"
                                     + "\"is_super_admin\":true,\"operator\":false,\"disabled\":false,\"groups\":[],"
                                     + "\"folders\":[],\"folders_owners\":[]}");
-                case "workspaces/list_ws_specific" -> send(exchange, 200, "application/json", "[]");
+                case "workspaces/list_ws_specific" -> send(exchange, 200, "application/json", workspaceSpecific);
                 case "resources/file_resource_type_to_file_ext_map" ->
                     send(exchange, 200, "application/json", fileResourceTypes);
                 case "shared_ui/get" -> send(exchange, 200, "application/json", "{\"files\":{}}");
