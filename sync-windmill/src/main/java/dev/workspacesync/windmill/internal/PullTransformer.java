@@ -774,7 +774,7 @@ public final class PullTransformer {
         return p.contains("__mod/") || p.contains("__dbt/");
     }
 
-    private static boolean isFileResource(String p) {
+    static boolean isFileResource(String p) {
         String[] parts = p.split("\\.", -1);
         return parts.length >= 4
                 && parts[parts.length - 3].equals("resource")

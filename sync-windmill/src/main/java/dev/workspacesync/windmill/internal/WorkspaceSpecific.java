@@ -181,13 +181,6 @@ public final class WorkspaceSpecific {
         return !isFileset(p) && LOOKS_SPECIFIC.matcher(p).find();
     }
 
-    private static boolean isFileResource(String p) {
-        String[] parts = p.split("\\.", -1);
-        return parts.length >= 4
-                && parts[parts.length - 3].equals("resource")
-                && parts[parts.length - 2].equals("file");
-    }
-
     private boolean isSpecific(String p) {
         if (p.endsWith(".variable.yaml")) {
             return matches(items.variables, p);
@@ -208,7 +201,7 @@ public final class WorkspaceSpecific {
             return Boolean.TRUE.equals(items.settings);
         }
         Matcher file = FILE_RESOURCE_BASE.matcher(p);
-        if (isFileResource(p) && file.find()) {
+        if (PullTransformer.isFileResource(p) && file.find()) {
             return matches(items.resources, file.group(1) + ".resource.yaml");
         }
         Matcher fileset = FILESET_BASE.matcher(p);
@@ -223,7 +216,7 @@ public final class WorkspaceSpecific {
         if (p.endsWith(".variable.yaml")) {
             return items.variables != null;
         }
-        if (p.endsWith(".resource.yaml") || isFileResource(p) || isFileset(p)) {
+        if (p.endsWith(".resource.yaml") || PullTransformer.isFileResource(p) || isFileset(p)) {
             return items.resources != null;
         }
         if (TRIGGERS.stream().anyMatch(t -> p.endsWith("." + t + "_trigger.yaml"))) {
