@@ -62,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * workspace-specific items ({@code workspaces.<name>.specificItems} of the {@code wmill.yaml}, and the items the
  * server flags) are written as {@code x.<workspace>.variable.yaml} and so on, and the selected workspace
  * entry's {@code overrides} apply. The entry is the one named after the workspace id, or the one whose
- * {@code baseUrl} and {@code workspaceId} match (never a git branch: a backup does not run in a checkout). Everything else is
- * checked against the real CLI (windmill-cli 1.819.0) in the module's tests: same paths, same bytes.
+ * {@code baseUrl} and {@code workspaceId} match (never a git branch: a backup does not run in a checkout).
+ * All of it is checked against the real CLI (windmill-cli 1.819.0) in the module's tests: same paths, same
+ * bytes.
  *
  * <pre>{@code
  * try (WindmillSource source = WindmillSource.builder()
