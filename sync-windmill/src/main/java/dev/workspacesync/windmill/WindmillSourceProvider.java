@@ -69,7 +69,7 @@ public final class WindmillSourceProvider implements SourceProvider {
                     flag.settingKey(),
                     Type.BOOLEAN,
                     null,
-                    flag.description() + " (wmill.yaml " + flag.wmillKey() + ")"));
+                    flag.description().replaceFirst("\\.\\z", "") + " (wmill.yaml " + flag.wmillKey() + ")."));
         }
         return keys;
     }
