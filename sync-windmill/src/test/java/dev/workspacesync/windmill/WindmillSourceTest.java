@@ -378,8 +378,24 @@ class WindmillSourceTest {
 
     @Test
     void cliModeTurnsSettingsIntoAWmillYaml(@TempDir Path tmp) throws Exception {
+        cliModeMatchesApiMode(
+                tmp, CliParityTest.withIncludes(WindmillPullOptions.initDefaults()), "groups/ops.group.yaml");
+    }
+
+    @Test
+    void cliModeWithExcludesOnly(@TempDir Path tmp) throws Exception {
+        // The CLI reads `includes: []` as "a list nothing matches": the generated file must leave it out.
+        Map<String, String> pulled = cliModeMatchesApiMode(
+                tmp,
+                WindmillPullOptions.noConfig().withGlobs(List.of(), List.of("f/edge/multi*"), List.of()),
+                "f/edge/tricky.resource.yaml");
+        assertThat(pulled).doesNotContainKey("f/edge/multi.variable.yaml");
+    }
+
+    /** Pulls in both modes, checks they agree and hold {@code expected}; returns path to digest. */
+    private static Map<String, String> cliModeMatchesApiMode(Path tmp, WindmillPullOptions options, String expected)
+            throws Exception {
         assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build");
-        WindmillPullOptions options = CliParityTest.withIncludes(WindmillPullOptions.initDefaults());
         Path generated = tmp.resolve("generated.yaml");
         Files.writeString(generated, options.toWmillYaml());
         assertThat(WindmillPullOptions.fromWmillYaml(generated)).isEqualTo(options);
@@ -408,7 +424,8 @@ class WindmillSourceTest {
             for (SnapshotEntry e : api.snapshot().entries()) {
                 fromApi.put(e.path().value(), e.sha256());
             }
-            assertThat(fromCli).containsKey("groups/ops.group.yaml").isEqualTo(fromApi);
+            assertThat(fromCli).containsKey(expected).isEqualTo(fromApi);
+            return fromCli;
         }
     }
 }
