@@ -34,6 +34,9 @@ public record WindmillPullOptions(
         Set<Flag> flags,
         String syncBehavior) {
 
+    /** The include glob that stands for the CLI's explicit, empty {@code includes: []}. */
+    public static final String MATCH_NOTHING = "!**";
+
     /** The {@code wmill.yaml} switches, all off by default. */
     public enum Flag {
         SKIP_SECRETS("Drop secret variables."),
@@ -171,10 +174,17 @@ public record WindmillPullOptions(
                 flags.add(flag);
             }
         }
+        List<String> includes = list(root, "includes");
+        List<String> excludes = list(root, "excludes");
+        if (includes.isEmpty() && !excludes.isEmpty() && root.path("includes").isArray()) {
+            // The CLI reads an explicit `includes: []` as a list nothing matches (JavaScript's [] is truthy),
+            // so with excludes only what bypasses the filter is pulled. "!**" says the same to both tools.
+            includes = List.of(MATCH_NOTHING);
+        }
         return new WindmillPullOptions(
                 text(root, "defaultTs", "bun"),
-                list(root, "includes"),
-                list(root, "excludes"),
+                includes,
+                excludes,
                 list(root, "extraIncludes"),
                 flags,
                 text(root, "syncBehavior", "v0"));

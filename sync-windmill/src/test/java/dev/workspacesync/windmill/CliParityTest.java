@@ -183,6 +183,21 @@ class CliParityTest {
                 WindmillPullOptions.initDefaults().with(Flag.DEDUPE_LOCKFILES, true));
     }
 
+    @Test
+    void explicitlyEmptyIncludesWithExcludes(@TempDir Path tmp) throws Exception {
+        String yaml = "includes: []\nexcludes:\n  - f/edge/multi*\n";
+        Files.writeString(tmp.resolve("empty-includes.yaml"), yaml);
+        WindmillPullOptions options = WindmillPullOptions.fromWmillYaml(tmp.resolve("empty-includes.yaml"));
+        assertThat(options.includes()).containsExactly(WindmillPullOptions.MATCH_NOTHING);
+        // JavaScript's [] is truthy: a list nothing matches. Only what bypasses the filter is pulled.
+        assertThat(compare(tmp, Fixtures.edgeCases(), yaml, options))
+                .containsExactly(
+                        "dependencies/extra.requirements.in",
+                        "migrations/datatable/main/20260101120000_create_users.down.sql",
+                        "migrations/datatable/main/20260101120000_create_users.up.sql",
+                        "wmill-lock.yaml");
+    }
+
     /** What the emulator's {@code list_ws_specific} answers in {@link #compare}. */
     private String serverFlags = "[]";
 

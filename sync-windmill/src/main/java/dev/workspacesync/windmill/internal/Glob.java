@@ -1,6 +1,7 @@
 package dev.workspacesync.windmill.internal;
 
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** The subset of minimatch that {@code wmill.yaml} globs use: {@code **}, {@code *}, {@code ?}, {@code {a,b}}. */
@@ -53,36 +54,39 @@ final class Glob {
 
     /** minimatch of one glob: a leading {@code !} negates it, a leading {@code #} matches nothing. */
     static boolean matches(String glob, String path) {
+        return matcher(glob).test(path);
+    }
+
+    static Predicate<String> matcher(String glob) {
         if (glob.startsWith("#")) {
-            return false;
+            return path -> false;
         }
         boolean negated = false;
         while (glob.startsWith("!")) {
             negated = !negated;
             glob = glob.substring(1);
         }
-        return compile(glob).matcher(path).matches() != negated;
+        Pattern pattern = compile(glob);
+        boolean invert = negated;
+        return path -> pattern.matcher(path).matches() != invert;
     }
 
     /** The CLI's include/exclude/extra-include approval. */
     static final class Filter {
-        private final List<Pattern> includes;
-        private final List<Pattern> excludes;
-        private final List<Pattern> extraIncludes;
+        private final List<Predicate<String>> includes;
+        private final List<Predicate<String>> excludes;
+        private final List<Predicate<String>> extraIncludes;
 
         Filter(List<String> includes, List<String> excludes, List<String> extraIncludes) {
-            this.includes = includes.stream().map(Glob::compile).toList();
-            this.excludes = excludes.stream().map(Glob::compile).toList();
-            this.extraIncludes = extraIncludes.stream().map(Glob::compile).toList();
+            this.includes = includes.stream().map(Glob::matcher).toList();
+            this.excludes = excludes.stream().map(Glob::matcher).toList();
+            this.extraIncludes = extraIncludes.stream().map(Glob::matcher).toList();
         }
 
         boolean approve(String file) {
-            return (includes.isEmpty()
-                            || includes.stream().anyMatch(p -> p.matcher(file).matches()))
-                    && excludes.stream().noneMatch(p -> p.matcher(file).matches())
-                    && (extraIncludes.isEmpty()
-                            || extraIncludes.stream()
-                                    .anyMatch(p -> p.matcher(file).matches()));
+            return (includes.isEmpty() || includes.stream().anyMatch(p -> p.test(file)))
+                    && excludes.stream().noneMatch(p -> p.test(file))
+                    && (extraIncludes.isEmpty() || extraIncludes.stream().anyMatch(p -> p.test(file)));
         }
     }
 }
