@@ -47,12 +47,15 @@ public final class Redactor {
                 .toList());
     }
 
-    /** The text with every secret replaced by {@link #MASK}; null stays null. */
+    /**
+     * The text with every secret replaced by {@link #MASK}, and every {@code user:password@} of a URL in
+     * it removed ({@link Endpoint#stripUserInfo}); null stays null.
+     */
     public String redact(String text) {
-        if (text == null || needles.isEmpty()) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        String result = text;
+        String result = Endpoint.stripUserInfo(text);
         for (String needle : needles) {
             if (result.contains(needle)) {
                 result = result.replace(needle, MASK);

@@ -73,6 +73,63 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         }
     }
 
+    /** Told before each retry, so a person sees "retrying (n/N)" instead of silence. */
+    @FunctionalInterface
+    public interface Listener {
+        /** Nothing is told. */
+        Listener NONE = (attempt, maxAttempts, wait, cause) -> {};
+
+        /**
+         * @param attempt the attempt about to start (2 for the first retry)
+         * @param maxAttempts attempts in all
+         * @param wait how long until it starts
+         * @param cause why the previous attempt failed
+         */
+        void retrying(int attempt, int maxAttempts, Duration wait, Throwable cause);
+    }
+
+    /**
+     * Runs the action like {@link #call(Supplier)}, but never past the deadline: no retry starts after it
+     * (a wait that would end after it is not begun), and the listener hears of every retry. The last
+     * failure is rethrown as it was.
+     */
+    public <T> T call(Supplier<T> action, Deadline deadline, Listener listener) {
+        return call(
+                action,
+                e -> e instanceof SyncException s && s.isRetryable(),
+                e -> e instanceof SyncException s ? s.retryAfter() : Optional.empty(),
+                deadline,
+                listener);
+    }
+
+    /** {@link #call(Supplier, Predicate, Function)} bounded by a deadline, with a listener for retries. */
+    public <T> T call(
+            Supplier<T> action,
+            Predicate<Throwable> retryable,
+            Function<Throwable, Optional<Duration>> retryAfter,
+            Deadline deadline,
+            Listener listener) {
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(listener, "listener");
+        if (maxAttempts == 1) {
+            return action.get();
+        }
+        dev.failsafe.RetryPolicy<T> policy = dev.failsafe.RetryPolicy.<T>builder()
+                .handleIf((result, error) -> error != null && retryable.test(error))
+                .abortIf((result, error) -> deadline.expired())
+                .withMaxAttempts(maxAttempts)
+                .withDelayFn(ctx -> delay(ctx.getAttemptCount(), ctx.getLastException(), retryAfter))
+                .withMaxDuration(deadline.remaining().isZero() ? Duration.ofMillis(1) : deadline.remaining())
+                .onRetryScheduled(e ->
+                        listener.retrying(e.getAttemptCount() + 1, maxAttempts, e.getDelay(), e.getLastException()))
+                .build();
+        try {
+            return Failsafe.with(policy).get(action::get);
+        } catch (FailsafeException e) {
+            throw new SyncException(e.getMessage(), e.getCause());
+        }
+    }
+
     private Duration delay(int attempts, Throwable error, Function<Throwable, Optional<Duration>> retryAfter) {
         Optional<Duration> asked = error == null ? Optional.empty() : retryAfter.apply(error);
         if (asked.isPresent() && !asked.get().isNegative()) {
