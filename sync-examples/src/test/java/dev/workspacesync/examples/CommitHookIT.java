@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -42,9 +41,6 @@ class CommitHookIT {
     private static final String ROOT = "/Users/" + WorkspaceEmulator.USER + "/projects/demo";
     private static final Pattern JAR_COPY =
             Pattern.compile("Copied .* to (.*workspace-sync-[^ ]*\\.jar) \\(what the hook runs");
-    /** The hook's last line for one commit, whatever happened. */
-    private static final Pattern LAST_LINE = Pattern.compile("workspace-sync hook: (finished|failed: |.*"
-            + Pattern.quote(HookScript.OUTSIDE) + "$)", Pattern.MULTILINE);
 
     private Path home;
     private Path tools;
@@ -375,39 +371,25 @@ class CommitHookIT {
         awaitLastLines(repo, before + 1);
     }
 
-    private void awaitLastLines(Path repo, int count) throws InterruptedException {
-        await("the hook in " + repo + " to finish (log: " + hookLog(repo) + ")", () -> lastLines(repo) >= count);
+    private static void awaitLastLines(Path repo, int count) throws InterruptedException {
+        new HookLog(repo).awaitRunsEnded(count);
     }
 
     private static int lastLines(Path repo) {
-        return (int) LAST_LINE.matcher(hookLog(repo)).results().count();
+        return new HookLog(repo).runsEnded();
     }
 
     private static String lastLine(Path repo) {
-        List<String> lines = hookLog(repo).lines().toList();
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        return new HookLog(repo).lastLine();
     }
 
     private static String hookLog(Path repo) {
-        Path log = repo.resolve(".git/workspace-sync-hook.log");
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "";
-        }
+        return new HookLog(repo).text();
     }
 
     private static List<Path> filesIn(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.sorted().toList();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(100);
         }
     }
 
