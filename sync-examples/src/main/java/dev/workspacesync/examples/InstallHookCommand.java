@@ -102,8 +102,7 @@ final class InstallHookCommand implements Callable<Integer> {
         Path dir = templateDir != null ? templateDir.toAbsolutePath() : configured.orElse(ours);
         // An explicit --template-dir that disagrees with init.templateDir is refused by GitHooks: never replaced.
         GitHooks.Installation result = GitHooks.installTemplate(dir, command, globalConfig, home);
-        String chained =
-                result.chained() != null ? "; your hook there, now " + result.chained() + ", runs first" : "";
+        String chained = result.chained() != null ? "; your hook there, now " + result.chained() + ", runs first" : "";
         String scope = ": new repositories from 'git init' or 'git clone' get the hook (JGit-created ones do"
                 + " not: run install-hook again for those), and it does nothing outside the projects directory.";
         if (configured.isPresent() && !configured.get().equals(ours.normalize())) {
@@ -115,7 +114,8 @@ final class InstallHookCommand implements Callable<Integer> {
 
     /** What the hook runs: the stable copy of this jar (or, in a development build, this class path). */
     private HookScript hookScript(Path projects, Path home, PrintWriter out) {
-        Path javaExecutable = java != null ? java.toAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java");
+        Path javaExecutable =
+                java != null ? java.toAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java");
         if (!Files.isRegularFile(javaExecutable) || !Files.isExecutable(javaExecutable)) {
             throw new SyncConfigException("--java " + javaExecutable + " is not an executable file: give the path of"
                     + " a java executable (Java 17 or later), e.g. $JAVA_HOME/bin/java.");
@@ -136,7 +136,11 @@ final class InstallHookCommand implements Callable<Integer> {
                 + " which a rebuild or './mvnw clean' removes. Run 'java -jar workspace-sync.jar install-hook' for a"
                 + " hook that lasts.");
         return HookScript.forClassPath(
-                javaExecutable, classes, System.getProperty("java.class.path"), WorkspaceSync.class.getName(), projects);
+                javaExecutable,
+                classes,
+                System.getProperty("java.class.path"),
+                WorkspaceSync.class.getName(),
+                projects);
     }
 
     /** The user's home as a shell sees it ({@code $HOME}), else Java's. */

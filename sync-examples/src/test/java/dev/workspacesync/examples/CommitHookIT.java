@@ -85,9 +85,7 @@ class CommitHookIT {
         var written = Files.getLastModifiedTime(stable);
 
         Run again = workspaceSync(env(), builtJar, "install-hook");
-        assertThat(again.output())
-                .contains("Already installed: " + stable)
-                .contains("Already installed " + hook);
+        assertThat(again.output()).contains("Already installed: " + stable).contains("Already installed " + hook);
         assertThat(Files.getLastModifiedTime(stable)).isEqualTo(written);
         assertThat(filesIn(stable.getParent())).containsExactly(stable);
 
@@ -147,7 +145,9 @@ class CommitHookIT {
         assertThat(Files.readString(errors))
                 .containsPattern(Pattern.quote(project.toString())
                         + ": this commit was not synced: the sync process failed to start or crashed \\(exit status 1;"
-                        + " see " + Pattern.quote(project.resolve(".git/workspace-sync-hook.log").toString()) + "\\)");
+                        + " see "
+                        + Pattern.quote(
+                                project.resolve(".git/workspace-sync-hook.log").toString()) + "\\)");
         assertThat(emulator.totalRequests()).isZero();
 
         // Installing again repairs it, and the next commit syncs everything committed so far.
@@ -201,7 +201,9 @@ class CommitHookIT {
         int before = lastLines(project);
         git(project, env(), "add", "src/app.py", "analysis.py");
         git(project, env(), "commit", "-q", "-m", "held");
-        assertThat(reached.await(120, TimeUnit.SECONDS)).as("the upload started").isTrue();
+        assertThat(reached.await(120, TimeUnit.SECONDS))
+                .as("the upload started")
+                .isTrue();
         List<ProcessHandle> syncs = ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains(stable.toString()))
                 .toList();
@@ -232,15 +234,25 @@ class CommitHookIT {
         String config = "[init]\n\ttemplateDir = ~/my-template\n";
         Files.writeString(gitconfig, config);
 
-        Run refused = workspaceSync(env(), builtJar, 2, "install-hook", "--template", "--template-dir", home.resolve("other").toString());
+        Run refused = workspaceSync(
+                env(),
+                builtJar,
+                2,
+                "install-hook",
+                "--template",
+                "--template-dir",
+                home.resolve("other").toString());
         assertThat(refused.output())
                 .contains("init.templateDir in " + gitconfig + " is already " + theirs + ": it was kept");
         assertThat(Files.readString(gitconfig)).isEqualTo(config);
         assertThat(home.resolve("other")).doesNotExist();
 
         Run install = workspaceSync(env(), builtJar, "install-hook", "--template");
-        List<String> templateLines = install.output().lines().filter(l -> l.contains("templateDir")).toList();
-        assertThat(templateLines).singleElement().asString()
+        List<String> templateLines =
+                install.output().lines().filter(l -> l.contains("templateDir")).toList();
+        assertThat(templateLines)
+                .singleElement()
+                .asString()
                 .startsWith("Installed the hook into " + theirs + ", your init.templateDir (kept as it is); your hook"
                         + " there, now " + theirs.resolve("hooks/post-commit.chained") + ", runs first");
         assertThat(Files.readString(gitconfig)).isEqualTo(config);
@@ -252,7 +264,8 @@ class CommitHookIT {
         commit(later, env(), "notes.txt");
         assertThat(lastLine(later)).endsWith(HookScript.FINISHED);
         assertThat(home.resolve("their-hook-ran")).exists();
-        assertThat(emulator.object("/Users/" + WorkspaceEmulator.USER + "/projects/later/notes.txt")).isPresent();
+        assertThat(emulator.object("/Users/" + WorkspaceEmulator.USER + "/projects/later/notes.txt"))
+                .isPresent();
     }
 
     @Test
@@ -296,7 +309,8 @@ class CommitHookIT {
         Files.writeString(later.resolve("notes.txt"), "n");
         commit(later, env(), "notes.txt");
         assertThat(lastLine(later)).endsWith(HookScript.FINISHED);
-        assertThat(emulator.object("/Users/" + WorkspaceEmulator.USER + "/projects/later/notes.txt")).isPresent();
+        assertThat(emulator.object("/Users/" + WorkspaceEmulator.USER + "/projects/later/notes.txt"))
+                .isPresent();
     }
 
     // --- helpers
@@ -324,8 +338,8 @@ class CommitHookIT {
 
     /** {@code java -jar JAR ARGS} in a process of its own, with only {@code env}. */
     private Run workspaceSync(Map<String, String> env, Path jar, int expectedExit, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
         Path output = home.resolve("workspace-sync-output.txt");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -348,7 +362,8 @@ class CommitHookIT {
     }
 
     private void git(Path dir, Map<String, String> env, String... args) throws Exception {
-        List<String> command = Stream.concat(Stream.of("git"), Arrays.stream(args)).toList();
+        List<String> command =
+                Stream.concat(Stream.of("git"), Arrays.stream(args)).toList();
         Path output = home.resolve("git-output.txt");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
@@ -358,7 +373,9 @@ class CommitHookIT {
         builder.environment().putAll(env);
         Process process = builder.start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("git %s: %s", args, Files.readString(output)).isZero();
+        assertThat(process.exitValue())
+                .as("git %s: %s", args, Files.readString(output))
+                .isZero();
     }
 
     /** Commits the files and waits for the hook's last line for this commit. */

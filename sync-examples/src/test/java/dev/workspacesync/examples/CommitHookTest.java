@@ -113,7 +113,9 @@ class CommitHookTest {
                 .execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "install-hook");
         assertThat(code).isZero();
         // In-process, from target/classes: a development build, and install-hook says what that means.
-        assertThat(out.toString()).contains("Not running from a jar (classes in ").contains("./mvnw clean");
+        assertThat(out.toString())
+                .contains("Not running from a jar (classes in ")
+                .contains("./mvnw clean");
         return out.toString();
     }
 
@@ -155,7 +157,10 @@ class CommitHookTest {
         HookLog hookLog = new HookLog(project);
         hookLog.awaitRunsEnded(1);
         assertThat(hookLog.lastLine()).endsWith(HookScript.FINISHED);
-        assertThat(hookLog.text()).contains("✓ Synced to").contains("/projects/demo").doesNotContain(TOKEN);
+        assertThat(hookLog.text())
+                .contains("✓ Synced to")
+                .contains("/projects/demo")
+                .doesNotContain(TOKEN);
     }
 
     @Test

@@ -143,13 +143,12 @@ public final class GitHooks {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-        Path path = value.equals("~")
-                ? home
-                : value.startsWith("~/") ? home.resolve(value.substring(2)) : Path.of(value);
+        Path path =
+                value.equals("~") ? home : value.startsWith("~/") ? home.resolve(value.substring(2)) : Path.of(value);
         if (!path.isAbsolute()) {
             // git would resolve it against wherever `git init` runs: no single directory to install into.
-            throw new SyncConfigException("init.templateDir in " + config.getFile() + " is a relative path ("
-                    + value + "); set an absolute one (git config --global init.templateDir DIR) and install again.");
+            throw new SyncConfigException("init.templateDir in " + config.getFile() + " is a relative path (" + value
+                    + "); set an absolute one (git config --global init.templateDir DIR) and install again.");
         }
         return Optional.of(path.normalize());
     }

@@ -117,6 +117,16 @@ public final class StableJar {
     }
 
     private static List<Path> prune(Path directory, Path keep) throws IOException {
+        // Left by an install that was killed mid-copy; an hour is far longer than any copy takes.
+        java.nio.file.attribute.FileTime stale =
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, ".install-*.jar.tmp")) {
+            for (Path temp : temps) {
+                if (modified(temp).compareTo(stale) < 0) {
+                    Files.deleteIfExists(temp);
+                }
+            }
+        }
         List<Path> others = new ArrayList<>();
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, PREFIX + "*.jar")) {
             for (Path jar : jars) {

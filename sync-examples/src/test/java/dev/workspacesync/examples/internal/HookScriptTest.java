@@ -53,15 +53,15 @@ class HookScriptTest {
         Path home = Files.createDirectories(tmp.resolve(name(random)));
         Path projects = Files.createDirectories(home.resolve(name(random)));
         Path repo = Files.createDirectories(projects.resolve(name(random)));
-        Path jar = Files.writeString(Files.createDirectories(home.resolve(name(random))).resolve(name(random)), "jar");
+        Path jar = Files.writeString(
+                Files.createDirectories(home.resolve(name(random))).resolve(name(random)), "jar");
         Path java = fakeJava(home.resolve(name(random)), 0);
         Path args = tmp.resolve("args");
         HookScript script = HookScript.forJar(java, jar, projects.toRealPath());
 
         Result inside = run(script, repo, home, Map.of("FAKE_ARGS", args.toString()));
         assertThat(inside.log()).endsWith(HookScript.FINISHED + "\n");
-        assertThat(Files.readString(args).split("\0", -1))
-                .containsExactly("-jar", jar.toString(), "hook-run", "");
+        assertThat(Files.readString(args).split("\0", -1)).containsExactly("-jar", jar.toString(), "hook-run", "");
         assertThat(home.resolve(".sync-errors.log")).doesNotExist();
 
         Files.delete(args);
@@ -82,11 +82,13 @@ class HookScriptTest {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path repo = Files.createDirectories(home.resolve("projects/demo"));
         Path jar = home.resolve(".local/share/workspace-sync/workspace-sync-1234.jar");
-        HookScript script = HookScript.forJar(fakeJava(tmp.resolve("jdk"), 0), jar, home.resolve("projects").toRealPath());
+        HookScript script = HookScript.forJar(
+                fakeJava(tmp.resolve("jdk"), 0), jar, home.resolve("projects").toRealPath());
         Result result = run(script, repo, home, Map.of());
         String errors = Files.readString(home.resolve(".sync-errors.log"));
         assertThat(errors)
-                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ " + repo.toRealPath() + ": this commit was not synced:"
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ " + repo.toRealPath()
+                        + ": this commit was not synced:"
                         + " the hook's jar " + jar + " is missing. Run `workspace-sync install-hook` again"
                         + " \\(java -jar workspace-sync.jar install-hook\\).\n");
         assertThat(result.log()).contains(HookScript.FAILED + "this commit was not synced");
@@ -109,7 +111,9 @@ class HookScriptTest {
         fakeJava(tools, 0);
         Path args = tmp.resolve("args");
         Result result = run(script, repo, home, Map.of("FAKE_ARGS", args.toString()));
-        assertThat(result.log()).contains("using " + tools.resolve("java") + " from PATH").endsWith(HookScript.FINISHED + "\n");
+        assertThat(result.log())
+                .contains("using " + tools.resolve("java") + " from PATH")
+                .endsWith(HookScript.FINISHED + "\n");
         assertThat(args).exists();
         assertThat(home.resolve(".sync-errors.log")).doesNotExist();
     }
@@ -123,7 +127,8 @@ class HookScriptTest {
 
         run(HookScript.forJar(fakeJava(tmp.resolve("jdk1"), 1), jar, home.resolve("projects")), repo, home, Map.of());
         assertThat(Files.readString(errors))
-                .contains("the sync process failed to start or crashed (exit status 1; see " + repo.toRealPath().resolve("hook.log")
+                .contains("the sync process failed to start or crashed (exit status 1; see "
+                        + repo.toRealPath().resolve("hook.log")
                         + "). If this repeats, run `workspace-sync install-hook` again.");
 
         Files.delete(errors);
@@ -153,13 +158,15 @@ class HookScriptTest {
         Files.deleteIfExists(log);
         Files.writeString(
                 wrapper,
-                "hook_log=hook.log\nworkspace_sync() {\n" + script.body() + "\n}\nworkspace_sync >>\"$hook_log\" 2>&1\n");
+                "hook_log=hook.log\nworkspace_sync() {\n" + script.body()
+                        + "\n}\nworkspace_sync >>\"$hook_log\" 2>&1\n");
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", wrapper.toString()).directory(dir.toFile());
         builder.environment().clear();
         builder.environment().put("HOME", home.toString());
         builder.environment().put("PATH", tools.toString());
         builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(tmp.resolve("sh-output.txt").toFile());
+        builder.redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("sh-output.txt").toFile());
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String printed = Files.readString(log);
@@ -185,7 +192,8 @@ class HookScriptTest {
         int length = 1 + random.nextInt(12);
         for (int i = 0; i < length; i++) {
             int[] chars = HOSTILE.codePoints().toArray();
-            name.appendCodePoint(random.nextInt(4) == 0 ? 'a' + random.nextInt(26) : chars[random.nextInt(chars.length)]);
+            name.appendCodePoint(
+                    random.nextInt(4) == 0 ? 'a' + random.nextInt(26) : chars[random.nextInt(chars.length)]);
         }
         String result = name.toString();
         // "." and ".." are not new directories.
