@@ -111,9 +111,9 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, String> env = parent.environment();
         Duration grace = gracePeriod(env);
         HttpLimits limits = HttpLimits.defaults()
-                .withReadTimeout(Duration.ofSeconds(readTimeout))
-                .withIdleTimeout(Duration.ofSeconds(idleTimeout))
-                .withMaxConnections(maxConnections);
+                .withReadTimeout(Duration.ofSeconds(atLeastOne("--read-timeout", readTimeout)))
+                .withIdleTimeout(Duration.ofSeconds(atLeastOne("--idle-timeout", idleTimeout)))
+                .withMaxConnections((int) atLeastOne("--max-connections", maxConnections));
         String address = bind != null ? bind : env.getOrDefault("WORKSPACE_SYNC_BIND", "127.0.0.1");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -155,6 +155,13 @@ final class ServeCommand implements Callable<Integer> {
                 + " (its callers got 503); the next sync of each target recovers and completes it");
         err.flush();
         return WorkspaceSync.FAILED;
+    }
+
+    private static long atLeastOne(String option, long value) {
+        if (value < 1) {
+            throw new SyncConfigException(option + " must be at least 1, got " + value);
+        }
+        return value;
     }
 
     private Duration gracePeriod(Map<String, String> env) {

@@ -42,13 +42,18 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code serve --port 0 args...} with only {@code env} (plus PATH) in its environment. */
     static ServeProcess start(Path dir, Map<String, String> env, String... args) throws Exception {
+        return start(dir, env, "info", args);
+    }
+
+    /** The same, logging at {@code logLevel} (the default level of every logger). */
+    static ServeProcess start(Path dir, Map<String, String> env, String logLevel, String... args) throws Exception {
         Files.createDirectories(dir);
         Path jar = Path.of("target/workspace-sync.jar").toAbsolutePath();
         assertThat(jar).exists();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
                 "-jar",
                 jar.toString(),
                 "serve",

@@ -111,7 +111,11 @@ class ServeProcessIT {
     }
 
     private ServeProcess serve(Map<String, String> env, String... args) throws Exception {
-        ServeProcess serve = ServeProcess.start(dir.resolve("run-" + runs++), env, args);
+        return serveLogging("info", env, args);
+    }
+
+    private ServeProcess serveLogging(String level, Map<String, String> env, String... args) throws Exception {
+        ServeProcess serve = ServeProcess.start(dir.resolve("run-" + runs++), env, level, args);
         cleanup.add(serve);
         return serve;
     }
@@ -258,7 +262,9 @@ class ServeProcessIT {
     @ValueSource(booleans = {false, true})
     void fortySlowClientsDoNotStopHealthAndAreCutOff(boolean secret) throws Exception {
         Duration readTimeout = Duration.ofSeconds(15);
-        ServeProcess serve = serve(env(secret), "--read-timeout", String.valueOf(readTimeout.toSeconds()));
+        // The idle timeout is far off: what cuts the slow clients is the read timeout.
+        ServeProcess serve =
+                serve(env(secret), "--read-timeout", String.valueOf(readTimeout.toSeconds()), "--idle-timeout", "300");
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) {
@@ -268,13 +274,19 @@ class ServeProcessIT {
                 slow.add(slowHeaders(serve.port()));
             }
             long opened = System.nanoTime();
+            Duration slowest = Duration.ZERO;
             for (int i = 0; i < 10; i++) {
                 long start = System.nanoTime();
                 HttpResponse<String> health = get(serve, "/health", Duration.ofSeconds(5));
                 assertThat(health.statusCode()).isEqualTo(200);
                 assertThat(health.body().trim()).isEqualTo("{\"status\":\"healthy\"}");
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(took).isLessThan(Duration.ofSeconds(5));
+                slowest = took.compareTo(slowest) > 0 ? took : slowest;
             }
+            System.out.printf(
+                    "/health with 50 slow clients (secret %s): slowest of 10 answers %d ms%n",
+                    secret, slowest.toMillis());
             boolean inTime = System.nanoTime() - opened
                     < readTimeout.toNanos() - Duration.ofSeconds(2).toNanos();
             if (inTime) {
@@ -289,8 +301,9 @@ class ServeProcessIT {
                         .as("the server cut the slow client off")
                         .isTrue();
             }
-            long cutAfter = System.nanoTime() - opened;
-            assertThat(Duration.ofNanos(cutAfter)).isGreaterThanOrEqualTo(readTimeout.minusSeconds(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - opened))
+                    .isGreaterThanOrEqualTo(readTimeout.minusSeconds(1))
+                    .isLessThan(Duration.ofSeconds(300));
             assertThat(get(serve, "/health", Duration.ofSeconds(5)).statusCode())
                     .isEqualTo(200);
             assertThat(serve.process().isAlive()).isTrue();
@@ -353,7 +366,8 @@ class ServeProcessIT {
 
     @Test
     void theBearerSchemeIsCaseInsensitiveAndAWrongSecretIs401() throws Exception {
-        ServeProcess serve = serve(env(true));
+        // At debug level everywhere: still no header, token or secret in the output.
+        ServeProcess serve = serveLogging("debug", env(true));
         Duration patience = Duration.ofSeconds(30);
         assertThat(get(serve, "/health", patience).statusCode()).isEqualTo(200);
         assertThat(get(serve, "/status", patience).statusCode()).isEqualTo(401);
