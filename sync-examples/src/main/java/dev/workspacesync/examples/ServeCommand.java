@@ -152,7 +152,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         err.println("Shutdown grace period of " + grace.toSeconds() + " s exceeded: abandoned the running sync of "
                 + String.join(", ", abandoned)
-                + " (its callers got 503); the next sync of each target recovers and completes it");
+                + " (callers still waiting got 503); the next sync of each target recovers and completes it");
         err.flush();
         return WorkspaceSync.FAILED;
     }
