@@ -141,6 +141,7 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         signalled.await();
 
+        running.server().stopAccepting();
         out.println(signal.get() + ": not accepting connections; waiting up to " + grace.toSeconds()
                 + " s for running syncs");
         out.flush();

@@ -265,6 +265,8 @@ class ServeProcessIT {
         // The idle timeout is far off: what cuts the slow clients is the read timeout.
         ServeProcess serve =
                 serve(env(secret), "--read-timeout", String.valueOf(readTimeout.toSeconds()), "--idle-timeout", "300");
+        // The service was up before the attack (and the child's JIT warm).
+        assertThat(get(serve, "/health", Duration.ofSeconds(30)).statusCode()).isEqualTo(200);
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) {

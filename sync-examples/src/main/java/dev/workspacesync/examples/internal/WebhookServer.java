@@ -82,6 +82,8 @@ public final class WebhookServer implements AutoCloseable {
     /** Requests not yet answered (guarded by itself). */
     private final Set<Exchange> open = new HashSet<>();
 
+    private final AtomicBoolean accepting = new AtomicBoolean(true);
+
     /**
      * @param bind where to listen (port 0: any free port, see {@link #port()})
      * @param service runs the syncs
@@ -148,9 +150,11 @@ public final class WebhookServer implements AutoCloseable {
 
     // ---- shutting down
 
-    /** Closes the listening socket: new connections are refused, open requests carry on. */
+    /** Closes the listening socket: new connections are refused, open requests carry on. Idempotent. */
     public void stopAccepting() {
-        connector.shutdown();
+        if (accepting.compareAndSet(true, false)) {
+            connector.shutdown();
+        }
     }
 
     /** Waits until every request that reached a handler has been answered; false on timeout. */
