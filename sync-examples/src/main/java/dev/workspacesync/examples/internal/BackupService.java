@@ -136,6 +136,19 @@ public final class BackupService implements AutoCloseable {
         return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The targets with a sync running now, sorted (what a shutdown past its grace period abandons). */
+    public List<String> runningTargets() {
+        return slots.entrySet().stream()
+                .filter(e -> {
+                    synchronized (e.getValue()) {
+                        return e.getValue().active > 0;
+                    }
+                })
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
     /** The last result per target, sorted by target. */
     public List<TargetStatus> statuses() {
         return statuses.values().stream()
