@@ -161,6 +161,10 @@ public final class WebhookServer implements AutoCloseable {
         SyncSettings settings;
         try {
             settings = requestSettings.apply(json);
+        } catch (RequestRefusedException e) {
+            // serve-creds: the request would lend the service's credentials elsewhere (CredentialBinding).
+            send(exchange, 403, failure(secretFree(json, e.getMessage())));
+            return;
         } catch (SyncConfigException e) {
             send(exchange, 400, failure(secretFree(json, e.getMessage())));
             return;
