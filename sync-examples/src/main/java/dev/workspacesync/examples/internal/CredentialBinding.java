@@ -315,7 +315,7 @@ public final class CredentialBinding {
             URIish jgit;
             try {
                 jgit = new URIish(text);
-            } catch (URISyntaxException e) {
+            } catch (URISyntaxException | RuntimeException e) {
                 throw new SyncConfigException(field + " is not a git URL: " + endpoint.display());
             }
             String jgitHost = jgit.getHost() == null ? "" : jgit.getHost().toLowerCase(Locale.ROOT);
@@ -359,7 +359,7 @@ public final class CredentialBinding {
                             + endpoint.display() + "; write it as scheme://host[:port]/path");
                 }
             }
-        } catch (URISyntaxException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
             // Not a java.net.URI (e.g. a host with '_'): the adapter reads it through Endpoint too.
         }
         return endpoint;
