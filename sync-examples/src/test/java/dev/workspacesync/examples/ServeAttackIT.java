@@ -103,7 +103,7 @@ class ServeAttackIT {
                 case ALLOWED_HOSTS_WITHOUT_THE_CAPTURE_PORT ->
                     env.put(
                             "SYNC_ALLOWED_HOSTS",
-                            "127.0.0.1, 127.0.0.1:" + (capture.port() == 65535 ? 1 : capture.port() + 1)
+                            "localhost, 127.0.0.1:" + (capture.port() == 65535 ? 1 : capture.port() + 1)
                                     + ", *.corp.example, [::1]:1");
                 default -> {}
             }
