@@ -1,5 +1,6 @@
 package dev.workspacesync.examples;
 
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
@@ -7,10 +8,12 @@ import dev.workspacesync.core.SyncListener;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.examples.internal.BackupService;
+import dev.workspacesync.examples.internal.CredentialBinding;
 import dev.workspacesync.examples.internal.CronSchedule;
 import dev.workspacesync.examples.internal.HttpLimits;
 import dev.workspacesync.examples.internal.Notifier;
 import dev.workspacesync.examples.internal.RegistryPipelines;
+import dev.workspacesync.examples.internal.RequestChecks;
 import dev.workspacesync.examples.internal.RequestFields;
 import dev.workspacesync.examples.internal.SettingsResolver;
 import dev.workspacesync.examples.internal.TerminationSignals;
@@ -42,6 +45,7 @@ import picocli.CommandLine.Spec;
         description = "Run the Windmill -> git backup service (POST /sync, GET /health, GET /status).%n"
                 + "Environment: WINDMILL_BASE_URL, WINDMILL_TOKEN, WINDMILL_WORKSPACE, GIT_REMOTE_URL, GIT_TOKEN,"
                 + " GIT_BRANCH, GIT_USER_NAME, GIT_USER_EMAIL (fallbacks for request fields), SYNC_WEBHOOK_SECRET,"
+                + " SYNC_ALLOWED_HOSTS (hosts trusted with the configured credentials),"
                 + " SYNC_SCHEDULE (cron), SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL, NOTIFY_ON_SUCCESS,"
                 + " WORKSPACE_SYNC_BIND, SYNC_SHUTDOWN_GRACE_SECONDS.")
 final class ServeCommand implements Callable<Integer> {
@@ -248,7 +252,10 @@ final class ServeCommand implements Callable<Integer> {
                 .orElseThrow(() -> new SyncConfigException("The git destination is not on the class path"))
                 .settings());
         SyncSettings fallback = SettingsResolver.fromEnvironment(env, keys);
-        RequestFields fields = requestFields(fallback);
+        // The service's own credentials stay where they were configured (403 otherwise).
+        CredentialBinding binding = new CredentialBinding(
+                fallback, CredentialBinding.allowedHosts(env.get(CredentialBinding.ALLOWED_HOSTS)));
+        RequestFields fields = requestFields(fallback, binding);
 
         Notifier notifier = new Notifier(
                 uri(env, "SLACK_WEBHOOK_URL"),
@@ -272,8 +279,16 @@ final class ServeCommand implements Callable<Integer> {
         return new Running(server, service, notifier, schedule);
     }
 
-    /** The seed service's request fields. */
+    /** The seed service's request fields, each checked, with no binding of credentials (tests). */
     static RequestFields requestFields(SyncSettings fallback) {
+        return requestFields(fallback, null);
+    }
+
+    /**
+     * The seed service's request fields: every field checked (type, length, syntax), and the service's
+     * own credentials bound by {@code binding} (null: no binding, the request over the fallback).
+     */
+    static RequestFields requestFields(SyncSettings fallback, CredentialBinding binding) {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("windmill_token", "windmill.token");
         map.put("git_remote_url", "git.remote-url");
@@ -283,6 +298,17 @@ final class ServeCommand implements Callable<Integer> {
         map.put("git_user_name", "git.author-name");
         map.put("git_user_email", "git.author-email");
         map.put("windmill_base_url", "windmill.base-url");
+        Map<String, RequestFields.Check> checks = new LinkedHashMap<>();
+        checks.put("windmill_token", v -> RequestChecks.token("windmill_token", v));
+        checks.put("git_token", v -> RequestChecks.token("git_token", v));
+        checks.put("git_remote_url", v -> CredentialBinding.parseGit("git_remote_url", bounded("git_remote_url", v)));
+        checks.put(
+                "windmill_base_url",
+                v -> CredentialBinding.parseWindmill("windmill_base_url", bounded("windmill_base_url", v)));
+        checks.put("workspace", RequestChecks::workspace);
+        checks.put("git_branch", RequestChecks::branch);
+        checks.put("git_user_name", RequestChecks::authorName);
+        checks.put("git_user_email", RequestChecks::authorEmail);
         Map<String, java.util.function.Predicate<SyncSettings>> required = new LinkedHashMap<>();
         required.put("windmill_token", RequestFields.always());
         required.put("git_remote_url", RequestFields.always());
@@ -292,26 +318,35 @@ final class ServeCommand implements Callable<Integer> {
                 s -> s.get("git.remote-url")
                         .map(u -> u.startsWith("https://") || u.startsWith("http://"))
                         .orElse(false));
-        return new RequestFields(map, required, fallback, SyncSettings.of(Map.of("git.message", MESSAGE)));
+        return new RequestFields(
+                map,
+                checks,
+                required,
+                fallback,
+                SyncSettings.of(Map.of("git.message", MESSAGE)),
+                binding == null ? null : binding::apply);
+    }
+
+    private static String bounded(String field, String url) {
+        if (url.length() > RequestChecks.MAX_URL) {
+            throw new SyncConfigException(field + " is longer than " + RequestChecks.MAX_URL + " characters");
+        }
+        return url;
     }
 
     /** "admins @ http://windmill:8000 -> https://github.com/o/r.git#main", credentials removed. */
     static String targetName(SyncSettings settings) {
         return settings.string("windmill.workspace", "admins") + " @ "
-                + withoutUserInfo(settings.string("windmill.base-url", "http://windmill_server:8000")) + " -> "
-                + withoutUserInfo(settings.string("git.remote-url", "?")) + "#" + settings.string("git.branch", "main");
+                + shown(settings.string("windmill.base-url", CredentialBinding.DEFAULT_WINDMILL_URL)) + " -> "
+                + shown(settings.string("git.remote-url", "?")) + "#" + settings.string("git.branch", "main");
     }
 
-    private static String withoutUserInfo(String url) {
+    /** A URL for a name: parsed by core's {@link Endpoint} (never with userinfo), or stripped text. */
+    private static String shown(String url) {
         try {
-            URI uri = URI.create(url);
-            if (uri.getUserInfo() == null) {
-                return url;
-            }
-            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null)
-                    .toString();
-        } catch (Exception e) {
-            return url.replaceAll("//[^/@]*@", "//");
+            return Endpoint.parse("url", url).display();
+        } catch (RuntimeException e) {
+            return Endpoint.stripUserInfo(url);
         }
     }
 

@@ -3,6 +3,11 @@ package dev.workspacesync.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +26,8 @@ import java.util.regex.Pattern;
  */
 final class ServeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+) ");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
     private final Process process;
     private final Path stdout;
@@ -53,6 +60,7 @@ final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
+                "-Duser.home=" + (env.containsKey("HOME") ? env.get("HOME") : dir.resolve("home")),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
                 "-jar",
                 jar.toString(),
@@ -67,6 +75,9 @@ final class ServeProcess implements AutoCloseable {
         String path = System.getenv("PATH");
         builder.environment().clear();
         builder.environment().put("PATH", path == null ? "/usr/bin:/bin" : path);
+        // Its home (and so its clone cache) in the test folder, never the user's.
+        builder.environment()
+                .put("HOME", Files.createDirectories(dir.resolve("home")).toString());
         builder.environment().putAll(env);
         return new ServeProcess(builder.start(), stdout, stderr);
     }
@@ -89,6 +100,31 @@ final class ServeProcess implements AutoCloseable {
 
     String err() {
         return read(stderr);
+    }
+
+    /** Everything the service printed so far, standard output then standard error. */
+    String output() {
+        return out() + err();
+    }
+
+    HttpResponse<String> post(String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/sync")))
+                .timeout(Duration.ofSeconds(180))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(60));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     /** Sends SIGTERM (what {@link Process#destroy()} does on Unix, and what Kubernetes and Docker send). */

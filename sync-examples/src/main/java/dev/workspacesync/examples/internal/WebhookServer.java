@@ -391,7 +391,8 @@ public final class WebhookServer implements AutoCloseable {
      * request-settings function and for pipeline creation alike.
      */
     private static int refusalStatus(SyncConfigException e) {
-        return 400;
+        // 403: the request would lend the service's credentials elsewhere (CredentialBinding).
+        return e instanceof RequestRefusedException ? 403 : 400;
     }
 
     /** Scrubs every string value of the request from a message (they may be tokens). */
