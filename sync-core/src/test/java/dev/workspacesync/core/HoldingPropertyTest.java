@@ -28,8 +28,29 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HoldingPropertyTest {
     private static final String[] PIECES = {
-        "a", "b", "x.txt", "caf\u00e9", "cafe\u0301", "\u00e9", "e\u0301", "\n", "\t", "\r", "\u0007", "\\",
-        "..\\", " ", "\u00c5", "A\u030a", "\u212b", "d/", "e/", "\ud83d\ude00", "\u200d", "\u0085", ".txt"
+        "a",
+        "b",
+        "x.txt",
+        "caf\u00e9",
+        "cafe\u0301",
+        "\u00e9",
+        "e\u0301",
+        "\n",
+        "\t",
+        "\r",
+        "\u0007",
+        "\\",
+        "..\\",
+        " ",
+        "\u00c5",
+        "A\u030a",
+        "\u212b",
+        "d/",
+        "e/",
+        "\ud83d\ude00",
+        "\u200d",
+        "\u0085",
+        ".txt"
     };
     private static final char[] ODD = {'\n', '\t', '\r', '\u0007', '\\', '\u0085'};
 
@@ -49,14 +70,17 @@ class HoldingPropertyTest {
         }
         boolean keepsForms = random.nextBoolean();
         int maxLength = random.nextBoolean() ? Integer.MAX_VALUE : 6 + random.nextInt(10);
-        InMemoryDestination destination = new InMemoryDestination("d").holding(path -> {
-            for (char c : path.value().toCharArray()) {
-                if (refused.contains(c)) {
-                    return Optional.of("refuses U+%04X".formatted((int) c));
-                }
-            }
-            return path.value().length() > maxLength ? Optional.of("too long") : Optional.empty();
-        }, keepsForms);
+        InMemoryDestination destination = new InMemoryDestination("d")
+                .holding(
+                        path -> {
+                            for (char c : path.value().toCharArray()) {
+                                if (refused.contains(c)) {
+                                    return Optional.of("refuses U+%04X".formatted((int) c));
+                                }
+                            }
+                            return path.value().length() > maxLength ? Optional.of("too long") : Optional.empty();
+                        },
+                        keepsForms);
         System.out.println("  refused=" + refused.stream().map(c -> (int) c).toList() + " keepsUnicodeForms="
                 + keepsForms + " maxLength=" + maxLength);
 
@@ -75,7 +99,9 @@ class HoldingPropertyTest {
                 int writes = destination.writeCount();
                 SyncReport again = pipeline.run();
                 check(again, source, destination, keepsForms);
-                assertThat(destination.writeCount()).as("a second run sends nothing").isEqualTo(writes);
+                assertThat(destination.writeCount())
+                        .as("a second run sends nothing")
+                        .isEqualTo(writes);
                 assertThat(again.skipped()).isEqualTo(report.skipped());
             }
         }
@@ -85,19 +111,23 @@ class HoldingPropertyTest {
         assertThat(report.status()).as(report.message()).isNotEqualTo(SyncStatus.FAILED);
         Set<String> skipped = report.skipped().stream().map(Skipped::path).collect(Collectors.toSet());
         Map<SyncPath, byte[]> landed = destination.files();
-        Map<String, Long> offeredCount = source.names.stream()
-                .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+        Map<String, Long> offeredCount =
+                source.names.stream().collect(Collectors.groupingBy(n -> n, Collectors.counting()));
         for (String name : source.names) {
             SyncPath at = SyncPath.exact(exact ? name : Normalizer.normalize(name, Normalizer.Form.NFC));
             byte[] content = landed.get(at);
-            boolean current = content != null && new String(content, StandardCharsets.UTF_8).equals(source.content(name));
+            boolean current =
+                    content != null && new String(content, StandardCharsets.UTF_8).equals(source.content(name));
             boolean listed = skipped.contains(SyncPath.escape(name));
             assertThat(current || listed)
-                    .as("%s (offered %d time(s)) neither landed nor listed as skipped; skipped=%s, landed=%s",
+                    .as(
+                            "%s (offered %d time(s)) neither landed nor listed as skipped; skipped=%s, landed=%s",
                             SyncPath.escape(name), offeredCount.get(name), skipped, landed.keySet())
                     .isTrue();
             if (current && offeredCount.get(name) == 1 && !listed) {
-                assertThat(destination.state(source.describe()).get(at)).as("recorded " + at).isPresent();
+                assertThat(destination.state(source.describe()).get(at))
+                        .as("recorded " + at)
+                        .isPresent();
             }
         }
         for (Skipped s : report.skipped()) {
@@ -112,7 +142,8 @@ class HoldingPropertyTest {
                         .isEmpty();
             }
         }
-        assertThat(report.status() == SyncStatus.INCOMPLETE).isEqualTo(!report.skipped().isEmpty());
+        assertThat(report.status() == SyncStatus.INCOMPLETE)
+                .isEqualTo(!report.skipped().isEmpty());
         source.landedBefore.addAll(source.names.stream()
                 .filter(n -> !skipped.contains(SyncPath.escape(n)))
                 .toList());

@@ -25,14 +25,27 @@ class SyncPathExactTest {
     @ValueSource(strings = {"a\nb", "a\tb", "x\u007f", "a\\b", "..\\x", "c:evil", "cafe\u0301", "\u0001/\u001f"})
     void keepsNamesTheStrictRulesRefuse(String name) {
         assertThat(SyncPath.exact(name).value()).isEqualTo(name);
-        assertThat(SyncPath.exact(name).portabilityProblem().isPresent() || !SyncPath.exact(name).isNfc())
+        assertThat(SyncPath.exact(name).portabilityProblem().isPresent()
+                        || !SyncPath.exact(name).isNfc())
                 .isTrue();
         assertThat(SyncPath.exact(name).under(dir).startsWith(dir)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "/etc/passwd", "../x", "a/../../x", "a/./b", "a//b", "a/", "a/\u0000b", ".git/config",
-        "a/.GIT/x", "\ud800x"})
+    @ValueSource(
+            strings = {
+                "",
+                "/etc/passwd",
+                "../x",
+                "a/../../x",
+                "a/./b",
+                "a//b",
+                "a/",
+                "a/\u0000b",
+                ".git/config",
+                "a/.GIT/x",
+                "\ud800x"
+            })
     void stillRefusesTraversalNulAndGitInternals(String name) {
         assertThatThrownBy(() -> SyncPath.exact(name)).isInstanceOf(SyncPath.InvalidPathException.class);
     }
@@ -58,13 +71,14 @@ class SyncPathExactTest {
             StringBuilder text = new StringBuilder();
             int length = random.nextInt(12);
             for (int j = 0; j < length; j++) {
-                text.append(switch (random.nextInt(5)) {
-                    case 0 -> (char) random.nextInt(0x20);
-                    case 1 -> '\\';
-                    case 2 -> 'u';
-                    case 3 -> (char) (0x7f + random.nextInt(0x30));
-                    default -> (char) ('a' + random.nextInt(26));
-                });
+                text.append(
+                        switch (random.nextInt(5)) {
+                            case 0 -> (char) random.nextInt(0x20);
+                            case 1 -> '\\';
+                            case 2 -> 'u';
+                            case 3 -> (char) (0x7f + random.nextInt(0x30));
+                            default -> (char) ('a' + random.nextInt(26));
+                        });
             }
             String escaped = SyncPath.escape(text.toString());
             assertThat(SyncPath.unescape(escaped)).isEqualTo(text.toString());
@@ -85,7 +99,9 @@ class SyncPathExactTest {
                 name.append(pieces[random.nextInt(pieces.length)]);
             }
             try {
-                files.put(SyncPath.exact(name.toString()), new FileState(i, Instant.EPOCH.toEpochMilli(), "a".repeat(64), false, null));
+                files.put(
+                        SyncPath.exact(name.toString()),
+                        new FileState(i, Instant.EPOCH.toEpochMilli(), "a".repeat(64), false, null));
             } catch (SyncPath.InvalidPathException e) {
                 // an empty segment or similar: not a name
             }
@@ -97,7 +113,9 @@ class SyncPathExactTest {
         try (SyncStateStore.Session session = journal.open("k")) {
             files.forEach(session::put);
             // Read while the run is still going: what a crash would leave, replayed from the journal.
-            assertThat(new SyncStateStore(dir.resolve("journal-" + seed)).load("k").files())
+            assertThat(new SyncStateStore(dir.resolve("journal-" + seed))
+                            .load("k")
+                            .files())
                     .isEqualTo(files);
         }
         assertThat(journal.load("k").files()).isEqualTo(files);

@@ -138,7 +138,8 @@ class CompletenessEndToEndTest {
         assertThat(json.get("skipped").toString()).contains("not valid UTF-8");
         assertThat(files(mirror)).containsExactlyInAnyOrderElementsOf(CARRIED);
         for (String name : CARRIED) {
-            assertThat(Files.readString(mirror.resolve(name))).isEqualTo("content of " + name.length() + " " + name.hashCode());
+            assertThat(Files.readString(mirror.resolve(name)))
+                    .isEqualTo("content of " + name.length() + " " + name.hashCode());
         }
 
         // The human summary lists each skipped file, escaped, on its own line.
@@ -151,7 +152,8 @@ class CompletenessEndToEndTest {
         assertThat(human.out()).doesNotContain("\u001b").doesNotContain("\u0007");
 
         // Fix the names: one renamed, the others removed. The run is complete again.
-        sh("mv \"$(printf 'bad\\351.txt')\" bad-fixed.txt; rm -r \"$(printf 'bad\\352.txt')\" \"$(printf 'dir\\377')\"");
+        sh(
+                "mv \"$(printf 'bad\\351.txt')\" bad-fixed.txt; rm -r \"$(printf 'bad\\352.txt')\" \"$(printf 'dir\\377')\"");
         Run fixed = run("directory", true, settings);
         assertThat(fixed.code()).as(fixed.out()).isZero();
         assertThat(fixed.json().get("status").asText()).isEqualTo("SYNCED");
@@ -177,11 +179,13 @@ class CompletenessEndToEndTest {
 
         Run second = run("git", true, settings);
         assertThat(second.code()).isEqualTo(WorkspaceSync.INCOMPLETE);
-        assertThat(second.json().get("destinations").get(0).get("added").asInt()).isZero();
+        assertThat(second.json().get("destinations").get(0).get("added").asInt())
+                .isZero();
         assertThat(skippedPaths(second.json())).containsExactlyInAnyOrderElementsOf(SKIPPED);
         assertThat(commits(bare)).isEqualTo(1);
 
-        sh("mv \"$(printf 'bad\\351.txt')\" bad-fixed.txt; rm -r \"$(printf 'bad\\352.txt')\" \"$(printf 'dir\\377')\"");
+        sh(
+                "mv \"$(printf 'bad\\351.txt')\" bad-fixed.txt; rm -r \"$(printf 'bad\\352.txt')\" \"$(printf 'dir\\377')\"");
         Files.delete(project.resolve("new\nline.txt"));
         Run fixed = run("git", true, settings);
         assertThat(fixed.code()).as(fixed.out()).isZero();
@@ -293,7 +297,9 @@ class CompletenessEndToEndTest {
             if (raw[i] == 0) {
                 byte[] name = Arrays.copyOfRange(raw, start, i);
                 String text = new String(name, StandardCharsets.UTF_8);
-                assertThat(text.getBytes(StandardCharsets.UTF_8)).as("UTF-8 name").isEqualTo(name);
+                assertThat(text.getBytes(StandardCharsets.UTF_8))
+                        .as("UTF-8 name")
+                        .isEqualTo(name);
                 names.add(text);
                 start = i + 1;
             }
@@ -302,7 +308,9 @@ class CompletenessEndToEndTest {
     }
 
     private int commits(Path bare) throws Exception {
-        return new String(git(bare, "rev-list", "--count", "main"), StandardCharsets.UTF_8).trim().isEmpty()
+        return new String(git(bare, "rev-list", "--count", "main"), StandardCharsets.UTF_8)
+                        .trim()
+                        .isEmpty()
                 ? 0
                 : Integer.parseInt(new String(git(bare, "rev-list", "--count", "main"), StandardCharsets.UTF_8).trim());
     }

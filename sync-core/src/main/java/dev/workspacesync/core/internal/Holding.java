@@ -48,7 +48,8 @@ public final class Holding {
         for (Map.Entry<String, List<SnapshotEntry>> group : byLandingName.entrySet()) {
             List<SnapshotEntry> entries = group.getValue();
             SyncPath landing = SyncPath.exact(group.getKey());
-            if (entries.size() == 1 && !(snapshot.withheld(landing) && !entries.get(0).path().equals(landing))) {
+            if (entries.size() == 1
+                    && !(snapshot.withheld(landing) && !entries.get(0).path().equals(landing))) {
                 SnapshotEntry entry = entries.get(0);
                 if (entry.path().equals(landing)) {
                     kept.add(entry);

@@ -82,7 +82,8 @@ class DirectoryNamesTest {
 
         SyncReport first = sync();
         assertThat(first.status()).as(first.message()).isEqualTo(SyncStatus.INCOMPLETE);
-        assertThat(first.skipped()).extracting(Skipped::path)
+        assertThat(first.skipped())
+                .extracting(Skipped::path)
                 .containsExactlyInAnyOrder(long256, "dir/" + "é".repeat(128) + "/x");
         assertThat(first.skipped()).allSatisfy(s -> assertThat(s.reason()).contains("255 bytes"));
         assertThat(first.added()).isEqualTo(8);
