@@ -168,6 +168,11 @@ public final class Snapshot {
         return withheld.contains(path);
     }
 
+    /** Every {@linkplain #withheld(SyncPath) withheld} path. */
+    public Set<SyncPath> withheldPaths() {
+        return withheld;
+    }
+
     /** Whether every file the source has is carried. */
     public boolean complete() {
         return skipped.isEmpty();

@@ -191,8 +191,9 @@ public final class SyncPath implements Comparable<SyncPath> {
 
     /**
      * Java-style escapes for text shown to people or stored line by line: {@code \\}, {@code \n},
-     * {@code \t}, {@code \r}, and {@code \}{@code uXXXX} for every other control, format or line
-     * separator character. Reversible with {@link #unescape}; text without such characters is unchanged.
+     * {@code \t}, {@code \r}, and {@code \}{@code uXXXX} for every other control character (C0, DEL,
+     * C1). Reversible with {@link #unescape}. Text without backslashes and control characters (every
+     * path {@link #of} accepts) is unchanged, so {@code toString()} equals {@link #value()} for those.
      */
     public static String escape(String text) {
         StringBuilder out = null;
@@ -203,15 +204,7 @@ public final class SyncPath implements Comparable<SyncPath> {
                 case '\n' -> "\\n";
                 case '\t' -> "\\t";
                 case '\r' -> "\\r";
-                default -> {
-                    int type = Character.getType(c);
-                    yield type == Character.CONTROL
-                                    || type == Character.FORMAT
-                                    || type == Character.LINE_SEPARATOR
-                                    || type == Character.PARAGRAPH_SEPARATOR
-                            ? "\\u%04x".formatted((int) c)
-                            : null;
-                }
+                default -> Character.getType(c) == Character.CONTROL ? "\\u%04x".formatted((int) c) : null;
             };
             if (replacement != null && out == null) {
                 out = new StringBuilder(text.length() + 8).append(text, 0, i);

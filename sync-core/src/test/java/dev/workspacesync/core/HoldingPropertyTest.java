@@ -114,7 +114,7 @@ class HoldingPropertyTest {
         Map<String, Long> offeredCount =
                 source.names.stream().collect(Collectors.groupingBy(n -> n, Collectors.counting()));
         for (String name : source.names) {
-            SyncPath at = SyncPath.exact(exact ? name : Normalizer.normalize(name, Normalizer.Form.NFC));
+            SyncPath at = landing(name, exact);
             byte[] content = landed.get(at);
             boolean current =
                     content != null && new String(content, StandardCharsets.UTF_8).equals(source.content(name));
@@ -124,6 +124,11 @@ class HoldingPropertyTest {
                             "%s (offered %d time(s)) neither landed nor listed as skipped; skipped=%s, landed=%s",
                             SyncPath.escape(name), offeredCount.get(name), skipped, landed.keySet())
                     .isTrue();
+            if (source.landedBefore.contains(at)) {
+                assertThat(content)
+                        .as("%s landed earlier and is still offered: it must not be deleted", SyncPath.escape(name))
+                        .isNotNull();
+            }
             if (current && offeredCount.get(name) == 1 && !listed) {
                 assertThat(destination.state(source.describe()).get(at))
                         .as("recorded " + at)
@@ -136,8 +141,9 @@ class HoldingPropertyTest {
         }
         // State never records a path this run skipped (unless an earlier run landed it and it is kept).
         for (String name : source.names) {
-            if (skipped.contains(SyncPath.escape(name)) && !source.landedBefore.contains(name)) {
-                assertThat(destination.state(source.describe()).get(SyncPath.exact(name)))
+            SyncPath at = landing(name, exact);
+            if (skipped.contains(SyncPath.escape(name)) && !source.landedBefore.contains(at)) {
+                assertThat(destination.state(source.describe()).get(at))
                         .as("state of skipped " + SyncPath.escape(name))
                         .isEmpty();
             }
@@ -146,13 +152,23 @@ class HoldingPropertyTest {
                 .isEqualTo(!report.skipped().isEmpty());
         source.landedBefore.addAll(source.names.stream()
                 .filter(n -> !skipped.contains(SyncPath.escape(n)))
+                .map(n -> landing(n, exact))
                 .toList());
+        source.exact = exact;
+    }
+
+    /** Where a name lands: itself, or its NFC spelling on a destination that folds Unicode forms. */
+    private static SyncPath landing(String name, boolean exact) {
+        return SyncPath.exact(exact ? name : Normalizer.normalize(name, Normalizer.Form.NFC));
     }
 
     /** Offers random exact names, sometimes the same one twice, with contents that change per round. */
     private static final class RandomSource implements Source {
         final List<String> names = new ArrayList<>();
-        final Set<String> landedBefore = new HashSet<>();
+        /** Landing paths of files that landed in an earlier run and whose name is still offered. */
+        final Set<SyncPath> landedBefore = new HashSet<>();
+
+        boolean exact;
         int round;
 
         void mutate(SplittableRandom random) {
@@ -178,6 +194,8 @@ class HoldingPropertyTest {
                     names.add(candidate); // a source offering one name twice
                 }
             }
+            // A name no longer offered under any spelling may come back skipped: it landed "before" no more.
+            landedBefore.retainAll(names.stream().map(n -> landing(n, exact)).toList());
         }
 
         String content(String name) {
@@ -194,7 +212,11 @@ class HoldingPropertyTest {
             List<SnapshotEntry> entries = new ArrayList<>();
             for (String name : names) {
                 entries.add(SnapshotEntry.ofBytes(
-                        SyncPath.exact(name), content(name).getBytes(StandardCharsets.UTF_8), false, Instant.now()));
+                        SyncPath.exact(name),
+                        content(name).getBytes(StandardCharsets.UTF_8),
+                        false,
+                        // One time per content version: equal size and time would (rightly) mean unchanged.
+                        Instant.ofEpochSecond(1_700_000_000L + round)));
             }
             return new Snapshot(describe(), null, Instant.now(), Map.of(), entries);
         }

@@ -83,6 +83,13 @@ class SyncPathExactTest {
             String escaped = SyncPath.escape(text.toString());
             assertThat(SyncPath.unescape(escaped)).isEqualTo(text.toString());
             assertThat(escaped.chars()).noneMatch(c -> Character.getType(c) == Character.CONTROL);
+            try {
+                SyncPath strict = SyncPath.of(text.toString());
+                // Adapters concatenate paths into messages and URLs: a strict path shows as itself.
+                assertThat(strict.toString()).isEqualTo(strict.value());
+            } catch (SyncPath.InvalidPathException e) {
+                // not a strict path
+            }
         }
     }
 

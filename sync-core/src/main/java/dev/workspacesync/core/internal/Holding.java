@@ -7,10 +7,12 @@ import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.spi.Destination;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Splits a snapshot into what one destination can hold and what it cannot, before it plans: the rest
@@ -45,11 +47,20 @@ public final class Holding {
                 byLandingName.computeIfAbsent(nfc, k -> new ArrayList<>(1)).add(entry);
             }
         }
+        // A path the source withholds (offered twice) is held here under its NFC spelling: keep that, and
+        // let nothing else land on it.
+        Set<SyncPath> occupied = new HashSet<>();
+        if (!exact) {
+            for (SyncPath path : snapshot.withheldPaths()) {
+                SyncPath nfc = SyncPath.exact(Normalizer.normalize(path.value(), Normalizer.Form.NFC));
+                occupied.add(nfc);
+                withheld.add(nfc);
+            }
+        }
         for (Map.Entry<String, List<SnapshotEntry>> group : byLandingName.entrySet()) {
             List<SnapshotEntry> entries = group.getValue();
             SyncPath landing = SyncPath.exact(group.getKey());
-            if (entries.size() == 1
-                    && !(snapshot.withheld(landing) && !entries.get(0).path().equals(landing))) {
+            if (entries.size() == 1 && !occupied.contains(landing)) {
                 SnapshotEntry entry = entries.get(0);
                 if (entry.path().equals(landing)) {
                     kept.add(entry);
@@ -66,15 +77,16 @@ public final class Holding {
                         .map(e ->
                                 e.path().escaped() + " (" + codePoints(e.path().value()) + ")")
                         .toList();
+                String with = others.isEmpty() ? "a name the source offered twice" : String.join(", ", others);
                 skipped.add(Skipped.of(
                         entry.path(),
-                        "its name (" + codePoints(entry.path().value()) + ") clashes with " + String.join(", ", others)
+                        "its name (" + codePoints(entry.path().value()) + ") clashes with " + with
                                 + ": the same name in another Unicode form, which " + destination.target()
                                 + " cannot tell apart"));
                 withheld.add(entry.path());
             }
         }
-        if (skipped.isEmpty() && !renamed) {
+        if (skipped.isEmpty() && !renamed && withheld.isEmpty()) {
             return snapshot;
         }
         return snapshot.restrict(kept, skipped, withheld);
