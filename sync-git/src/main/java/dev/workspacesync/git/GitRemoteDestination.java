@@ -231,6 +231,9 @@ public final class GitRemoteDestination implements Destination {
      */
     @Override
     public Optional<String> cannotHold(SyncPath path) {
+        if (java.io.File.separatorChar != '/' && path.portabilityProblem().isPresent()) {
+            return path.portabilityProblem(); // a Windows work tree: backslash is a separator there
+        }
         for (String segment : path.segments()) {
             int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > NAME_MAX) {
