@@ -379,7 +379,7 @@ public final class WebhookServer implements AutoCloseable {
         ObjectNode answer = ReportJson.of(report);
         answer.put("success", report.succeeded());
         int status = switch (report.status()) {
-            case SYNCED, NO_CHANGES -> 200;
+            case SYNCED, NO_CHANGES, INCOMPLETE -> 200; // INCOMPLETE: "success": false and "skipped" say why
             case REFUSED -> 409;
             case FAILED -> 500;
         };
