@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>State stays bounded whatever callers send: pipelines of idle targets are closed and forgotten (the
  * least recently used beyond {@link #DEFAULT_IDLE_PIPELINES}, and any idle for
  * {@link #DEFAULT_IDLE_TIMEOUT}; a running one never), and the last result is remembered only for
- * targets that synced at least once ({@code SYNCED} or {@code NO_CHANGES}), the
+ * targets that synced at least once ({@code SYNCED}, {@code NO_CHANGES} or {@code INCOMPLETE}), the
  * {@link #DEFAULT_STATUSES} most recent. A request that failed before its first success leaves nothing.
  */
 public final class BackupService implements AutoCloseable {
@@ -228,7 +228,9 @@ public final class BackupService implements AutoCloseable {
      * targets only.
      */
     private void record(String target, SyncReport report) {
-        boolean success = report.status() == SyncStatus.SYNCED || report.status() == SyncStatus.NO_CHANGES;
+        boolean success = report.status() == SyncStatus.SYNCED
+                || report.status() == SyncStatus.NO_CHANGES
+                || report.status() == SyncStatus.INCOMPLETE;
         synchronized (statuses) {
             TargetStatus old = statuses.get(target);
             if (old == null && !success) {
@@ -302,6 +304,13 @@ public final class BackupService implements AutoCloseable {
                     m.put("added", s.report().added());
                     m.put("updated", s.report().updated());
                     m.put("deleted", s.report().deleted());
+                    // An incomplete backup names what it could not carry (the first 100).
+                    m.put(
+                            "skipped",
+                            s.report().skipped().stream()
+                                    .limit(100)
+                                    .map(k -> Map.of("path", k.path(), "reason", k.reason()))
+                                    .toList());
                     m.put("finishedAt", s.finishedAt().toString());
                     return m;
                 })
