@@ -111,7 +111,8 @@ public final class DatabricksDestinationProvider implements DestinationProvider 
                 .rateLimit(settings.decimal("databricks.rate-limit", 20))
                 .reconcile(settings.bool("databricks.reconcile", false))
                 .reconcileEveryRuns(Math.toIntExact(settings.integer(
-                        "databricks.reconcile-every-runs", DatabricksWorkspaceDestination.DEFAULT_RECONCILE_EVERY_RUNS)))
+                        "databricks.reconcile-every-runs",
+                        DatabricksWorkspaceDestination.DEFAULT_RECONCILE_EVERY_RUNS)))
                 .reconcileEvery(duration(settings, "databricks.reconcile-every", "24h", true))
                 .deadline(duration(settings, "databricks.deadline", "60s", false));
         settings.path("databricks.state-dir").ifPresent(builder::stateDirectory);
@@ -139,8 +140,8 @@ public final class DatabricksDestinationProvider implements DestinationProvider 
             try {
                 d = Duration.parse(raw.toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
-                throw new SyncConfigException("'" + key + "' must be a duration such as 60s, 15m, 24h or 7d, not '"
-                        + raw + "'");
+                throw new SyncConfigException(
+                        "'" + key + "' must be a duration such as 60s, 15m, 24h or 7d, not '" + raw + "'");
             }
         }
         if (d.isZero() && zeroMeansNever) {

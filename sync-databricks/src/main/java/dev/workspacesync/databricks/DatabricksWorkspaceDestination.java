@@ -298,7 +298,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 drift = "the folder " + ctx.root + " is gone from the workspace";
             }
             manifestSha = null;
-        } else if (remembered.rootObjectId() != null && !remembered.rootObjectId().equals(rootId)) {
+        } else if (remembered.rootObjectId() != null
+                && !remembered.rootObjectId().equals(rootId)) {
             drift = "the folder " + ctx.root + " was replaced (object id " + rootId + ", recorded "
                     + remembered.rootObjectId() + ")";
             manifestSha = null;
@@ -406,7 +407,16 @@ public final class DatabricksWorkspaceDestination implements Destination {
 
         if (withReconcile) {
             Reconciled r = reconcile(
-                    ctx, snapshot, state, kinds, changes, refreshed, deletes, rootId != null, deleteOrphans, remoteMeta);
+                    ctx,
+                    snapshot,
+                    state,
+                    kinds,
+                    changes,
+                    refreshed,
+                    deletes,
+                    rootId != null,
+                    deleteOrphans,
+                    remoteMeta);
             changes = r.changes;
             refreshed = r.refreshed;
             existing = Math.max(existing, r.remoteFiles);
@@ -468,8 +478,10 @@ public final class DatabricksWorkspaceDestination implements Destination {
             return new ManifestRead(null, path + " is from a run that did not finish");
         }
         if (manifest.rootObjectId() != rootId) {
-            return new ManifestRead(null, path + " was written for another folder (object id "
-                    + manifest.rootObjectId() + ", the folder is " + rootId + ")");
+            return new ManifestRead(
+                    null,
+                    path + " was written for another folder (object id " + manifest.rootObjectId() + ", the folder is "
+                            + rootId + ")");
         }
         return new ManifestRead(manifest, null);
     }
@@ -616,7 +628,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
                     }
                 }
             }
-            hasManifest = hasManifest && ws.status(ctx.root + "/" + Manifest.PATH).isPresent();
+            hasManifest =
+                    hasManifest && ws.status(ctx.root + "/" + Manifest.PATH).isPresent();
         }
         Map<SyncPath, Change> byPath = new TreeMap<>();
         planned.forEach(c -> byPath.put(c.path(), c));
@@ -632,8 +645,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 continue; // changed locally: sent anyway
             }
             ObjectInfo found = remote.get(kind.remotePath());
-            boolean same = found != null
-                    && sameRemote(ws, ctx, entry, kind, recorded, found, knownMeta.get(entry.path()));
+            boolean same =
+                    found != null && sameRemote(ws, ctx, entry, kind, recorded, found, knownMeta.get(entry.path()));
             if (same) {
                 meta.put(
                         entry.path(),
@@ -664,7 +677,10 @@ public final class DatabricksWorkspaceDestination implements Destination {
             }
             SyncPath path = syncPathOrNull(rel);
             if (!deleteOrphans) {
-                LOG.info("{}/{} is not in the source; left alone (the folder has no record of this tool)", ctx.root, rel);
+                LOG.info(
+                        "{}/{} is not in the source; left alone (the folder has no record of this tool)",
+                        ctx.root,
+                        rel);
                 continue;
             }
             LOG.info("Reconcile: {}/{} is not in the source; deleting it", ctx.root, rel);
@@ -782,9 +798,11 @@ public final class DatabricksWorkspaceDestination implements Destination {
                     // Before the first change: a manifest that says "being changed", so that a run killed from
                     // here on, whose local state is then lost too, is reconciled instead of trusted.
                     Manifest marker = Manifest.marker(ctx.root, rootId);
-                    uploadManifest(ws, ctx, marker.toJson());
+                    runOne(failures, () -> uploadManifest(ws, ctx, marker.toJson()));
                     manifestSha = marker.contentSha256();
                 }
+            }
+            if (mutates && failures.isEmpty()) {
                 Set<SyncPath> deletedChanges = new HashSet<>();
                 plan.deletes().forEach(c -> deletedChanges.add(c.path()));
                 // 1. Deletes.
@@ -882,8 +900,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
         if (!failures.isEmpty()) {
             throw failures.toException(ctx.root, added.get() + updated.get(), deleted.get());
         }
-        String summary = "%d added, %d updated, %d deleted in %s"
-                .formatted(added.get(), updated.get(), deleted.get(), ctx.root);
+        String summary =
+                "%d added, %d updated, %d deleted in %s".formatted(added.get(), updated.get(), deleted.get(), ctx.root);
         if (check.repair != null) {
             return new ApplyResult(
                     added.get(),

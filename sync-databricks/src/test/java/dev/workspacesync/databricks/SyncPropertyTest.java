@@ -92,7 +92,9 @@ class SyncPropertyTest {
                         .as("step %d: no-op re-sync", step)
                         .isZero();
                 assertThat(emulator.totalRequests())
-                        .as("step %d (tamper %d): no-op re-sync reads only the folder: %s", step, tamper, emulator.requestLog())
+                        .as(
+                                "step %d (tamper %d): no-op re-sync reads only the folder: %s",
+                                step, tamper, emulator.requestLog())
                         .isEqualTo(1);
             }
         }

@@ -75,10 +75,14 @@ public record DriftRecord(
                 Map.Entry<String, JsonNode> e = it.next();
                 remote.put(
                         SyncPath.of(e.getKey()),
-                        new Manifest.Remote(e.getValue().path(0).asLong(), e.getValue().path(1).asLong()));
+                        new Manifest.Remote(
+                                e.getValue().path(0).asLong(),
+                                e.getValue().path(1).asLong()));
             }
             return new DriftRecord(
-                    in.path("root_object_id").canConvertToLong() ? in.get("root_object_id").asLong() : null,
+                    in.path("root_object_id").canConvertToLong()
+                            ? in.get("root_object_id").asLong()
+                            : null,
                     in.path("runs_since_reconcile").asInt(0),
                     in.path("reconciled_at").asLong(0),
                     in.hasNonNull("manifest_sha256") ? in.get("manifest_sha256").asText() : null,

@@ -107,7 +107,8 @@ public record Manifest(boolean complete, String root, long rootObjectId, Navigab
      * know): it is written again only when this changes, so learning an object's time costs no upload.
      */
     public String contentSha256() {
-        return java.util.HexFormat.of().formatHex(dev.workspacesync.core.SnapshotEntry.newSha256().digest(toJson(false)));
+        return java.util.HexFormat.of()
+                .formatHex(dev.workspacesync.core.SnapshotEntry.newSha256().digest(toJson(false)));
     }
 
     private byte[] toJson(boolean withRemote) {
@@ -153,7 +154,10 @@ public record Manifest(boolean complete, String root, long rootObjectId, Navigab
         try {
             in = JSON.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException("it is not JSON (" + e.getMessage() + ")");
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage()
+                    : e.getMessage();
+            throw new IllegalArgumentException("it is not JSON (" + why + ")");
         }
         if (in == null || !in.isObject() || !FORMAT.equals(in.path("format").asText())) {
             throw new IllegalArgumentException("it is not a " + FORMAT);
@@ -184,11 +188,13 @@ public record Manifest(boolean complete, String root, long rootObjectId, Navigab
                         f.hasNonNull("remote_name") ? f.get("remote_name").asText() : null);
                 Remote remote = f.path("object_id").canConvertToLong()
                         ? new Remote(
-                                f.get("object_id").asLong(), f.path("modified_at").asLong(0))
+                                f.get("object_id").asLong(),
+                                f.path("modified_at").asLong(0))
                         : null;
                 files.put(SyncPath.of(field.getKey()), new Entry(state, remote));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("its entry '" + field.getKey() + "' is malformed: " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "its entry '" + field.getKey() + "' is malformed: " + e.getMessage());
             }
         }
         return new Manifest(

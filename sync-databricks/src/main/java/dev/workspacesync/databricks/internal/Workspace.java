@@ -82,8 +82,7 @@ public final class Workspace {
         this.deadline = deadline;
         int timeout = config.getHttpTimeoutSeconds() == null ? 300 : config.getHttpTimeoutSeconds();
         Duration connect = deadline.compareTo(CONNECT_TIMEOUT) < 0 ? deadline : CONNECT_TIMEOUT;
-        this.http = new LimitedHttpClient(
-                new JdkHttpClient(connect, Duration.ofSeconds(timeout)), requestsPerSecond);
+        this.http = new LimitedHttpClient(new JdkHttpClient(connect, Duration.ofSeconds(timeout)), requestsPerSecond);
         config.setHttpClient(http).setDisableRetries(true);
         try {
             config.resolve();
@@ -284,10 +283,12 @@ public final class Workspace {
         } catch (WorkspaceException e) {
             if (e.isRetryable()) {
                 // Retries ran out (attempts or the deadline): the host is failing, so the run stops here.
-                throw e.givenUp(until.expired()
-                        ? what + " failed: " + until.exceededMessage(host, "databricks.deadline") + "; last error: "
-                                + e.cause()
-                        : what + " failed on " + host + " after " + retry.maxAttempts() + " attempts: " + e.cause());
+                throw e.givenUp(
+                        until.expired()
+                                ? what + " failed: " + until.exceededMessage(host, "databricks.deadline")
+                                        + "; last error: " + e.cause()
+                                : what + " failed on " + host + " after " + retry.maxAttempts() + " attempts: "
+                                        + e.cause());
             }
             throw e;
         }
@@ -314,7 +315,9 @@ public final class Workspace {
             if (t instanceof HttpTimeoutException) {
                 return "request timed out";
             }
-            if (t instanceof IOException && t.getMessage() != null && !t.getMessage().isBlank()) {
+            if (t instanceof IOException
+                    && t.getMessage() != null
+                    && !t.getMessage().isBlank()) {
                 return t.getClass().getSimpleName() + ": " + t.getMessage();
             }
         }

@@ -67,7 +67,14 @@ public final class WorkspaceException extends DestinationException {
 
     WorkspaceException withCause(String cause) {
         WorkspaceException e = new WorkspaceException(
-                getMessage(), getCause(), status, errorCode, isRetryable(), retryAfter().orElse(null), cause, stopsRun);
+                getMessage(),
+                getCause(),
+                status,
+                errorCode,
+                isRetryable(),
+                retryAfter().orElse(null),
+                cause,
+                stopsRun);
         e.setStackTrace(getStackTrace());
         return e;
     }
