@@ -204,7 +204,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
     }
 
     /** Where one snapshot goes: folder, state store and key. */
-    private record Context(String root, String target, SyncStateStore store, String key) {}
+    private record Context(String root, String target, SyncStateStore store, String key, String user) {}
 
     /** A remote object to delete, and the state record that goes with it (or null). */
     private record RemoteDelete(String remotePath, boolean recursive, SyncPath stateKey) {}
@@ -236,11 +236,12 @@ public final class DatabricksWorkspaceDestination implements Destination {
             Map<SyncPath, Manifest.Remote> remote,
             String manifestSha256) {}
 
-    private Context context(Snapshot snapshot) {
-        String folder = root != null ? root : "/Workspace/Users/" + user() + "/projects/" + projectName(snapshot);
+    private Context context(Snapshot snapshot, String userName) {
+        String folder = root != null ? root : "/Workspace/Users/" + userName + "/projects/" + projectName(snapshot);
         Path dir = stateDirectory != null ? stateDirectory : defaultStateDirectory(snapshot);
         String target = "databricks:" + host() + folder;
-        return new Context(folder, target, new SyncStateStore(dir), SyncStateStore.key(snapshot.source(), target));
+        return new Context(
+                folder, target, new SyncStateStore(dir), SyncStateStore.key(snapshot.source(), target), userName);
     }
 
     private String projectName(Snapshot snapshot) {
@@ -260,6 +261,34 @@ public final class DatabricksWorkspaceDestination implements Destination {
         return name.isEmpty() || name.equals(".") || name.equals("..") ? "project" : name;
     }
 
+    /** The file that remembers the user of the default folder, per workspace host. */
+    private Path userFile(Path dir) {
+        return dir.resolve("databricks-user-" + SyncStateStore.key(host(), "user") + ".txt");
+    }
+
+    private String rememberedUser(Path dir) {
+        try {
+            String user = Files.readString(userFile(dir)).strip();
+            return user.isEmpty() || user.contains("/") || user.chars().anyMatch(Character::isISOControl) ? null : user;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private void rememberUser(Path dir, String user) {
+        if (user == null || user.equals(rememberedUser(dir))) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            Path tmp = userFile(dir).resolveSibling(userFile(dir).getFileName() + ".tmp");
+            Files.writeString(tmp, user + "\n");
+            Files.move(tmp, userFile(dir), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            LOG.debug("Cannot remember the user in {}: {}", dir, e.getMessage()); // costs one SCIM call next run
+        }
+    }
+
     /** {@code <root>/.git/workspace-sync} for a git work tree, else the user cache directory. */
     static Path defaultStateDirectory(Snapshot snapshot) {
         String localRoot = snapshot.attributes().get("root");
@@ -273,14 +302,31 @@ public final class DatabricksWorkspaceDestination implements Destination {
     }
 
     private Prepared prepare(Snapshot snapshot, boolean forceReconcile) {
-        Context ctx = context(snapshot);
-        SyncState state = ctx.store.load(ctx.key);
-        DriftRecord remembered = DriftRecord.load(DriftRecord.file(ctx.store.directory(), ctx.key));
+        // The default folder needs the user: the one remembered from the last run of this project, checked
+        // by the folder check below, saves the SCIM call on every run.
+        Path dir = stateDirectory != null ? stateDirectory : defaultStateDirectory(snapshot);
+        String knownUser = root == null ? rememberedUser(dir) : null;
+        Context ctx = context(snapshot, root != null ? null : knownUser != null ? knownUser : user());
         Workspace ws = workspace();
 
         // The drift check: one get-status per run. A folder that is gone or was replaced (another id) was
         // changed behind our back, and the recorded state no longer says what it holds.
-        Optional<ObjectInfo> rootInfo = ws.status(ctx.root);
+        Optional<ObjectInfo> rootInfo;
+        try {
+            rootInfo = ws.status(ctx.root);
+        } catch (WorkspaceException e) {
+            if (knownUser == null || e.status() != 403) {
+                throw e;
+            }
+            rootInfo = Optional.empty(); // another user's folder now: asked below who signs in
+        }
+        if (knownUser != null && rootInfo.isEmpty() && !knownUser.equals(user())) {
+            LOG.info("Signed in as {} now, not {}: syncing to their folder", user(), knownUser);
+            ctx = context(snapshot, user());
+            rootInfo = ws.status(ctx.root);
+        }
+        SyncState state = ctx.store.load(ctx.key);
+        DriftRecord remembered = DriftRecord.load(DriftRecord.file(ctx.store.directory(), ctx.key));
         if (rootInfo.isPresent()
                 && rootInfo.get().getObjectType() != ObjectType.DIRECTORY
                 && rootInfo.get().getObjectType() != ObjectType.REPO) {
@@ -892,6 +938,9 @@ public final class DatabricksWorkspaceDestination implements Destination {
                             manifestSha,
                             meta)
                     .save(DriftRecord.file(ctx.store.directory(), ctx.key));
+            if (root == null && failures.isEmpty()) {
+                rememberUser(ctx.store.directory(), ctx.user);
+            }
         } finally {
             if (pool != null) {
                 pool.shutdownNow();

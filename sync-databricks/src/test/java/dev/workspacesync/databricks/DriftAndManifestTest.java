@@ -314,6 +314,35 @@ class DriftAndManifestTest {
     }
 
     @Test
+    void theDefaultFolderRemembersItsUserSoANoOpRunIsOneRead() throws Exception {
+        DatabricksWorkspaceDestination.Builder byDefault = DatabricksWorkspaceDestination.builder()
+                .host(emulator.host())
+                .token(Secret.of(TOKEN))
+                .environment(Map.of())
+                .stateDirectory(temp.resolve("default-root"))
+                .rateLimit(0);
+        assertThat(sync(byDefault).status()).isEqualTo(SyncStatus.SYNCED);
+        emulator.resetCounts();
+
+        assertThat(sync(byDefault).status()).isEqualTo(SyncStatus.NO_CHANGES);
+        assertThat(emulator.requestLog()).containsExactly("GET GET_STATUS " + BARE);
+
+        // Another user signed in since (their token): the remembered folder is not theirs, so SCIM decides.
+        try (var files = java.nio.file.Files.list(temp.resolve("default-root"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("databricks-user-"))
+                    .toList()) {
+                java.nio.file.Files.writeString(file, "bob@example.com\n");
+            }
+        }
+        emulator.resetCounts();
+        SyncReport switched = sync(byDefault);
+        assertThat(switched.status()).as(switched.message()).isEqualTo(SyncStatus.NO_CHANGES);
+        assertThat(switched.destinations().get(0).target()).contains("/Users/alice@example.com/projects/drift");
+        assertThat(emulator.count(Kind.ME)).isEqualTo(1);
+        assertThat(emulator.objectsUnder("/Users/bob@example.com")).isEmpty();
+    }
+
+    @Test
     void theReportShowsTheResolvedFolderNotPlaceholders() {
         SyncReport report = sync(DatabricksWorkspaceDestination.builder()
                 .host(emulator.host())
