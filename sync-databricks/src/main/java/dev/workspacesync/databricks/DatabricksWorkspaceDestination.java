@@ -72,13 +72,15 @@ import org.slf4j.LoggerFactory;
  * local files that would land on one workspace name (a notebook {@code foo.py} and a file {@code foo}) are
  * reported before anything is written. Regular files keep their names and bytes; every upload streams.
  *
- * <p><b>Incremental.</b> Planning reads only the recorded state (size and time, then the digest decide;
- * no request is made), so a re-sync without changes makes no request at all and a {@code touch} uploads
- * nothing. Applying runs deletes, then removals of emptied folders (leaf first), then folder creations,
- * then uploads, with at most {@code concurrency} requests at once under a client-side rate limit.
- * Transient failures (429, 502, 503, 504, dropped connections) are retried with backoff, honouring
- * {@code Retry-After}; uploads are retried by this class with a fresh stream each time, never by the SDK.
- * A permanent error fails that file with the server's message; the others go on.
+ * <p><b>Incremental.</b> Planning compares with the recorded state (size and time, then the digest
+ * decide) after one {@code get-status} of the folder, so a re-sync without changes makes that one read
+ * and no write, and a {@code touch} uploads nothing. Applying runs deletes, then removals of emptied
+ * folders (leaf first), then folder creations, then uploads, with at most {@code concurrency} requests at
+ * once under a client-side rate limit. Transient failures (429, 502, 503, 504, dropped connections) are
+ * retried with backoff, honouring {@code Retry-After}, for at most {@link Builder#deadline(Duration)}
+ * per request; uploads are retried by this class with a fresh stream each time, never by the SDK. A
+ * permanent error fails that file with the server's message; the others go on. A host that cannot be
+ * reached, or a request that gave up, ends the run at once.
  *
  * <p><b>Loss-free.</b> Each file is recorded in the state as soon as the server confirmed it, so a
  * failed or killed run leaves a state from which the next run sends only what is still missing. The state
@@ -94,11 +96,20 @@ import org.slf4j.LoggerFactory;
  * through the JDK HTTP client, which never logs headers (the SDK's Apache client logs the bearer token at
  * DEBUG).
  *
- * <p><b>Reconcile.</b> With {@link Builder#reconcile(boolean)} planning also lists the remote folder and
- * repairs drift: files deleted or changed there (size, then content for files up to 10 MB) are sent
- * again, and objects the source does not have are deleted. It is also the recovery after a lost state:
- * files found identical are only recorded. Notebooks cannot be compared by content; without a record they
- * are sent again.
+ * <p><b>Drift and reconcile.</b> The folder's {@code object_id} is recorded; a folder that is gone or
+ * has another id is reconciled at once and the result says {@code Repaired drift (…)}. A reconcile lists
+ * the remote folder and repairs drift: files deleted or changed there (size, then the id and time recorded
+ * at the last check, then content for files up to 10 MB) are sent again, and objects the source does not
+ * have are deleted. It runs every {@link Builder#reconcileEveryRuns(int)} runs or {@link
+ * Builder#reconcileEvery(Duration)}, and on every run with {@link Builder#reconcile(boolean)}. Notebooks
+ * cannot be compared by content; without a record they are sent again.
+ *
+ * <p><b>Manifest.</b> The folder keeps {@code .workspace-sync/manifest.json}: what was sent (digest,
+ * size, notebook name, object id when known), written after a run when it changed, and marked
+ * incomplete before a run's first change. A run without local state (a fresh clone, a new container)
+ * trusts a complete manifest of this folder and uploads only what differs; an incomplete, unreadable or
+ * foreign one makes it reconcile; with no manifest at all the folder is adopted (identical files
+ * recorded, nothing deleted).
  */
 public final class DatabricksWorkspaceDestination implements Destination {
     private static final Logger LOG = LoggerFactory.getLogger(DatabricksWorkspaceDestination.class);
