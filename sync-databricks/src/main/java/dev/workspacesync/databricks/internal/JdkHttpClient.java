@@ -37,10 +37,17 @@ public final class JdkHttpClient implements HttpClient {
     private final java.net.http.HttpClient following;
     private final java.net.http.HttpClient notFollowing;
     private final Duration timeout;
+    private final Duration connectTimeout;
 
     /** A client whose connect and request timeouts are {@code timeout}. */
     public JdkHttpClient(Duration timeout) {
+        this(timeout, timeout);
+    }
+
+    /** A client with its own connect timeout (a down host should fail fast) and request timeout. */
+    public JdkHttpClient(Duration connectTimeout, Duration timeout) {
         this.timeout = timeout;
+        this.connectTimeout = connectTimeout;
         this.following = build(java.net.http.HttpClient.Redirect.NORMAL);
         this.notFollowing = build(java.net.http.HttpClient.Redirect.NEVER);
     }
@@ -48,7 +55,7 @@ public final class JdkHttpClient implements HttpClient {
     private java.net.http.HttpClient build(java.net.http.HttpClient.Redirect redirect) {
         return java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
+                .connectTimeout(connectTimeout)
                 .followRedirects(redirect)
                 .build();
     }
