@@ -733,6 +733,9 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 continue;
             }
             SyncPath path = syncPathOrNull(rel);
+            if (path != null && snapshot.withheld(path)) {
+                continue; // offered but not carried this run (reported as skipped): never an orphan
+            }
             if (!deleteOrphans) {
                 LOG.info(
                         "{}/{} is not in the source; left alone (the folder has no record of this tool)",
