@@ -6,6 +6,7 @@ import com.databricks.sdk.service.workspace.ObjectType;
 import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
 import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.FileState;
 import dev.workspacesync.core.Planner;
 import dev.workspacesync.core.RetryPolicy;
@@ -153,7 +154,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
 
     private String host() {
         if (explicitConfig != null && explicitConfig.getHost() != null) {
-            return explicitConfig.getHost().replaceAll("/+$", "");
+            return Endpoint.stripUserInfo(explicitConfig.getHost()).replaceAll("/+$", "");
         }
         return auth.describeHost(environment);
     }

@@ -169,16 +169,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static String withoutUserInfo(String url) {
-        try {
-            URI uri = URI.create(url);
-            if (uri.getUserInfo() == null) {
-                return url;
-            }
-            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null)
-                    .toString();
-        } catch (Exception e) {
-            return url.replaceAll("//[^/@]*@", "//");
-        }
+        // Not java.net.URI: it sees no userinfo in http://u:p@windmill_server:8000 (a host with '_').
+        return dev.workspacesync.core.Endpoint.stripUserInfo(url);
     }
 
     private static URI uri(Map<String, String> env, String name) {

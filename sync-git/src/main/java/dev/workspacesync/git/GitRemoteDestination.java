@@ -3,6 +3,7 @@ package dev.workspacesync.git;
 import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
 import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
@@ -153,16 +154,29 @@ public final class GitRemoteDestination implements Destination {
         }
         Secret token = b.token;
         String username = b.username;
-        // Credentials in the URL are taken out of it: https://user:token@host, or https://token@host.
+        // Credentials in the URL are taken out of it (https://user:token@host, or https://token@host as the
+        // old service wrote it) and used as the credential, unless they contradict the explicit settings.
         Secret inUrl = null;
+        String userInUrl = null;
         boolean http = uri.getScheme() != null && uri.getScheme().startsWith("http");
-        if (uri.getPass() != null && !uri.getPass().isEmpty()) {
-            inUrl = Secret.of(uri.getPass());
-            if (username == null) {
-                username = uri.getUser();
+        if (http) {
+            // The core parser: hosts with '_' (Compose services), https only where TLS can verify the host.
+            Endpoint endpoint = Endpoint.parse("git.remote-url", b.remoteUrl).requireHttp("git.remote-url");
+            if (endpoint.password().isPresent()) {
+                inUrl = endpoint.password().get();
+                userInUrl = endpoint.username().orElse(null);
+            } else if (endpoint.username().isPresent()) {
+                inUrl = Secret.of(endpoint.username().get());
             }
-        } else if (http && uri.getUser() != null && !uri.getUser().isEmpty()) {
-            inUrl = Secret.of(uri.getUser());
+            if (inUrl != null) {
+                credentialsInUrl(endpoint, inUrl, userInUrl, token, username);
+            }
+        } else if (uri.getPass() != null && !uri.getPass().isEmpty()) {
+            inUrl = Secret.of(uri.getPass());
+            userInUrl = uri.getUser();
+        }
+        if (username == null) {
+            username = userInUrl;
         }
         if (token == null) {
             token = inUrl;
@@ -194,6 +208,27 @@ public final class GitRemoteDestination implements Destination {
         Path workDir = b.workDir != null ? b.workDir : defaultWorkDir(remoteUrl, branch);
         this.clone = new CachedClone(workDir, remoteUrl, branch);
         this.blobIds = new BlobIdCache(clone.stateDir().resolve("blob-ids"));
+    }
+
+    /**
+     * Accepts a credential found in an http(s) remote URL with a one-line notice, or refuses it when the
+     * explicit settings say otherwise (naming both keys, showing neither value).
+     */
+    private static void credentialsInUrl(
+            Endpoint endpoint, Secret inUrl, String userInUrl, Secret token, String username) {
+        if (token != null && !token.reveal().equals(inUrl.reveal())) {
+            throw new SyncConfigException("git.remote-url carries a token and git.token (GIT_TOKEN) is set to a"
+                    + " different one; remove the credentials from git.remote-url (" + endpoint.display() + ")");
+        }
+        if (userInUrl != null && username != null && !username.equals(userInUrl)) {
+            throw new SyncConfigException("git.remote-url carries the user '" + userInUrl + "' and git.username is '"
+                    + username + "'; remove the credentials from git.remote-url (" + endpoint.display() + ")");
+        }
+        LOG.warn(
+                "git.remote-url carries a credential; it is used as the token for {}, but it belongs in git.token"
+                        + " (GIT_TOKEN) and the URL should be {}",
+                endpoint.authority(),
+                endpoint.display());
     }
 
     /** A builder for a remote URL ({@code https://}, {@code ssh://}, {@code user@host:path} or {@code file://}). */
