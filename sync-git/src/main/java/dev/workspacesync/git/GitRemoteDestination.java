@@ -126,6 +126,8 @@ public final class GitRemoteDestination implements Destination {
             List.of(".github/**", "README.md", ".gitignore", "wmill.yaml", "wmill-lock.yaml");
 
     private static final Logger LOG = LoggerFactory.getLogger(GitRemoteDestination.class);
+    /** The basic-auth user when none is set: GitHub's convention for tokens. */
+    private static final String DEFAULT_USERNAME = "x-access-token";
     /** Source files modified this recently are hashed again next time (their time may not have settled). */
     private static final Duration RACY = Duration.ofSeconds(2);
 
@@ -175,8 +177,8 @@ public final class GitRemoteDestination implements Destination {
             inUrl = Secret.of(uri.getPass());
             userInUrl = uri.getUser();
         }
-        if (username == null) {
-            username = userInUrl;
+        if (username == null || (userInUrl != null && username.equals(DEFAULT_USERNAME))) {
+            username = userInUrl; // the default user is GitHub's placeholder; a user written in the URL wins
         }
         if (token == null) {
             token = inUrl;
@@ -204,7 +206,7 @@ public final class GitRemoteDestination implements Destination {
         this.maxPushAttempts = b.maxPushAttempts;
         this.ssh = GitAuth.isSsh(uri);
         this.auth = new GitAuth(
-                uri, username == null ? "x-access-token" : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
+                uri, username == null ? DEFAULT_USERNAME : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
         Path workDir = b.workDir != null ? b.workDir : defaultWorkDir(remoteUrl, branch);
         this.clone = new CachedClone(workDir, remoteUrl, branch);
         this.blobIds = new BlobIdCache(clone.stateDir().resolve("blob-ids"));
@@ -220,7 +222,10 @@ public final class GitRemoteDestination implements Destination {
             throw new SyncConfigException("git.remote-url carries a token and git.token (GIT_TOKEN) is set to a"
                     + " different one; remove the credentials from git.remote-url (" + endpoint.display() + ")");
         }
-        if (userInUrl != null && username != null && !username.equals(userInUrl)) {
+        if (userInUrl != null
+                && username != null
+                && !username.equals(DEFAULT_USERNAME)
+                && !username.equals(userInUrl)) {
             throw new SyncConfigException("git.remote-url carries the user '" + userInUrl + "' and git.username is '"
                     + username + "'; remove the credentials from git.remote-url (" + endpoint.display() + ")");
         }
@@ -740,7 +745,7 @@ public final class GitRemoteDestination implements Destination {
     private void fetch(Repository repo) throws IOException {
         try (Git git = new Git(repo)) {
             auth.configure(git.fetch()
-                            .setRemote("origin")
+                            .setRemote(auth.remote("origin"))
                             .setRefSpecs(new RefSpec("+" + clone.localRef() + ":" + clone.trackingRef())))
                     .call();
         } catch (TransportException e) {
@@ -763,7 +768,7 @@ public final class GitRemoteDestination implements Destination {
     private boolean push(Repository repo, ObjectId commit) {
         try (Git git = new Git(repo)) {
             Iterable<PushResult> results = auth.configure(git.push()
-                            .setRemote("origin")
+                            .setRemote(auth.remote("origin"))
                             .setForce(false)
                             .setRefSpecs(new RefSpec(clone.localRef() + ":" + clone.localRef())))
                     .call();
@@ -787,6 +792,9 @@ public final class GitRemoteDestination implements Destination {
             throw transportFailure("push to", e);
         } catch (GitAPIException e) {
             throw failure("Cannot push to " + target() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw DestinationException.transientFailure(
+                    redactor.redact("Cannot push to " + target() + ": " + e.getMessage()), scrubbed(e), null);
         }
     }
 
