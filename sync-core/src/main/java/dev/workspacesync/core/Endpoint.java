@@ -40,7 +40,7 @@ public record Endpoint(
     private static final Pattern URL = Pattern.compile("(?s)([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~-]+)(?::([0-9]{1,5}))?");
     // Anything that looks like scheme://userinfo@ in free text.
-    private static final Pattern USERINFO_IN_TEXT = Pattern.compile("\\b([A-Za-z][A-Za-z0-9+.-]*://)[^\\s/?#@]*@");
+    private static final Pattern USERINFO_IN_TEXT = Pattern.compile("\\b([A-Za-z][A-Za-z0-9+.-]*://)([^\\s/?#@]*)@");
 
     public Endpoint {
         Objects.requireNonNull(scheme, "scheme");
@@ -279,7 +279,13 @@ public record Endpoint(
         if (text == null || text.indexOf('@') < 0) {
             return text;
         }
-        return USERINFO_IN_TEXT.matcher(text).replaceAll("$1");
+        return USERINFO_IN_TEXT.matcher(text).replaceAll(m -> {
+            String scheme = m.group(1).toLowerCase(Locale.ROOT);
+            String userInfo = m.group(2);
+            // ssh://git@host names an account, not a secret: keep a bare SSH user, drop anything else.
+            boolean sshUser = scheme.contains("ssh") && userInfo.indexOf(':') < 0;
+            return Matcher.quoteReplacement(sshUser ? m.group() : m.group(1));
+        });
     }
 
     /**

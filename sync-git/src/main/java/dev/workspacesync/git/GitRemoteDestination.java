@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
@@ -261,6 +262,45 @@ public final class GitRemoteDestination implements Destination {
         return secrets;
     }
 
+    // ---- names this destination can hold (completeness)
+
+    /**
+     * A git tree holds any name but NUL and {@code /}, byte for byte, so control characters, backslashes
+     * and both Unicode forms of one name are carried. The limit is the cached clone's work tree: a
+     * segment longer than 255 bytes (Linux's NAME_MAX) cannot be written there.
+     */
+    @Override
+    public Optional<String> cannotHold(SyncPath path) {
+        if (java.io.File.separatorChar != '/' && path.portabilityProblem().isPresent()) {
+            return path.portabilityProblem(); // a Windows work tree: backslash is a separator there
+        }
+        for (String segment : path.segments()) {
+            int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > NAME_MAX) {
+                return Optional.of("a name in it is " + bytes + " bytes long; the cached clone's work tree holds at"
+                        + " most " + NAME_MAX + " bytes per name");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Distinct on Linux; macOS file systems (the clone's work tree) fold both forms into one. */
+    @Override
+    public boolean keepsUnicodeForms() {
+        return !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac");
+    }
+
+    private static final int NAME_MAX = 255;
+
+    /** A path in the remote's tree that the source has but this run does not carry: kept, not deleted. */
+    private static boolean withheld(Snapshot snapshot, String path) {
+        try {
+            return snapshot.withheld(SyncPath.exact(path));
+        } catch (SyncPath.InvalidPathException e) {
+            return false;
+        }
+    }
+
     @Override
     public SyncPlan plan(Snapshot snapshot) {
         try (CachedClone.Session session = clone.open()) {
@@ -459,8 +499,8 @@ public final class GitRemoteDestination implements Destination {
             }
         }
         for (String path : base.files.keySet()) {
-            if (!offered.contains(path) && !preserve.matches(path)) {
-                diff.changes.add(Change.delete(SyncPath.of(path)));
+            if (!offered.contains(path) && !preserve.matches(path) && !withheld(snapshot, path)) {
+                diff.changes.add(Change.delete(SyncPath.exact(path)));
             }
         }
         if (blobIds.size() > offered.size()) {
@@ -540,7 +580,7 @@ public final class GitRemoteDestination implements Destination {
         DirCache dc = repo.lockDirCache();
         try {
             for (int i = 0; i < dc.getEntryCount(); i++) {
-                deleteFile(SyncPath.of(dc.getEntry(i).getPathString()));
+                deleteFile(SyncPath.exact(dc.getEntry(i).getPathString()));
             }
             dc.builder().finish();
             dc.write();
