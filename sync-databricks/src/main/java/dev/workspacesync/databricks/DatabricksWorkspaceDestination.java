@@ -7,6 +7,7 @@ import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
 import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.FileState;
 import dev.workspacesync.core.Planner;
 import dev.workspacesync.core.RetryPolicy;
@@ -184,7 +185,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
 
     private String host() {
         if (explicitConfig != null && explicitConfig.getHost() != null) {
-            return explicitConfig.getHost().replaceAll("/+$", "");
+            return Endpoint.stripUserInfo(explicitConfig.getHost()).replaceAll("/+$", "");
         }
         return auth.describeHost(environment);
     }

@@ -3,6 +3,7 @@ package dev.workspacesync.git;
 import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
 import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
@@ -126,6 +127,8 @@ public final class GitRemoteDestination implements Destination {
             List.of(".github/**", "README.md", ".gitignore", "wmill.yaml", "wmill-lock.yaml");
 
     private static final Logger LOG = LoggerFactory.getLogger(GitRemoteDestination.class);
+    /** The basic-auth user when none is set: GitHub's convention for tokens. */
+    private static final String DEFAULT_USERNAME = "x-access-token";
     /** Source files modified this recently are hashed again next time (their time may not have settled). */
     private static final Duration RACY = Duration.ofSeconds(2);
 
@@ -154,16 +157,29 @@ public final class GitRemoteDestination implements Destination {
         }
         Secret token = b.token;
         String username = b.username;
-        // Credentials in the URL are taken out of it: https://user:token@host, or https://token@host.
+        // Credentials in the URL are taken out of it (https://user:token@host, or https://token@host as the
+        // old service wrote it) and used as the credential, unless they contradict the explicit settings.
         Secret inUrl = null;
+        String userInUrl = null;
         boolean http = uri.getScheme() != null && uri.getScheme().startsWith("http");
-        if (uri.getPass() != null && !uri.getPass().isEmpty()) {
-            inUrl = Secret.of(uri.getPass());
-            if (username == null) {
-                username = uri.getUser();
+        if (http) {
+            // The core parser: hosts with '_' (Compose services), https only where TLS can verify the host.
+            Endpoint endpoint = Endpoint.parse("git.remote-url", b.remoteUrl).requireHttp("git.remote-url");
+            if (endpoint.password().isPresent()) {
+                inUrl = endpoint.password().get();
+                userInUrl = endpoint.username().orElse(null);
+            } else if (endpoint.username().isPresent()) {
+                inUrl = Secret.of(endpoint.username().get());
             }
-        } else if (http && uri.getUser() != null && !uri.getUser().isEmpty()) {
-            inUrl = Secret.of(uri.getUser());
+            if (inUrl != null) {
+                credentialsInUrl(endpoint, inUrl, userInUrl, token, username);
+            }
+        } else if (uri.getPass() != null && !uri.getPass().isEmpty()) {
+            inUrl = Secret.of(uri.getPass());
+            userInUrl = uri.getUser();
+        }
+        if (username == null || (userInUrl != null && username.equals(DEFAULT_USERNAME))) {
+            username = userInUrl; // the default user is GitHub's placeholder; a user written in the URL wins
         }
         if (token == null) {
             token = inUrl;
@@ -191,10 +207,34 @@ public final class GitRemoteDestination implements Destination {
         this.maxPushAttempts = b.maxPushAttempts;
         this.ssh = GitAuth.isSsh(uri);
         this.auth = new GitAuth(
-                uri, username == null ? "x-access-token" : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
+                uri, username == null ? DEFAULT_USERNAME : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
         Path workDir = b.workDir != null ? b.workDir : defaultWorkDir(remoteUrl, branch);
         this.clone = new CachedClone(workDir, remoteUrl, branch);
         this.blobIds = new BlobIdCache(clone.stateDir().resolve("blob-ids"));
+    }
+
+    /**
+     * Accepts a credential found in an http(s) remote URL with a one-line notice, or refuses it when the
+     * explicit settings say otherwise (naming both keys, showing neither value).
+     */
+    private static void credentialsInUrl(
+            Endpoint endpoint, Secret inUrl, String userInUrl, Secret token, String username) {
+        if (token != null && !token.reveal().equals(inUrl.reveal())) {
+            throw new SyncConfigException("git.remote-url carries a token and git.token (GIT_TOKEN) is set to a"
+                    + " different one; remove the credentials from git.remote-url (" + endpoint.display() + ")");
+        }
+        if (userInUrl != null
+                && username != null
+                && !username.equals(DEFAULT_USERNAME)
+                && !username.equals(userInUrl)) {
+            throw new SyncConfigException("git.remote-url carries the user '" + userInUrl + "' and git.username is '"
+                    + username + "'; remove the credentials from git.remote-url (" + endpoint.display() + ")");
+        }
+        LOG.warn(
+                "git.remote-url carries a credential; it is used as the token for {}, but it belongs in git.token"
+                        + " (GIT_TOKEN) and the URL should be {}",
+                endpoint.authority(),
+                endpoint.display());
     }
 
     /** A builder for a remote URL ({@code https://}, {@code ssh://}, {@code user@host:path} or {@code file://}). */
@@ -745,7 +785,7 @@ public final class GitRemoteDestination implements Destination {
     private void fetch(Repository repo) throws IOException {
         try (Git git = new Git(repo)) {
             auth.configure(git.fetch()
-                            .setRemote("origin")
+                            .setRemote(auth.remote("origin"))
                             .setRefSpecs(new RefSpec("+" + clone.localRef() + ":" + clone.trackingRef())))
                     .call();
         } catch (TransportException e) {
@@ -768,7 +808,7 @@ public final class GitRemoteDestination implements Destination {
     private boolean push(Repository repo, ObjectId commit) {
         try (Git git = new Git(repo)) {
             Iterable<PushResult> results = auth.configure(git.push()
-                            .setRemote("origin")
+                            .setRemote(auth.remote("origin"))
                             .setForce(false)
                             .setRefSpecs(new RefSpec(clone.localRef() + ":" + clone.localRef())))
                     .call();
@@ -792,6 +832,9 @@ public final class GitRemoteDestination implements Destination {
             throw transportFailure("push to", e);
         } catch (GitAPIException e) {
             throw failure("Cannot push to " + target() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw DestinationException.transientFailure(
+                    redactor.redact("Cannot push to " + target() + ": " + e.getMessage()), scrubbed(e), null);
         }
     }
 
