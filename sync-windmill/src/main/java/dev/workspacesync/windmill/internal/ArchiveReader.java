@@ -232,6 +232,7 @@ public final class ArchiveReader {
     private final class Budget {
         final Set<String> seen = new HashSet<>();
         final List<String> names = new ArrayList<>();
+        final byte[] buffer = new byte[64 * 1024];
         /** The compressed bytes the ratio of the whole archive is measured against. */
         final java.util.function.LongSupplier compressedTotal;
 
@@ -273,7 +274,6 @@ public final class ArchiveReader {
          */
         long drain(InputStream in, OutputStream out, String name, java.util.function.LongSupplier compressed)
                 throws IOException {
-            byte[] buffer = new byte[64 * 1024];
             long entry = 0;
             int n;
             while ((n = in.read(buffer)) >= 0) {
