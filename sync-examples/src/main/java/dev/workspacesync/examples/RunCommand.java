@@ -96,9 +96,10 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
         if (e instanceof SyncConfigException config) {
             return usage(out, err, config);
         }
-        String message = redactor.redact(e instanceof dev.workspacesync.core.SyncException
-                ? String.valueOf(e.getMessage())
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        String message = redactor.redact(
+                e instanceof dev.workspacesync.core.SyncException
+                        ? String.valueOf(e.getMessage())
+                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         if (json) {
             out.println(ReportJson.error("FAILED", message).toString());
             out.flush();

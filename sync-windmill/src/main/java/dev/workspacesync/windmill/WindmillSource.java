@@ -147,8 +147,7 @@ public final class WindmillSource implements Source {
         this.retry = b.retry;
         this.timeout = b.timeout;
         this.cliTimeout = b.cliTimeout;
-        this.limits = new ArchiveReader.Limits(
-                b.maxArchiveBytes, b.maxEntryBytes, b.maxEntries, b.maxCompressionRatio);
+        this.limits = new ArchiveReader.Limits(b.maxArchiveBytes, b.maxEntryBytes, b.maxEntries, b.maxCompressionRatio);
         this.deadline = b.deadline;
         this.stagingParent = b.stagingParent;
         this.redactor = Redactor.of(List.of(token));

@@ -130,8 +130,8 @@ public final class WindmillSourceProvider implements SourceProvider {
         Limits d = Limits.DEFAULTS;
         long maxEntries = settings.integer(Limits.ENTRIES_KEY, d.maxEntries());
         if (maxEntries < 1 || maxEntries > Integer.MAX_VALUE) {
-            throw new SyncConfigException(Limits.ENTRIES_KEY + " must be between 1 and " + Integer.MAX_VALUE
-                    + ", not " + maxEntries);
+            throw new SyncConfigException(
+                    Limits.ENTRIES_KEY + " must be between 1 and " + Integer.MAX_VALUE + ", not " + maxEntries);
         }
         builder.maxArchiveBytes(settings.integer(Limits.ARCHIVE_KEY, d.maxArchiveBytes()))
                 .maxEntryBytes(settings.integer(Limits.ENTRY_KEY, d.maxEntryBytes()))

@@ -13,7 +13,6 @@ import dev.workspacesync.windmill.testing.HostileArchives.Case;
 import dev.workspacesync.windmill.testing.HostileArchives.Kind;
 import dev.workspacesync.windmill.testing.LargeWorkspace;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
-import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -75,11 +73,15 @@ class ArchiveLimitsTest {
     void aHostileArchiveIsRefusedByTheLimitItBreaks(Kind kind, long seed, @TempDir Path tmp) throws Exception {
         Case c = HostileArchives.write(kind, seed, Files.createDirectories(tmp.resolve("archives")));
         Path staging = Files.createDirectories(tmp.resolve("staging"));
-        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).archiveFile("ws", c.file()).zipSupported(kind.zip());
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
+                        .archiveFile("ws", c.file())
+                        .zipSupported(kind.zip());
                 WindmillSource source = source(emulator, c.settings(), staging)) {
             if (c.passes()) {
                 Snapshot snapshot = source.snapshot();
-                assertThat(snapshot.entry(SyncPath.of("f/ok/hello.py"))).as(c.toString()).isPresent();
+                assertThat(snapshot.entry(SyncPath.of("f/ok/hello.py")))
+                        .as(c.toString())
+                        .isPresent();
                 // The nested zip is a file like any other (the CLI's filters leave it out): never unpacked.
                 assertThat(snapshot.entries())
                         .as(c.toString())
@@ -94,7 +96,8 @@ class ArchiveLimitsTest {
                         .isInstanceOf(ArchiveReader.LimitExceededException.class)
                         .hasMessageContaining("reached")
                         .hasMessageContaining("raise " + c.limitKey());
-                assertThat(((ArchiveReader.LimitExceededException) thrown).settingKey()).isEqualTo(c.limitKey());
+                assertThat(((ArchiveReader.LimitExceededException) thrown).settingKey())
+                        .isEqualTo(c.limitKey());
             } else {
                 assertThat(thrown).as(c.toString()).hasMessageContaining("not a valid tar");
             }
@@ -140,8 +143,7 @@ class ArchiveLimitsTest {
         int entries = LargeWorkspace.write(archive, BASE_SEED, 50_000, 2, 50);
         long written = System.nanoTime();
         Path raw = tmp.resolve("raw");
-        try (ArchiveReader.Opened opened =
-                new ArchiveReader(ArchiveReader.Limits.DEFAULTS).open(archive, true, raw)) {
+        try (ArchiveReader.Opened opened = new ArchiveReader(ArchiveReader.Limits.DEFAULTS).open(archive, true, raw)) {
             assertThat(opened.names()).hasSize(entries);
             assertThat(new String(opened.read("f/folder_7/script_7.py"), StandardCharsets.UTF_8))
                     .startsWith("def main()");

@@ -235,8 +235,20 @@ public final class WindmillApi {
                 attempts,
                 wait.toMillis(),
                 cause.getMessage());
+        // The failure worth reporting is the server's, not the deadline check that ended the last attempt.
+        SyncException[] last = {null};
+        java.util.function.Supplier<T> recording = () -> {
+            try {
+                return action.get();
+            } catch (SyncException e) {
+                if (!(e instanceof DeadlinePassed)) {
+                    last[0] = e;
+                }
+                throw e;
+            }
+        };
         try {
-            return retry.call(action, deadline, listener);
+            return retry.call(recording, deadline, listener);
         } catch (SyncException e) {
             if (!e.isRetryable()) {
                 throw e;
@@ -245,9 +257,20 @@ public final class WindmillApi {
             String why = deadline.expired()
                     ? deadline.exceededMessage("Windmill", deadlineKey)
                     : "gave up after " + retry.maxAttempts() + " attempts";
+            SyncException cause = last[0] != null ? last[0] : e;
             throw new SourceException(
-                    "Windmill at " + Endpoint.stripUserInfo(baseUrl) + ": " + why + "; last failure: " + e.getMessage(),
-                    e);
+                    "Windmill at " + Endpoint.stripUserInfo(baseUrl) + ": " + why + "; last failure: "
+                            + cause.getMessage(),
+                    cause);
+        }
+    }
+
+    /** An attempt not made because the deadline had passed. */
+    private static final class DeadlinePassed extends SourceException {
+        private static final long serialVersionUID = 1L;
+
+        DeadlinePassed(String message) {
+            super(message, null, true, null);
         }
     }
 
@@ -256,11 +279,13 @@ public final class WindmillApi {
             return request;
         }
         if (deadline.expired()) {
-            throw SourceException.transientFailure(
-                    "Windmill at " + baseUrl + ": " + deadline.exceededMessage("Windmill", deadlineKey), null, null);
+            throw new DeadlinePassed(
+                    "Windmill at " + baseUrl + ": " + deadline.exceededMessage("Windmill", deadlineKey));
         }
         Duration limit = deadline.cap(request.timeout().orElse(timeout));
-        return HttpRequest.newBuilder(request, (name, value) -> true).timeout(limit).build();
+        return HttpRequest.newBuilder(request, (name, value) -> true)
+                .timeout(limit)
+                .build();
     }
 
     /**
@@ -270,7 +295,8 @@ public final class WindmillApi {
     private SourceException unreachable(IOException e) {
         String host = Endpoint.stripUserInfo(baseUrl);
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.UnknownHostException) {
                 return new SourceException(
                         "Cannot reach Windmill at " + host + ": the host name cannot be resolved (check "
                                 + "windmill.base-url)",

@@ -95,8 +95,7 @@ public final class HostileArchives {
      * @param limitKey the setting of the limit that must stop it, or null
      * @param passes whether the pull must succeed
      */
-    public record Case(
-            Kind kind, long seed, Path file, Map<String, String> settings, String limitKey, boolean passes) {
+    public record Case(Kind kind, long seed, Path file, Map<String, String> settings, String limitKey, boolean passes) {
         @Override
         public String toString() {
             return kind + " seed=" + seed;
@@ -106,7 +105,8 @@ public final class HostileArchives {
     /** Writes the archive of {@code kind} for {@code seed} under {@code dir}. */
     public static Case write(Kind kind, long seed, Path dir) {
         SplittableRandom random = new SplittableRandom(seed);
-        Path file = dir.resolve(kind.name().toLowerCase() + "-" + Long.toHexString(seed) + (kind.zip ? ".zip" : ".tar"));
+        Path file =
+                dir.resolve(kind.name().toLowerCase() + "-" + Long.toHexString(seed) + (kind.zip ? ".zip" : ".tar"));
         Map<String, String> settings = new LinkedHashMap<>();
         try {
             switch (kind) {
@@ -127,21 +127,33 @@ public final class HostileArchives {
                         entry(out, "f/huge/data.txt", limit + 1 + random.nextLong(3 * MIB), Fill.TEXT, random);
                     });
                 }
-                case BOMB_DEFAULTS -> zip(file, out -> {
-                    for (int i = 0; i < 2 + random.nextInt(3); i++) {
-                        entry(out, "f/bomb/zeros_" + i + ".txt", (64 + random.nextInt(64)) * MIB, Fill.ZEROS, random);
-                    }
-                });
-                case HIGH_RATIO -> zip(file, out -> {
-                    script(out, "f/ok/hello");
-                    entry(out, "f/ratio/zeros.txt", 17 * MIB + random.nextLong(16 * MIB), Fill.ZEROS, random);
-                });
+                case BOMB_DEFAULTS ->
+                    zip(file, out -> {
+                        for (int i = 0; i < 2 + random.nextInt(3); i++) {
+                            entry(
+                                    out,
+                                    "f/bomb/zeros_" + i + ".txt",
+                                    (64 + random.nextInt(64)) * MIB,
+                                    Fill.ZEROS,
+                                    random);
+                        }
+                    });
+                case HIGH_RATIO ->
+                    zip(file, out -> {
+                        script(out, "f/ok/hello");
+                        entry(out, "f/ratio/zeros.txt", 17 * MIB + random.nextLong(16 * MIB), Fill.ZEROS, random);
+                    });
                 case TOTAL -> {
                     long limit = MIB + random.nextLong(MIB);
                     settings.put(MAX_ARCHIVE, Long.toString(limit));
                     zip(file, out -> {
                         for (int i = 0; i * 100_000L <= limit + 200_000; i++) {
-                            entry(out, "f/total/part_" + i + ".txt", 100_000 + random.nextInt(100_000), Fill.TEXT, random);
+                            entry(
+                                    out,
+                                    "f/total/part_" + i + ".txt",
+                                    100_000 + random.nextInt(100_000),
+                                    Fill.TEXT,
+                                    random);
                         }
                     });
                 }
@@ -181,32 +193,50 @@ public final class HostileArchives {
                 case TAR_GZ_ONE_HUGE -> {
                     long limit = MIB + random.nextLong(MIB);
                     settings.put(MAX_ENTRY, Long.toString(limit));
-                    tar(file, true, out -> tarEntry(
-                            out, "f/huge/data.txt", limit + 1 + random.nextLong(3 * MIB), Fill.TEXT, random));
+                    tar(
+                            file,
+                            true,
+                            out -> tarEntry(
+                                    out, "f/huge/data.txt", limit + 1 + random.nextLong(3 * MIB), Fill.TEXT, random));
                 }
-                case TAR_GZ_HIGH_RATIO -> tar(file, true, out -> tarEntry(
-                        out, "f/ratio/zeros.txt", 17 * MIB + random.nextLong(32 * MIB), Fill.ZEROS, random));
+                case TAR_GZ_HIGH_RATIO ->
+                    tar(
+                            file,
+                            true,
+                            out -> tarEntry(
+                                    out,
+                                    "f/ratio/zeros.txt",
+                                    17 * MIB + random.nextLong(32 * MIB),
+                                    Fill.ZEROS,
+                                    random));
                 case TAR_GZ_TOTAL -> {
                     long limit = MIB + random.nextLong(MIB);
                     settings.put(MAX_ARCHIVE, Long.toString(limit));
                     tar(file, true, out -> {
                         for (int i = 0; i * 100_000L <= limit + 200_000; i++) {
-                            tarEntry(out, "f/total/part_" + i + ".txt", 100_000 + random.nextInt(100_000), Fill.TEXT, random);
+                            tarEntry(
+                                    out,
+                                    "f/total/part_" + i + ".txt",
+                                    100_000 + random.nextInt(100_000),
+                                    Fill.TEXT,
+                                    random);
                         }
                     });
                 }
-                case TAR_GZ_DIRECTORY_DATA -> tar(file, true, out -> {
-                    long size = 17 * MIB + random.nextLong(32 * MIB);
-                    out.write(WorkspaceArchive.tarHeader("f/dir/", size, '5'));
-                    fill(out, size, Fill.ZEROS, random);
-                    out.write(new byte[(int) ((512 - size % 512) % 512)]);
-                });
-                case TAR_LYING_SIZE -> tar(file, false, out -> {
-                    long real = MIB + random.nextLong(MIB);
-                    out.write(WorkspaceArchive.tarHeader("f/lying/data.txt", 1 + random.nextInt(400), '0'));
-                    fill(out, real, Fill.TEXT, random);
-                    out.write(new byte[(int) ((512 - real % 512) % 512)]);
-                });
+                case TAR_GZ_DIRECTORY_DATA ->
+                    tar(file, true, out -> {
+                        long size = 17 * MIB + random.nextLong(32 * MIB);
+                        out.write(WorkspaceArchive.tarHeader("f/dir/", size, '5'));
+                        fill(out, size, Fill.ZEROS, random);
+                        out.write(new byte[(int) ((512 - size % 512) % 512)]);
+                    });
+                case TAR_LYING_SIZE ->
+                    tar(file, false, out -> {
+                        long real = MIB + random.nextLong(MIB);
+                        out.write(WorkspaceArchive.tarHeader("f/lying/data.txt", 1 + random.nextInt(400), '0'));
+                        fill(out, real, Fill.TEXT, random);
+                        out.write(new byte[(int) ((512 - real % 512) % 512)]);
+                    });
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -288,8 +318,7 @@ public final class HostileArchives {
      * Rewrites the declared uncompressed size of {@code name}: in the central directory, and/or in the local
      * header and the data descriptor that follows the data (java.util.zip writes one for deflated entries).
      */
-    private static void lie(Path file, String name, long declared, boolean central, boolean local)
-            throws IOException {
+    private static void lie(Path file, String name, long declared, boolean central, boolean local) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer all = ByteBuffer.allocate((int) ch.size()).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(all, 0);
@@ -312,7 +341,9 @@ public final class HostileArchives {
                     }
                     if (local) {
                         putInt(ch, loc + 22, declared);
-                        int data = loc + 30 + Short.toUnsignedInt(all.getShort(loc + 26))
+                        int data = loc
+                                + 30
+                                + Short.toUnsignedInt(all.getShort(loc + 26))
                                 + Short.toUnsignedInt(all.getShort(loc + 28));
                         int descriptor = (int) (data + csize);
                         int sizeAt = all.getInt(descriptor) == 0x08074b50 ? descriptor + 12 : descriptor + 8;
@@ -372,7 +403,10 @@ public final class HostileArchives {
                 ByteBuffer cen = ByteBuffer.allocate(46).order(ByteOrder.LITTLE_ENDIAN);
                 cen.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0x0800);
                 cen.putShort((short) 8).putInt(0).putInt((int) crc.getValue()).putInt(data.length);
-                cen.putInt((int) kernelSize).putShort((short) name.length).putShort((short) 0).putShort((short) 0);
+                cen.putInt((int) kernelSize)
+                        .putShort((short) name.length)
+                        .putShort((short) 0)
+                        .putShort((short) 0);
                 cen.putShort((short) 0).putShort((short) 0).putInt(0).putInt(0);
                 o.write(cen.array());
                 o.write(name);
@@ -380,7 +414,10 @@ public final class HostileArchives {
             }
             ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
             end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) copies);
-            end.putShort((short) copies).putInt((int) cenSize).putInt((int) cenStart).putShort((short) 0);
+            end.putShort((short) copies)
+                    .putInt((int) cenSize)
+                    .putInt((int) cenStart)
+                    .putShort((short) 0);
             o.write(end.array());
         }
     }

@@ -25,8 +25,8 @@ public final class LargeWorkspace {
         byte[] meta = ("{\n  \"summary\": \"\",\n  \"description\": \"\",\n  \"schema\": {\"type\": \"object\","
                         + " \"properties\": {}, \"required\": []},\n  \"kind\": \"script\",\n  \"language\": \"python3\"\n}")
                 .getBytes(StandardCharsets.UTF_8);
-        try (ZipOutputStream out =
-                new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(zip), 1 << 16), StandardCharsets.UTF_8)) {
+        try (ZipOutputStream out = new ZipOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(zip), 1 << 16), StandardCharsets.UTF_8)) {
             out.setLevel(Deflater.BEST_SPEED);
             for (int i = 0; i < scripts; i++) {
                 String base = "f/folder_" + (i % 300) + "/script_" + i;
