@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.workspacesync.core.testing.Seeds;
 import dev.workspacesync.git.testing.GitTesting;
 import dev.workspacesync.windmill.testing.Fixtures;
 import dev.workspacesync.windmill.testing.HostileArchives;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Repository;
@@ -30,19 +30,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code run --source windmill} as a user runs it: the packaged jar in its own JVM with a 128 MiB heap,
- * against the Windmill emulator. Hostile archives (seeded; the seed is printed, {@code -Dseed=N} repeats
- * it) end in exit 1 and one JSON object naming the limit and its setting, with nothing written to the
+ * against the Windmill emulator. Hostile archives (fixed seeds, printed; {@code -Dworkspace-sync.seed=N} replays
+ * one) end in exit 1 and one JSON object naming the limit and its setting, with nothing written to the
  * destination and no staging file left; a down host fails within seconds naming it; transient failures are
  * retried with a visible line, within {@code windmill.deadline}.
  */
 class WindmillLimitsIT {
     private static final String TOKEN = "wm-limits-token-0c9e7d";
-    private static final long BASE_SEED = Long.getLong("seed", System.nanoTime());
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    static {
-        System.out.println("WindmillLimitsIT seed: " + BASE_SEED + " (repeat with -Dseed=" + BASE_SEED + ")");
-    }
 
     @TempDir
     Path dir;
@@ -118,7 +113,6 @@ class WindmillLimitsIT {
     }
 
     static Stream<Arguments> hostile() {
-        SplittableRandom seeds = new SplittableRandom(BASE_SEED);
         return Stream.of(
                         Kind.BOMB_DEFAULTS,
                         Kind.MANY_TINY,
@@ -130,12 +124,14 @@ class WindmillLimitsIT {
                         Kind.TAR_MANY_TINY,
                         Kind.TAR_GZ_ONE_HUGE,
                         Kind.TAR_GZ_HIGH_RATIO)
-                .map(kind -> Arguments.of(kind, seeds.nextLong(), kind.ordinal() % 2 == 0 ? "git" : "directory"));
+                .flatMap(kind -> Seeds.seeds(1)
+                        .map(seed -> Arguments.of(kind, seed, kind.ordinal() % 2 == 0 ? "git" : "directory")));
     }
 
     @ParameterizedTest(name = "{0} seed={1} to {2}")
     @MethodSource("hostile")
     void aHostileArchiveFailsThePullBeforeTheDestination(Kind kind, long seed, String destination) throws Exception {
+        Seeds.random("WindmillLimitsIT " + kind, seed);
         Case c = HostileArchives.write(kind, seed, Files.createDirectories(dir.resolve("archives")));
         Path target = destination.equals("git")
                 ? GitTesting.bareRepository(dir.resolve("backup.git"))

@@ -7,6 +7,7 @@ import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.core.SyncPath;
+import dev.workspacesync.core.testing.Seeds;
 import dev.workspacesync.windmill.internal.ArchiveReader;
 import dev.workspacesync.windmill.testing.HostileArchives;
 import dev.workspacesync.windmill.testing.HostileArchives.Case;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -31,23 +31,17 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Hostile archives from a seeded generator (the seed is printed; {@code -Dseed=N} repeats a run), pulled
+ * Hostile archives from a seeded generator (fixed seeds, printed; {@code -Dworkspace-sync.seed=N} replays
+ * one, {@code -Dworkspace-sync.fresh-seeds=N} explores more), pulled
  * from the emulator through {@link WindmillSource}: every limit holds on the bytes actually inflated, the
  * failure names the limit, the value and the setting, and no staging file is left. The module's tests run
  * with {@code -Xmx256m}, so a limit that did not hold would end in OutOfMemoryError.
  */
 class ArchiveLimitsTest {
     private static final String TOKEN = "tok-limits-7f3a";
-    private static final long BASE_SEED = Long.getLong("seed", System.nanoTime());
-
-    static {
-        System.out.println("ArchiveLimitsTest seed: " + BASE_SEED + " (repeat with -Dseed=" + BASE_SEED + ")");
-    }
 
     static Stream<Arguments> cases() {
-        SplittableRandom seeds = new SplittableRandom(BASE_SEED);
-        return Arrays.stream(Kind.values())
-                .flatMap(kind -> Stream.of(seeds.nextLong(), seeds.nextLong()).map(seed -> Arguments.of(kind, seed)));
+        return Arrays.stream(Kind.values()).flatMap(kind -> Seeds.seeds(2).map(seed -> Arguments.of(kind, seed)));
     }
 
     private static WindmillSource source(WindmillEmulator emulator, Map<String, String> settings, Path staging) {
@@ -71,6 +65,7 @@ class ArchiveLimitsTest {
     @ParameterizedTest(name = "{0} seed={1}")
     @MethodSource("cases")
     void aHostileArchiveIsRefusedByTheLimitItBreaks(Kind kind, long seed, @TempDir Path tmp) throws Exception {
+        Seeds.random("ArchiveLimitsTest " + kind, seed);
         Case c = HostileArchives.write(kind, seed, Files.createDirectories(tmp.resolve("archives")));
         Path staging = Files.createDirectories(tmp.resolve("staging"));
         try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
@@ -139,8 +134,10 @@ class ArchiveLimitsTest {
     @Test
     void aLargeRealWorkspacePassesTheDefaults(@TempDir Path tmp) throws Exception {
         Path archive = tmp.resolve("large.zip");
+        long seed = Seeds.seeds(1).findFirst().orElseThrow();
+        Seeds.random("ArchiveLimitsTest large workspace", seed);
         long started = System.nanoTime();
-        int entries = LargeWorkspace.write(archive, BASE_SEED, 50_000, 2, 50);
+        int entries = LargeWorkspace.write(archive, seed, 50_000, 2, 50);
         long written = System.nanoTime();
         Path raw = tmp.resolve("raw");
         try (ArchiveReader.Opened opened = new ArchiveReader(ArchiveReader.Limits.DEFAULTS).open(archive, true, raw)) {
@@ -150,7 +147,7 @@ class ArchiveLimitsTest {
         }
         System.out.printf(
                 "Large workspace (seed %d): %,d entries, %,d bytes of zip, written in %d ms, checked in %d ms%n",
-                BASE_SEED,
+                seed,
                 entries,
                 Files.size(archive),
                 (written - started) / 1_000_000,

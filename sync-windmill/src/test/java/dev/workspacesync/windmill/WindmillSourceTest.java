@@ -154,7 +154,8 @@ class WindmillSourceTest {
                         .build()) {
             assertThatThrownBy(source::snapshot)
                     .isInstanceOf(SourceException.class)
-                    .hasMessageContaining("the total uncompressed size reached more than 1,000 bytes")
+                    .hasMessageContaining("the total uncompressed size reached ")
+                    .hasMessageContaining("over the limit of 1,000 bytes")
                     .hasMessageContaining("raise windmill.max-archive-bytes");
         }
         try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace());

@@ -282,7 +282,7 @@ public final class ArchiveReader {
                 if (entry > limits.maxEntryBytes()) {
                     throw new LimitExceededException(
                             "the uncompressed size of one entry",
-                            "more than " + bytes(limits.maxEntryBytes()),
+                            bytes(entry),
                             bytes(limits.maxEntryBytes()),
                             Limits.ENTRY_KEY,
                             name);
@@ -290,7 +290,7 @@ public final class ArchiveReader {
                 if (total > limits.maxArchiveBytes()) {
                     throw new LimitExceededException(
                             "the total uncompressed size",
-                            "more than " + bytes(limits.maxArchiveBytes()),
+                            bytes(total),
                             bytes(limits.maxArchiveBytes()),
                             Limits.ARCHIVE_KEY,
                             name);
