@@ -313,7 +313,7 @@ public final class ArchiveReader {
             if (ratio > limits.maxCompressionRatio()) {
                 throw new LimitExceededException(
                         what,
-                        String.format(Locale.ROOT, "%.0f:1 (%s from %s)", ratio, bytes(inflated), bytes(compressed)),
+                        String.format(Locale.ROOT, "%.2f:1 (%s from %s)", ratio, bytes(inflated), bytes(compressed)),
                         String.format(Locale.ROOT, "%.0f:1", limits.maxCompressionRatio()),
                         Limits.RATIO_KEY,
                         name);
