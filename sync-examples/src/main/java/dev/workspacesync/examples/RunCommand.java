@@ -77,6 +77,40 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
 
     @Override
     public Integer call() {
+        try {
+            return runOnce();
+        } catch (RuntimeException | Error e) {
+            return failed(e);
+        }
+    }
+
+    /**
+     * Whatever escaped the run (a bug, an Error such as OutOfMemoryError) still ends in one redacted line,
+     * and with {@code --json} in the one JSON object, so a caller never has to parse nothing.
+     */
+    private int failed(Throwable thrown) {
+        Throwable e = thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null
+                ? thrown.getCause()
+                : thrown;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (e instanceof SyncConfigException config) {
+            return usage(out, err, config);
+        }
+        String message = redactor.redact(
+                e instanceof dev.workspacesync.core.SyncException
+                        ? String.valueOf(e.getMessage())
+                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        if (json) {
+            out.println(ReportJson.error("FAILED", message).toString());
+            out.flush();
+        }
+        err.println("workspace-sync failed: " + message);
+        err.flush();
+        return WorkspaceSync.FAILED;
+    }
+
+    private int runOnce() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProviderRegistry registry = ProviderRegistry.discover();

@@ -33,11 +33,21 @@ public final class MemorySourceProvider implements SourceProvider {
                 SettingKey.secret("memory.token", false, "a secret"),
                 SettingKey.optional("memory.count", SettingKey.Type.INTEGER, "0", "a number"),
                 SettingKey.optional("memory.fail", SettingKey.Type.BOOLEAN, "false", "fail the snapshot"),
-                SettingKey.optional("memory.delay-ms", SettingKey.Type.INTEGER, "0", "slow every snapshot down"));
+                SettingKey.optional("memory.delay-ms", SettingKey.Type.INTEGER, "0", "slow every snapshot down"),
+                SettingKey.optional(
+                        "memory.crash",
+                        SettingKey.Type.STRING,
+                        "",
+                        "create: a bug in create; error: an Error in snapshot"));
     }
 
     @Override
     public Source create(SyncSettings settings) {
+        String crash = settings.string("memory.crash", "");
+        String secret = settings.secret("memory.token").map(Secret::reveal).orElse("none");
+        if (crash.equals("create")) {
+            throw new IllegalStateException("a bug while creating the source, token " + secret);
+        }
         InMemorySource source = new InMemorySource(settings.string("memory.name"));
         for (String file : settings.string("memory.files", "").split(";")) {
             if (!file.isBlank()) {
@@ -54,6 +64,11 @@ public final class MemorySourceProvider implements SourceProvider {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            });
+        }
+        if (crash.equals("error")) {
+            source.onSnapshot(() -> {
+                throw new OutOfMemoryError("Java heap space (simulated), token " + secret);
             });
         }
         if (settings.bool("memory.fail", false)) {

@@ -3,6 +3,7 @@ package dev.workspacesync.windmill;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.RetryPolicy;
@@ -49,9 +50,12 @@ import org.slf4j.LoggerFactory;
  * workspace archive ({@code /api/w/{ws}/workspaces/tarball}, zip with the tar fallback), the file resource
  * type map and the shared UI files, transformed as the CLI does (JSON to YAML in the CLI's key order and
  * quoting, inline scripts of flows and apps extracted, lock files, dotted or non-dotted layouts, the CLI's
- * filters). The archive is streamed to a staging directory, checked entry by entry (every name a
- * {@link SyncPath}, no duplicates, capped entry count and size) and unpacked once; a failure of any kind
- * throws {@link SourceException} and produces no snapshot. {@link Mode#CLI} runs the real {@code wmill sync
+ * filters). The archive is streamed to a staging directory and checked entry by entry before anything is
+ * transformed: every name a {@link SyncPath}, no duplicates, and limits on the entry count, the bytes of
+ * one entry and of the whole archive and the compression ratio, counted on the bytes actually inflated
+ * (never the sizes the archive declares). A failure of any kind, an {@link Error} included, removes the
+ * staging directory and throws ({@link SourceException} for everything but an Error other than
+ * OutOfMemoryError), and produces no snapshot. HTTP calls are retried within an overall deadline. {@link Mode#CLI} runs the real {@code wmill sync
  * pull --yes} in a staging directory, with the token passed through the environment ({@code WM_TOKEN}, never
  * on the command line) and an isolated config directory.
  *
@@ -79,6 +83,9 @@ import org.slf4j.LoggerFactory;
 public final class WindmillSource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(WindmillSource.class);
 
+    /** The setting of the overall deadline of a pull's HTTP calls, retries included. */
+    static final String DEADLINE_KEY = "windmill.deadline";
+
     /** How the workspace is read. */
     public enum Mode {
         /** HTTP API and a Java re-implementation of the CLI's transformations. */
@@ -97,8 +104,8 @@ public final class WindmillSource implements Source {
     private final RetryPolicy retry;
     private final Duration timeout;
     private final Duration cliTimeout;
-    private final int maxEntries;
-    private final long maxArchiveBytes;
+    private final ArchiveReader.Limits limits;
+    private final Duration deadline;
     private final Path stagingParent;
     private final Redactor redactor;
     private StagingDir staging;
@@ -140,8 +147,8 @@ public final class WindmillSource implements Source {
         this.retry = b.retry;
         this.timeout = b.timeout;
         this.cliTimeout = b.cliTimeout;
-        this.maxEntries = b.maxEntries;
-        this.maxArchiveBytes = b.maxArchiveBytes;
+        this.limits = new ArchiveReader.Limits(b.maxArchiveBytes, b.maxEntryBytes, b.maxEntries, b.maxCompressionRatio);
+        this.deadline = b.deadline;
         this.stagingParent = b.stagingParent;
         this.redactor = Redactor.of(List.of(token));
     }
@@ -203,6 +210,17 @@ public final class WindmillSource implements Source {
                     redactor.redact(
                             "Cannot pull " + describe() + ": " + e.getClass().getSimpleName() + " " + e.getMessage()),
                     e);
+        } catch (OutOfMemoryError e) {
+            fresh.close();
+            // The archive checks keep bad input from getting here; say what to change if a real one does.
+            throw new SourceException(
+                    "Ran out of memory pulling " + describe() + " (java -Xmx sets the heap; "
+                            + ArchiveReader.Limits.ENTRY_KEY + " and " + ArchiveReader.Limits.ARCHIVE_KEY
+                            + " bound what an archive may expand to)",
+                    e);
+        } catch (Error e) {
+            fresh.close();
+            throw e;
         }
     }
 
@@ -223,7 +241,8 @@ public final class WindmillSource implements Source {
     }
 
     private void pullWithApi(Path work, Path tree) throws IOException {
-        WindmillApi api = new WindmillApi(baseUrl, token, workspace, timeout, retry);
+        WindmillApi api = new WindmillApi(baseUrl, token, workspace, timeout, retry)
+                .withDeadline(Deadline.after(deadline), DEADLINE_KEY);
         api.whoami();
         JsonNode config = wmillYaml == null ? null : new ObjectMapper(new YAMLFactory()).readTree(wmillYaml.toFile());
         WorkspaceSpecific specific = WorkspaceSpecific.select(config, workspace, baseUrl + "/")
@@ -249,11 +268,11 @@ public final class WindmillSource implements Source {
                     }
                 }));
         Path archive = work.resolve("archive");
-        boolean zip = api.downloadArchive(pullOptions, archive, maxArchiveBytes);
+        boolean zip = api.downloadArchive(pullOptions, archive, limits.maxDownloadBytes());
         Path raw = work.resolve("raw");
         PullTransformer transformer = new PullTransformer(pullOptions, extensions, filesets);
-        try (ArchiveReader.Opened opened =
-                new ArchiveReader(maxEntries, maxArchiveBytes * 20).open(archive, zip, raw)) {
+        // Every limit is checked (on the bytes actually inflated) before the first file is transformed.
+        try (ArchiveReader.Opened opened = new ArchiveReader(limits).open(archive, zip, raw)) {
             Set<Path> made = new HashSet<>();
             transformer.transform(opened, (path, content) -> {
                 Path target = safePath(path).under(tree);
@@ -338,11 +357,15 @@ public final class WindmillSource implements Source {
         private String cliExecutable = "wmill";
         private WindmillPullOptions pullOptions;
         private Path wmillYaml;
-        private RetryPolicy retry = RetryPolicy.defaults();
+        // Many attempts, so that the deadline, not the count, decides when to stop.
+        private RetryPolicy retry = new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        private Duration deadline = Deadline.DEFAULT;
         private Duration timeout = Duration.ofMinutes(2);
         private Duration cliTimeout = Duration.ofMinutes(30);
-        private int maxEntries = 200_000;
-        private long maxArchiveBytes = 2L << 30;
+        private int maxEntries = ArchiveReader.Limits.DEFAULTS.maxEntries();
+        private long maxArchiveBytes = ArchiveReader.Limits.DEFAULTS.maxArchiveBytes();
+        private long maxEntryBytes = ArchiveReader.Limits.DEFAULTS.maxEntryBytes();
+        private double maxCompressionRatio = ArchiveReader.Limits.DEFAULTS.maxCompressionRatio();
         private Path stagingParent;
 
         private Builder() {}
@@ -389,13 +412,27 @@ public final class WindmillSource implements Source {
             return this;
         }
 
-        /** How to retry transient HTTP failures (default: 3 attempts). */
+        /** How to retry transient HTTP failures (default: up to 10 attempts, within the {@link #deadline}). */
         public Builder retryPolicy(RetryPolicy retry) {
             this.retry = Objects.requireNonNull(retry, "retry");
             return this;
         }
 
-        /** The per-request HTTP timeout (default 2 minutes). */
+        /**
+         * The longest the HTTP calls of one pull may take before the first byte of each answer, retries
+         * included (default 60 s; setting {@code windmill.deadline}). A host that refuses connections or
+         * cannot be resolved fails at once; transient failures (429, 5xx, dropped connections) are retried
+         * until it passes. A download that is under way is not cut off.
+         */
+        public Builder deadline(Duration deadline) {
+            this.deadline = Objects.requireNonNull(deadline, "deadline");
+            if (deadline.isNegative() || deadline.isZero()) {
+                throw new SyncConfigException(DEADLINE_KEY + " must be positive, not " + deadline);
+            }
+            return this;
+        }
+
+        /** The per-request HTTP timeout (default 2 minutes, never past the deadline). */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -407,15 +444,36 @@ public final class WindmillSource implements Source {
             return this;
         }
 
-        /** The most archive entries accepted (default 200,000). */
+        /** The most archive entries accepted (default 500,000; setting {@code windmill.max-entries}). */
         public Builder maxEntries(int maxEntries) {
             this.maxEntries = maxEntries;
             return this;
         }
 
-        /** The largest archive accepted, in bytes (default 2 GiB; unpacked it may be 20 times that). */
+        /**
+         * The most uncompressed bytes the archive may expand to, counted while inflating (default 4 GiB;
+         * setting {@code windmill.max-archive-bytes}). The download itself may be this plus 1 KiB per entry.
+         */
         public Builder maxArchiveBytes(long maxArchiveBytes) {
             this.maxArchiveBytes = maxArchiveBytes;
+            return this;
+        }
+
+        /**
+         * The most uncompressed bytes of one entry, counted while inflating (default 256 MiB; setting {@code
+         * windmill.max-entry-bytes}).
+         */
+        public Builder maxEntryBytes(long maxEntryBytes) {
+            this.maxEntryBytes = maxEntryBytes;
+            return this;
+        }
+
+        /**
+         * The most uncompressed bytes per compressed byte, of one entry and of the whole archive, checked once
+         * more than 16 MiB are inflated (default 200; setting {@code windmill.max-compression-ratio}).
+         */
+        public Builder maxCompressionRatio(double maxCompressionRatio) {
+            this.maxCompressionRatio = maxCompressionRatio;
             return this;
         }
 

@@ -7,6 +7,8 @@ import dev.workspacesync.core.spi.SettingKey.Type;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.core.spi.SourceProvider;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
+import dev.workspacesync.windmill.internal.ArchiveReader.Limits;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +17,9 @@ import java.util.Locale;
  * The {@code windmill} source type. Settings: {@code windmill.base-url}, {@code windmill.token} (secret,
  * required), {@code windmill.workspace}, {@code windmill.mode} ({@code api} or {@code cli}),
  * {@code windmill.cli}, {@code windmill.config} (a {@code wmill.yaml}), and the pull options of
- * {@code wmill.yaml} ({@code windmill.includes}, {@code windmill.skip-secrets}, …), which override the file.
+ * {@code wmill.yaml} ({@code windmill.includes}, {@code windmill.skip-secrets}, …), which override the file;
+ * the archive limits ({@code windmill.max-archive-bytes}, {@code windmill.max-entry-bytes}, {@code
+ * windmill.max-entries}, {@code windmill.max-compression-ratio}) and {@code windmill.deadline}.
  */
 public final class WindmillSourceProvider implements SourceProvider {
     @Override
@@ -64,6 +68,29 @@ public final class WindmillSourceProvider implements SourceProvider {
                 false,
                 "v0 or v1 (wmill.yaml syncBehavior).",
                 List.of("v0", "v1")));
+        Limits d = Limits.DEFAULTS;
+        keys.add(SettingKey.optional(
+                Limits.ARCHIVE_KEY,
+                Type.INTEGER,
+                Long.toString(d.maxArchiveBytes()),
+                "Most bytes the workspace archive may expand to, counted while unpacking (4 GiB)."));
+        keys.add(SettingKey.optional(
+                Limits.ENTRY_KEY,
+                Type.INTEGER,
+                Long.toString(d.maxEntryBytes()),
+                "Most bytes one archive entry may expand to (256 MiB)."));
+        keys.add(SettingKey.optional(
+                Limits.ENTRIES_KEY, Type.INTEGER, Integer.toString(d.maxEntries()), "Most files in the archive."));
+        keys.add(SettingKey.optional(
+                Limits.RATIO_KEY,
+                Type.DECIMAL,
+                "200",
+                "Most uncompressed bytes per compressed byte, per entry and in all (checked above 16 MiB)."));
+        keys.add(SettingKey.optional(
+                WindmillSource.DEADLINE_KEY,
+                Type.STRING,
+                "60s",
+                "How long the HTTP calls of a pull may keep retrying, e.g. 60s, 2m."));
         for (Flag flag : Flag.values()) {
             keys.add(SettingKey.optional(
                     flag.settingKey(),
@@ -100,6 +127,51 @@ public final class WindmillSourceProvider implements SourceProvider {
                 .cliExecutable(settings.string("windmill.cli", "wmill"))
                 .pullOptions(options);
         settings.path("windmill.config").ifPresent(builder::wmillYaml);
+        Limits d = Limits.DEFAULTS;
+        long maxEntries = settings.integer(Limits.ENTRIES_KEY, d.maxEntries());
+        if (maxEntries < 1 || maxEntries > Integer.MAX_VALUE) {
+            throw new SyncConfigException(
+                    Limits.ENTRIES_KEY + " must be between 1 and " + Integer.MAX_VALUE + ", not " + maxEntries);
+        }
+        builder.maxArchiveBytes(settings.integer(Limits.ARCHIVE_KEY, d.maxArchiveBytes()))
+                .maxEntryBytes(settings.integer(Limits.ENTRY_KEY, d.maxEntryBytes()))
+                .maxEntries((int) maxEntries)
+                .maxCompressionRatio(settings.decimal(Limits.RATIO_KEY, d.maxCompressionRatio()))
+                .deadline(duration(WindmillSource.DEADLINE_KEY, settings.string(WindmillSource.DEADLINE_KEY, "60s")));
         return builder.build();
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 2m}, {@code 1h} or an ISO-8601 duration ({@code PT90S}). */
+    static Duration duration(String key, String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("pt") || v.startsWith("p")) {
+                return positive(key, value, Duration.parse(v.toUpperCase(Locale.ROOT)));
+            }
+            if (v.endsWith("ms")) {
+                return positive(key, value, Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2))));
+            }
+            char unit = v.isEmpty() ? 's' : v.charAt(v.length() - 1);
+            String number = Character.isDigit(unit) ? v : v.substring(0, v.length() - 1);
+            long n = Long.parseLong(number);
+            return positive(
+                    key,
+                    value,
+                    switch (Character.isDigit(unit) ? 's' : unit) {
+                        case 's' -> Duration.ofSeconds(n);
+                        case 'm' -> Duration.ofMinutes(n);
+                        case 'h' -> Duration.ofHours(n);
+                        default -> throw new NumberFormatException(value);
+                    });
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            throw new SyncConfigException(key + " must be a duration such as 60s, 2m or PT90S, not '" + value + "'");
+        }
+    }
+
+    private static Duration positive(String key, String value, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new SyncConfigException(key + " must be positive, not '" + value + "'");
+        }
+        return d;
     }
 }

@@ -154,7 +154,9 @@ class WindmillSourceTest {
                         .build()) {
             assertThatThrownBy(source::snapshot)
                     .isInstanceOf(SourceException.class)
-                    .hasMessageContaining("larger than 1000");
+                    .hasMessageContaining("the total uncompressed size reached ")
+                    .hasMessageContaining("over the limit of 1,000 bytes")
+                    .hasMessageContaining("raise windmill.max-archive-bytes");
         }
         try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace());
                 WindmillSource source = WindmillSource.builder()
@@ -166,7 +168,8 @@ class WindmillSourceTest {
                         .build()) {
             assertThatThrownBy(source::snapshot)
                     .isInstanceOf(SourceException.class)
-                    .hasMessageContaining("more than 5 entries");
+                    .hasMessageContaining("the number of entries reached 6")
+                    .hasMessageContaining("raise windmill.max-entries");
         }
         try (WindmillEmulator emulator =
                 WindmillEmulator.start("other-token").workspace("demo", Fixtures.fullWorkspace())) {

@@ -2,11 +2,13 @@ package dev.workspacesync.windmill.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.HttpRequests;
 import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SourceException;
+import dev.workspacesync.core.SyncException;
 import dev.workspacesync.windmill.WindmillPullOptions;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import java.io.IOException;
@@ -21,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The few Windmill HTTP calls a pull makes, with the CLI's headers. The token goes only into the
@@ -60,7 +64,7 @@ public final class WindmillApi {
 
     /** Checks the token ({@code GET /api/users/whoami}, then the workspace's whoami as the CLI does). */
     public JsonNode whoami() {
-        return retry.call(() -> {
+        return retrying(() -> {
             HttpResponse<byte[]> response = send("/api/users/whoami");
             if (response.statusCode() == 401 || response.statusCode() == 403) {
                 response = send("/api/w/" + enc(workspace) + "/users/whoami");
@@ -127,7 +131,7 @@ public final class WindmillApi {
      * the server answers "Invalid Archive Type". Returns true for a zip.
      */
     public boolean downloadArchive(WindmillPullOptions options, Path target, long maxBytes) {
-        return retry.call(() -> {
+        return retrying(() -> {
             String path = "/api/w/" + enc(workspace) + "/workspaces/tarball?";
             if (download(path + tarballQuery(options, "zip"), target, maxBytes, true)) {
                 return true;
@@ -141,7 +145,7 @@ public final class WindmillApi {
     private boolean download(String pathAndQuery, Path target, long maxBytes, boolean zipAttempt) {
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request(pathAndQuery), HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(withinDeadline(request(pathAndQuery)), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
@@ -167,8 +171,11 @@ public final class WindmillApi {
                 while ((n = body.read(buffer)) > 0) {
                     total += n;
                     if (total > maxBytes) {
-                        throw new SourceException(
-                                "The Windmill workspace archive is larger than " + maxBytes + " bytes");
+                        throw new SourceException("The Windmill workspace archive download is refused: it reached more"
+                                + " than " + maxBytes + " bytes, over the limit (" + ArchiveReader.Limits.ARCHIVE_KEY
+                                + " plus 1 KiB per entry of " + ArchiveReader.Limits.ENTRIES_KEY
+                                + "). Nothing was written. If the workspace really is this large, raise "
+                                + ArchiveReader.Limits.ARCHIVE_KEY + ".");
                     }
                     out.write(buffer, 0, n);
                 }
@@ -194,7 +201,7 @@ public final class WindmillApi {
 
     private HttpResponse<byte[]> send(String path) {
         try {
-            return http.send(request(path), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(withinDeadline(request(path)), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
@@ -203,12 +210,112 @@ public final class WindmillApi {
         }
     }
 
+    // ---- retries within the deadline (the HTTP client and the URLs are built above) ----
+
+    private static final Logger LOG = LoggerFactory.getLogger(WindmillApi.class);
+
+    private Deadline deadline;
+    private String deadlineKey = "the deadline";
+
+    /**
+     * Bounds every call of this API by {@code deadline}: no request waits for its answer past it, and no
+     * retry starts after it. {@code settingKey} is named when it passes.
+     */
+    public WindmillApi withDeadline(Deadline deadline, String settingKey) {
+        this.deadline = deadline;
+        this.deadlineKey = settingKey;
+        return this;
+    }
+
+    private <T> T retrying(java.util.function.Supplier<T> action) {
+        if (deadline == null) {
+            return retry.call(action);
+        }
+        RetryPolicy.Listener listener = (attempt, attempts, wait, cause) -> LOG.warn(
+                "Windmill at {}: retrying ({}/{}) in {} ms: {}",
+                baseUrl,
+                attempt,
+                attempts,
+                wait.toMillis(),
+                cause.getMessage());
+        // The failure worth reporting is the server's, not the deadline check that ended the last attempt.
+        SyncException[] last = {null};
+        java.util.function.Supplier<T> recording = () -> {
+            try {
+                return action.get();
+            } catch (SyncException e) {
+                if (!(e instanceof DeadlinePassed)) {
+                    last[0] = e;
+                }
+                throw e;
+            }
+        };
+        try {
+            return retry.call(recording, deadline, listener);
+        } catch (SyncException e) {
+            if (!e.isRetryable()) {
+                throw e;
+            }
+            // Retried here already: not retryable any more, or the caller would start the deadline again.
+            String why = deadline.expired()
+                    ? deadline.exceededMessage("Windmill", deadlineKey)
+                    : "gave up after " + retry.maxAttempts() + " attempts";
+            SyncException cause = last[0] != null ? last[0] : e;
+            throw new SourceException(
+                    "Windmill at " + Endpoint.stripUserInfo(baseUrl) + ": " + why + "; last failure: "
+                            + cause.getMessage(),
+                    cause);
+        }
+    }
+
+    /** An attempt not made because the deadline had passed. */
+    private static final class DeadlinePassed extends SourceException {
+        private static final long serialVersionUID = 1L;
+
+        DeadlinePassed(String message) {
+            super(message, null, true, null);
+        }
+    }
+
+    private HttpRequest withinDeadline(HttpRequest request) {
+        if (deadline == null) {
+            return request;
+        }
+        if (deadline.expired()) {
+            throw new DeadlinePassed(
+                    "Windmill at " + baseUrl + ": " + deadline.exceededMessage("Windmill", deadlineKey));
+        }
+        Duration limit = deadline.cap(request.timeout().orElse(timeout));
+        return HttpRequest.newBuilder(request, (name, value) -> true)
+                .timeout(limit)
+                .build();
+    }
+
+    /**
+     * A refused connection or a name that does not resolve is not retried: the host is down or wrong, and
+     * waiting would only hide that. A broken or timed-out exchange may pass on a second try.
+     */
     private SourceException unreachable(IOException e) {
-        return SourceException.transientFailure(
-                "Cannot reach Windmill at " + baseUrl + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage()),
-                e,
-                null);
+        String host = Endpoint.stripUserInfo(baseUrl);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.UnknownHostException) {
+                return new SourceException(
+                        "Cannot reach Windmill at " + host + ": the host name cannot be resolved (check "
+                                + "windmill.base-url)",
+                        e);
+            }
+        }
+        if (e instanceof java.net.ConnectException) {
+            return new SourceException(
+                    "Cannot reach Windmill at " + host + ": connection refused (is the server running? check "
+                            + "windmill.base-url)",
+                    e);
+        }
+        String cause = e instanceof java.net.http.HttpTimeoutException
+                ? "no answer in time (" + e.getClass().getSimpleName() + ")"
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+        return SourceException.transientFailure("Cannot reach Windmill at " + host + ": " + cause, e, null);
     }
 
     private void check(HttpResponse<byte[]> response, String path) {

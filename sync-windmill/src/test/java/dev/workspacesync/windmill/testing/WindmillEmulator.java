@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,7 @@ public final class WindmillEmulator implements AutoCloseable {
     private final String token;
     private final Map<String, WorkspaceArchive> workspaces = new ConcurrentHashMap<>();
     private final Map<String, byte[]> rawArchives = new ConcurrentHashMap<>();
+    private final Map<String, Path> archiveFiles = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile int failureStatus = 503;
@@ -67,6 +70,15 @@ public final class WindmillEmulator implements AutoCloseable {
     /** Serves these exact bytes as the archive of {@code id} (malformed or hostile archives). */
     public WindmillEmulator rawArchive(String id, byte[] bytes) {
         rawArchives.put(id, bytes.clone());
+        return this;
+    }
+
+    /**
+     * Serves the file at {@code archive} (streamed from disk, so tests of large or hostile archives need no
+     * heap) as the archive of {@code id}, for zip and tar requests alike.
+     */
+    public WindmillEmulator archiveFile(String id, Path archive) {
+        archiveFiles.put(id, archive);
         return this;
     }
 
@@ -136,7 +148,7 @@ public final class WindmillEmulator implements AutoCloseable {
             }
             String ws = parts[3];
             String rest = parts[4];
-            if (!workspaces.containsKey(ws) && !rawArchives.containsKey(ws)) {
+            if (!workspaces.containsKey(ws) && !rawArchives.containsKey(ws) && !archiveFiles.containsKey(ws)) {
                 send(
                         exchange,
                         404,
@@ -168,6 +180,17 @@ public final class WindmillEmulator implements AutoCloseable {
         boolean zip = !query.contains("archive_type=tar");
         if (zip && !zipSupported) {
             send(exchange, 400, "text/plain", "Bad request: Invalid Archive Type zip");
+            return;
+        }
+        Path file = archiveFiles.get(ws);
+        if (file != null) {
+            exchange.getResponseHeaders().add("Content-Type", "application/x-tar");
+            exchange.sendResponseHeaders(200, Files.size(file));
+            try (OutputStream out = exchange.getResponseBody()) {
+                Files.copy(file, out);
+            } catch (IOException e) {
+                // The client hung up (it refused the archive part way): nothing to answer.
+            }
             return;
         }
         byte[] raw = rawArchives.get(ws);

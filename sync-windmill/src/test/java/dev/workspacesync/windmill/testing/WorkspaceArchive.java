@@ -74,39 +74,44 @@ public final class WorkspaceArchive {
     public byte[] toTar() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-            byte[] header = new byte[512];
-            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-            String prefix = "";
-            String rest = e.getKey();
-            if (name.length > 100) {
-                int slash = e.getKey().lastIndexOf('/', 154);
-                prefix = e.getKey().substring(0, slash);
-                rest = e.getKey().substring(slash + 1);
-            }
-            put(header, 0, rest.getBytes(StandardCharsets.UTF_8));
-            put(header, 100, octal(0777, 8));
-            put(header, 108, octal(0, 8));
-            put(header, 116, octal(0, 8));
-            put(header, 124, octal(e.getValue().length, 12));
-            put(header, 136, octal(0, 12));
-            header[156] = '0';
-            put(header, 257, "ustar\0".getBytes(StandardCharsets.US_ASCII));
-            put(header, 263, "00".getBytes(StandardCharsets.US_ASCII));
-            put(header, 345, prefix.getBytes(StandardCharsets.UTF_8));
-            for (int i = 148; i < 156; i++) {
-                header[i] = ' ';
-            }
-            long sum = 0;
-            for (byte b : header) {
-                sum += b & 0xff;
-            }
-            put(header, 148, String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(header);
+            out.writeBytes(tarHeader(e.getKey(), e.getValue().length, '0'));
             out.writeBytes(e.getValue());
             out.writeBytes(new byte[(512 - e.getValue().length % 512) % 512]);
         }
         out.writeBytes(new byte[1024]);
         return out.toByteArray();
+    }
+
+    /** One ustar header block ({@code type} '0' for a file, '5' for a directory) declaring {@code size}. */
+    public static byte[] tarHeader(String entryName, long size, char type) {
+        byte[] header = new byte[512];
+        byte[] name = entryName.getBytes(StandardCharsets.UTF_8);
+        String prefix = "";
+        String rest = entryName;
+        if (name.length > 100) {
+            int slash = entryName.lastIndexOf('/', 154);
+            prefix = entryName.substring(0, slash);
+            rest = entryName.substring(slash + 1);
+        }
+        put(header, 0, rest.getBytes(StandardCharsets.UTF_8));
+        put(header, 100, octal(0777, 8));
+        put(header, 108, octal(0, 8));
+        put(header, 116, octal(0, 8));
+        put(header, 124, octal(size, 12));
+        put(header, 136, octal(0, 12));
+        header[156] = (byte) type;
+        put(header, 257, "ustar\0".getBytes(StandardCharsets.US_ASCII));
+        put(header, 263, "00".getBytes(StandardCharsets.US_ASCII));
+        put(header, 345, prefix.getBytes(StandardCharsets.UTF_8));
+        for (int i = 148; i < 156; i++) {
+            header[i] = ' ';
+        }
+        long sum = 0;
+        for (byte b : header) {
+            sum += b & 0xff;
+        }
+        put(header, 148, String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII));
+        return header;
     }
 
     private static byte[] octal(long value, int width) {
