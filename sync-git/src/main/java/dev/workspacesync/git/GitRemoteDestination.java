@@ -80,11 +80,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Cached clone.</b> The clone lives in {@code git.work-dir} (default: the user cache directory,
- *       {@code ~/.cache/workspace-sync/git/<remote>-<hash of remote and branch>} on Linux). It is
- *       created with {@code init} + {@code fetch}, so an empty remote or a missing branch works (the
- *       first push creates the branch). A directory that holds other files, a clone of another remote, a
- *       damaged clone or a stale {@code .git/index.lock} is reported with its path and what to do;
- *       nothing is ever deleted to recover.
+ *       {@code ~/.cache/workspace-sync/git/<host>-<digest of remote and branch>} on Linux). It is created
+ *       with {@code init} + {@code fetch}, so an empty remote or a missing branch works (the first push
+ *       creates the branch); a failed first fetch leaves nothing behind. A sync holds an OS lock on it; a
+ *       crashed sync's JGit lock files are removed by the next one, and a damaged clone is made again
+ *       from the remote (see {@link CachedClone}). A directory that holds other files, another git
+ *       repository or a clone of another remote is reported with its path and left alone. Clones in the
+ *       default cache root unused for {@code cacheMaxIdle} are removed.
+ *   <li><b>Deadline.</b> Fetches and pushes retry timeouts, resets and HTTP 5xx/429 within {@code
+ *       deadline} (default 60 s), with a {@code retrying (n/N)} WARN line; a refused connection or an
+ *       unknown host fails at once, naming the host.
  *   <li><b>Plan</b> fetches the branch into the clone (a local cache; the remote, the clone's branch
  *       and work tree are untouched) and compares the snapshot with the remote's tree by git blob id.
  *       Unchanged source files are not read again: their blob ids are remembered by path, size and
