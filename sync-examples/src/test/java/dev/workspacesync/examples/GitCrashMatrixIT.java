@@ -127,7 +127,8 @@ class GitCrashMatrixIT {
 
         List<Path> projectFiles() throws IOException {
             try (Stream<Path> walk = Files.walk(project)) {
-                return new ArrayList<>(walk.filter(Files::isRegularFile).sorted().toList());
+                return new ArrayList<>(
+                        walk.filter(Files::isRegularFile).sorted().toList());
             }
         }
 
@@ -173,7 +174,10 @@ class GitCrashMatrixIT {
                     "git.remote-url=" + url));
             if (transport == Transport.HTTP) {
                 command.addAll(List.of(
-                        "--set", "git.username=" + GitHttpServer.USER, "--set", "git.work-dir=" + dir.resolve("clone")));
+                        "--set",
+                        "git.username=" + GitHttpServer.USER,
+                        "--set",
+                        "git.work-dir=" + dir.resolve("clone")));
             }
             command.addAll(List.of(extra));
             Path log = dir.resolve("run-" + started.size() + ".log");
@@ -210,11 +214,12 @@ class GitCrashMatrixIT {
             return new Finished(process.exitValue(), output(process), process.pid());
         }
 
-        void runConverges(String context) throws Exception {
+        Finished runConverges(String context) throws Exception {
             Finished rerun = run();
             assertThat(rerun.exitCode()).as(context + "\n" + rerun.output()).isZero();
             assertThat(rerun.output()).doesNotContain(GitHttpServer.PASSWORD);
             assertConverged(context);
+            return rerun;
         }
 
         /** The remote branch holds exactly the project, and no two commits in a row have the same tree. */
@@ -223,7 +228,10 @@ class GitCrashMatrixIT {
             List<RevCommit> log = GitTesting.log(remote, "main");
             for (int i = 0; i + 1 < log.size(); i++) {
                 ObjectId tree = log.get(i).getTree();
-                assertThat(tree).as(context + ": commit %s repeats its parent's content", log.get(i).name())
+                assertThat(tree)
+                        .as(
+                                context + ": commit %s repeats its parent's content",
+                                log.get(i).name())
                         .isNotEqualTo(log.get(i + 1).getTree());
             }
             assertThat(CachedCloneFiles.locks(cloneDir())).as(context).isEmpty();
@@ -300,8 +308,13 @@ class GitCrashMatrixIT {
         kill(paused);
         assertThat(paused.exitValue()).isNotZero();
 
-        f.runConverges("rerun after kill -9 at " + point);
-        assertThat(GitTesting.log(f.remote, "main")).as("one commit per content").hasSize(2);
+        Finished rerun = f.runConverges("rerun after kill -9 at " + point);
+        if (!locks.isEmpty()) {
+            assertThat(rerun.output()).contains("stale lock file(s)").contains("did not finish");
+        }
+        assertThat(GitTesting.log(f.remote, "main"))
+                .as("one commit per content")
+                .hasSize(2);
         // And the clone is healthy for what comes next.
         f.change();
         f.runConverges("a later sync");
@@ -319,16 +332,28 @@ class GitCrashMatrixIT {
         SplittableRandom random = Seeds.random("gitCrashMatrixRandom", seed);
         // Over HTTP: a file:// remote is written by the killed process itself (its receive-pack runs in it).
         Fixture f = new Fixture(Transport.HTTP, random);
+        long begin = System.nanoTime();
         Finished first = f.run();
+        // Kill moments spread over a whole run's length as measured on this machine, however loaded.
+        long runMillis = Math.max(1000, (System.nanoTime() - begin) / 1_000_000);
         assertThat(first.exitCode()).as(first.output()).isZero();
         for (int round = 0; round < 4; round++) {
             f.change();
-            long delay = random.nextLong(300, 4000);
-            System.out.printf("seed %d, %s, round %d: kill -9 after %d ms%n", seed, f.transport, round, delay);
+            long delay = random.nextLong(runMillis / 3, runMillis + 1);
             Process process = f.start(null);
-            if (!process.waitFor(delay, TimeUnit.MILLISECONDS)) {
+            boolean killed = !process.waitFor(delay, TimeUnit.MILLISECONDS);
+            if (killed) {
                 kill(process);
             }
+            System.out.printf(
+                    "seed %d, %s, round %d: after %d ms (a run takes %d ms) %s; lock files left: %s%n",
+                    seed,
+                    f.transport,
+                    round,
+                    delay,
+                    runMillis,
+                    killed ? "kill -9" : "it had finished",
+                    CachedCloneFiles.locks(f.cloneDir()));
             f.runConverges("seed " + seed + " round " + round + " (killed after " + delay + " ms)");
         }
     }

@@ -31,14 +31,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -833,14 +831,17 @@ public final class GitRemoteDestination implements Destination {
      */
     private <T> T remote(String action, Deadline runDeadline, java.util.function.Supplier<T> call) {
         try {
-            return REMOTE_RETRY.call(call, runDeadline, (attempt, max, wait, cause) -> LOG.warn(
-                    "retrying ({}/{}) {} {} in {} ms: {}",
-                    attempt,
-                    max,
-                    action,
-                    host,
-                    wait.toMillis(),
-                    cause.getMessage()));
+            return REMOTE_RETRY.call(
+                    call,
+                    runDeadline,
+                    (attempt, max, wait, cause) -> LOG.warn(
+                            "retrying ({}/{}) {} {} in {} ms: {}",
+                            attempt,
+                            max,
+                            action,
+                            host,
+                            wait.toMillis(),
+                            cause.getMessage()));
         } catch (DestinationException e) {
             if (!e.isRetryable()) {
                 throw e;
@@ -882,7 +883,8 @@ public final class GitRemoteDestination implements Destination {
             return DestinationException.transientFailure(
                     redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e), null);
         }
-        return new DestinationException(redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e));
+        return new DestinationException(
+                redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e));
     }
 
     /** "host … cannot be resolved" or "connection refused by …" when the host cannot be reached at all. */

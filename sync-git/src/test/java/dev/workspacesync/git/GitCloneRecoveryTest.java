@@ -89,7 +89,8 @@ class GitCloneRecoveryTest {
     void jgitLocksLeftByACrashedSyncAreRemovedAndTheNextSyncConverges() throws Exception {
         Path remote = GitTesting.bareRepository(tmp.resolve("remote.git"));
         Path work = tmp.resolve("work");
-        GitRemoteDestination destination = GitRemoteDestination.builder(remote.toUri().toString())
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
                 .workDir(work)
                 .build();
         sync(destination, files("a.txt", "a", "dir/b.txt", "b"));
@@ -131,7 +132,8 @@ class GitCloneRecoveryTest {
     void aCloneFromBeforeLockRecordsWithAStaleIndexLockIsRepaired() throws Exception {
         Path remote = GitTesting.bareRepository(tmp.resolve("remote.git"));
         Path work = tmp.resolve("work");
-        GitRemoteDestination destination = GitRemoteDestination.builder(remote.toUri().toString())
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
                 .workDir(work)
                 .build();
         sync(destination, files("a.txt", "a"));
@@ -146,7 +148,8 @@ class GitCloneRecoveryTest {
     void aCrashedSyncWhoseObjectsAreMissingIsClonedAgain() throws Exception {
         Path remote = GitTesting.bareRepository(tmp.resolve("remote.git"));
         Path work = tmp.resolve("work");
-        GitRemoteDestination destination = GitRemoteDestination.builder(remote.toUri().toString())
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
                 .workDir(work)
                 .build();
         sync(destination, files("a.txt", "a", "b.txt", "b"));
@@ -184,7 +187,8 @@ class GitCloneRecoveryTest {
         Path work = tmp.resolve("users-own-clone");
         org.eclipse.jgit.api.Git.init().setDirectory(work.toFile()).call().close();
         GitTesting.write(work, "mine.txt", "uncommitted work");
-        GitRemoteDestination destination = GitRemoteDestination.builder(remote.toUri().toString())
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
                 .workDir(work)
                 .build();
         assertThatThrownBy(() -> destination.plan(snapshot(files("a", "a"))))
@@ -225,7 +229,10 @@ class GitCloneRecoveryTest {
             Path dir = destination.workDir();
             assertThat(dir.getParent()).as(url).isEqualTo(root.toAbsolutePath());
             assertThat(dir.getFileName().toString()).as(url).matches("[a-z0-9.-]{1,32}-[0-9a-f]{24}");
-            assertThat(dir.toString()).doesNotContain("secret").doesNotContain("etc").doesNotContain("passwd");
+            assertThat(dir.toString())
+                    .doesNotContain("secret")
+                    .doesNotContain("etc")
+                    .doesNotContain("passwd");
         }
     }
 
@@ -264,7 +271,8 @@ class GitCloneRecoveryTest {
                     GitRemoteDestination.builder(server.url("missing.git"))
                             .username(GitHttpServer.USER)
                             .token(dev.workspacesync.core.Secret.of(GitHttpServer.PASSWORD)),
-                    GitRemoteDestination.builder(tmp.resolve("no-such-repo.git").toUri().toString()));
+                    GitRemoteDestination.builder(
+                            tmp.resolve("no-such-repo.git").toUri().toString()));
             for (GitRemoteDestination.Builder attempt : attempts) {
                 GitRemoteDestination inCache = attempt.cacheRoot(root).build();
                 assertThatThrownBy(() -> inCache.plan(snapshot(files("a", "a"))))
@@ -277,8 +285,9 @@ class GitCloneRecoveryTest {
                 attempt.workDir(null);
             }
         }
-        assertThat(root).satisfiesAnyOf(r -> assertThat(r).doesNotExist(), r -> assertThat(r)
-                .isEmptyDirectory());
+        assertThat(root)
+                .satisfiesAnyOf(
+                        r -> assertThat(r).doesNotExist(), r -> assertThat(r).isEmptyDirectory());
     }
 
     @Test
@@ -325,12 +334,17 @@ class GitCloneRecoveryTest {
     void aDestinationWithAConfiguredWorkDirSweepsNothing() throws Exception {
         Path root = tmp.resolve("cache");
         Path remote = GitTesting.bareRepository(tmp.resolve("remote.git"));
-        GitRemoteDestination cached = GitRemoteDestination.builder(remote.toUri().toString())
+        GitRemoteDestination cached = GitRemoteDestination.builder(
+                        remote.toUri().toString())
                 .cacheRoot(root)
                 .build();
         sync(cached, files("a", "1"));
         Path configured = tmp.resolve("configured");
-        sync(GitRemoteDestination.builder(remote.toUri().toString()).workDir(configured).build(), files("a", "2"));
+        sync(
+                GitRemoteDestination.builder(remote.toUri().toString())
+                        .workDir(configured)
+                        .build(),
+                files("a", "2"));
         FileTime old = FileTime.from(Instant.now().minus(Duration.ofDays(30)));
         Files.setLastModifiedTime(cached.workDir().resolve(".git/workspace-sync/lock"), old);
         Files.setLastModifiedTime(configured.resolve(".git/workspace-sync/lock"), old);
@@ -360,7 +374,8 @@ class GitCloneRecoveryTest {
         assertThatThrownBy(() -> destination.plan(snapshot(files("a", "a"))))
                 .isInstanceOf(DestinationException.class)
                 .hasMessageContaining("connection refused by 127.0.0.1:" + port)
-                .satisfies(e -> assertThat(((DestinationException) e).isRetryable()).isFalse());
+                .satisfies(e ->
+                        assertThat(((DestinationException) e).isRetryable()).isFalse());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }
 

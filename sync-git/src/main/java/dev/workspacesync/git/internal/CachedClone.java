@@ -365,7 +365,11 @@ public final class CachedClone {
         LOG.warn(
                 "Removed {} stale lock file(s) ({}) from the cached clone at {}, left by {}; checking the clone",
                 locks.size(),
-                String.join(", ", locks.stream().map(l -> gitDir().relativize(l).toString()).toList()),
+                String.join(
+                        ", ",
+                        locks.stream()
+                                .map(l -> gitDir().relativize(l).toString())
+                                .toList()),
                 dir,
                 crashed ? "a sync that did not finish (" + previous.describe() + ")" : "an abandoned git command");
         return true;
@@ -479,7 +483,9 @@ public final class CachedClone {
             config.save();
         }
         Ref head = repo.exactRef(Constants.HEAD);
-        if (head == null || !head.isSymbolic() || !localRef().equals(head.getTarget().getName())) {
+        if (head == null
+                || !head.isSymbolic()
+                || !localRef().equals(head.getTarget().getName())) {
             // The branch setting changed for this directory: point HEAD at the new branch; the index is
             // reset from the remote before anything is written.
             RefUpdate link = repo.updateRef(Constants.HEAD);

@@ -69,9 +69,11 @@ public final class CloneCache {
             prefix = "local";
         }
         String path = remote.getPath() == null ? "" : remote.getPath().replaceAll("/+$", "");
-        String normalised = (remote.getScheme() == null ? "ssh" : remote.getScheme().toLowerCase(Locale.ROOT))
-                + "://" + host + (remote.getPort() > 0 ? ":" + remote.getPort() : "") + "/" + path.replaceAll("^/+", "")
-                + "#" + branch;
+        String normalised =
+                (remote.getScheme() == null ? "ssh" : remote.getScheme().toLowerCase(Locale.ROOT))
+                        + "://" + host + (remote.getPort() > 0 ? ":" + remote.getPort() : "") + "/"
+                        + path.replaceAll("^/+", "")
+                        + "#" + branch;
         return prefix + "-" + HexFormat.of().formatHex(sha256(normalised)).substring(0, 24);
     }
 
@@ -107,12 +109,14 @@ public final class CloneCache {
             if (child.toAbsolutePath().normalize().equals(keep)) {
                 continue;
             }
-            Path lock = child.resolve(Constants.DOT_GIT).resolve("workspace-sync").resolve(CachedClone.LOCK);
+            Path lock =
+                    child.resolve(Constants.DOT_GIT).resolve("workspace-sync").resolve(CachedClone.LOCK);
             try {
                 if (!Files.isRegularFile(lock)) {
                     continue; // not one of ours
                 }
-                if (!halfMade(child) && Files.getLastModifiedTime(lock).toInstant().isAfter(idleSince)) {
+                if (!halfMade(child)
+                        && Files.getLastModifiedTime(lock).toInstant().isAfter(idleSince)) {
                     continue;
                 }
                 if (remove(child, lock, idleSince)) {
