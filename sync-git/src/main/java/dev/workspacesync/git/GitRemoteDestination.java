@@ -818,9 +818,12 @@ public final class GitRemoteDestination implements Destination {
         }
     }
 
-    /** JGit's per-connection timeout (connect and each read), never past the run's deadline. */
+    /**
+     * JGit's connect and read timeout: a third of the time left, because JGit may send a request more
+     * than once (protocol fallbacks), and all of them must end within the run's deadline.
+     */
     private static int timeoutSeconds(Deadline runDeadline) {
-        long seconds = (runDeadline.remaining().toMillis() + 999) / 1000;
+        long seconds = (runDeadline.remaining().toMillis() / 3 + 999) / 1000;
         return (int) Math.max(1, Math.min(seconds, Integer.MAX_VALUE));
     }
 

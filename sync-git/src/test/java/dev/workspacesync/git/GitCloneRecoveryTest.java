@@ -421,7 +421,9 @@ class GitCloneRecoveryTest {
                         .satisfies(e -> assertThat(((DestinationException) e).isRetryable())
                                 .isFalse());
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.println("A silent server with a 3 s deadline failed after " + took.toMillis() + " ms");
+            assertThat(took).isLessThan(Duration.ofSeconds(20)); // a loaded machine; without the deadline it hangs
             assertThat(destination.workDir()).doesNotExist();
         } finally {
             for (Socket s : accepted) {
