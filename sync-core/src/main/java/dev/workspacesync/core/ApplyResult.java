@@ -1,5 +1,7 @@
 package dev.workspacesync.core;
 
+import java.util.List;
+
 /**
  * What a destination did when applying a plan.
  *
@@ -8,10 +10,18 @@ package dev.workspacesync.core;
  * @param deleted files removed
  * @param bytes bytes sent
  * @param message a short human summary (a commit id, a folder), free of secrets; may be empty
+ * @param skipped files of the plan the destination found, while applying, it cannot hold (e.g. a name
+ *     its file system refuses); they were not recorded, and make the run {@link SyncStatus#INCOMPLETE}
  */
-public record ApplyResult(int added, int updated, int deleted, long bytes, String message) {
+public record ApplyResult(int added, int updated, int deleted, long bytes, String message, List<Skipped> skipped) {
     public ApplyResult {
         message = message == null ? "" : message;
+        skipped = List.copyOf(skipped);
+    }
+
+    /** A result with nothing skipped. */
+    public ApplyResult(int added, int updated, int deleted, long bytes, String message) {
+        this(added, updated, deleted, bytes, message, List.of());
     }
 
     /** Nothing was changed. */

@@ -40,7 +40,7 @@ public record Endpoint(
     private static final Pattern URL = Pattern.compile("(?s)([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~-]+)(?::([0-9]{1,5}))?");
     // Anything that looks like scheme://userinfo@ in free text.
-    private static final Pattern USERINFO_IN_TEXT = Pattern.compile("\\b([A-Za-z][A-Za-z0-9+.-]*://)[^\\s/?#@]*@");
+    private static final Pattern USERINFO_IN_TEXT = Pattern.compile("\\b([A-Za-z][A-Za-z0-9+.-]*://)([^\\s/?#@]*)@");
 
     public Endpoint {
         Objects.requireNonNull(scheme, "scheme");
@@ -69,7 +69,7 @@ public record Endpoint(
         String text = url.strip();
         Matcher m = URL.matcher(text);
         if (!m.matches()) {
-            throw new SyncConfigException(key + " is not a URL (" + stripUserInfo(text)
+            throw new SyncConfigException(key + " is not a URL (" + shown(text)
                     + "); expected scheme://host[:port]/path, e.g. https://host/path");
         }
         String scheme = m.group(1);
@@ -82,8 +82,7 @@ public record Endpoint(
         for (int i = 0; i < rest.length(); i++) {
             char c = rest.charAt(i);
             if (c <= ' ' || c == 0x7f) {
-                throw new SyncConfigException(
-                        key + " holds a space or control character in its path: " + stripUserInfo(text));
+                throw new SyncConfigException(key + " holds a space or control character in its path: " + shown(text));
             }
         }
         Optional<String> user = Optional.empty();
@@ -100,7 +99,7 @@ public record Endpoint(
         }
         Matcher hp = HOST_PORT.matcher(authority);
         if (!hp.matches()) {
-            throw new SyncConfigException(key + " has no valid host (" + stripUserInfo(text)
+            throw new SyncConfigException(key + " has no valid host (" + shown(text)
                     + "); expected letters, digits, '.', '-' or '_', or an IP address");
         }
         String host = hp.group(1);
@@ -188,6 +187,78 @@ public record Endpoint(
         return host.equals(hostPart);
     }
 
+    /**
+     * Whether {@link java.net.URI} (and so the JDK's HTTP client and TLS) accepts this host as a server
+     * name: IP literals and RFC 1123 names do; Docker Compose names with {@code _} do not.
+     */
+    public boolean hostFitsUri() {
+        try {
+            return new java.net.URI(scheme + "://" + authority() + "/").getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /**
+     * This endpoint with {@code suffix} appended to its path ({@code /api/…}, optionally with a query): the
+     * base path's trailing slashes are dropped first, so {@code http://h/base/} and {@code /api} give
+     * {@code http://h/base/api}.
+     */
+    public Endpoint withPath(String suffix) {
+        String base = pathAndQuery;
+        int query = base.indexOf('?');
+        if (query >= 0) {
+            base = base.substring(0, query);
+        }
+        base = base.replaceAll("/+$", "");
+        String tail = suffix.isEmpty() || suffix.startsWith("/") || suffix.startsWith("?") ? suffix : "/" + suffix;
+        return new Endpoint(scheme, host, port, base + tail, username, password);
+    }
+
+    /**
+     * Checks that this is an {@code http} or {@code https} URL the project can reach, naming {@code key}
+     * when not: another scheme, or {@code https} to a host name the JDK's TLS cannot verify a certificate
+     * for (a name with {@code _}: {@code sun.security.util.HostnameChecker} refuses it as
+     * "Illegal given domain name", whatever the certificate says). Such a host is refused rather than
+     * reached with weakened TLS.
+     *
+     * @return this endpoint
+     * @throws SyncConfigException naming {@code key}
+     */
+    public Endpoint requireHttp(String key) {
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new SyncConfigException(
+                    key + " must be an http or https URL, not " + scheme + "://… (" + display() + ")");
+        }
+        if (scheme.equals("https") && !hostFitsUri()) {
+            throw new SyncConfigException(key + " names the host '" + host + "' over https, but Java cannot verify"
+                    + " a TLS certificate for a host name with '_' (or other characters outside RFC 1123), so it"
+                    + " refuses the connection rather than skip the check. Use http:// inside a private network"
+                    + " such as Docker Compose (http://" + authority() + pathAndQuery + "), or give the service"
+                    + " a name with '-' instead of '_' (a network alias) for https");
+        }
+        return this;
+    }
+
+    /**
+     * Refuses credentials written into this URL: they belong in the token setting, where the redactor and the
+     * credential binding know them. The message names {@code key} and {@code tokenSetting} and shows the URL
+     * without its userinfo; it never shows the password.
+     *
+     * @param key the setting the URL came from, e.g. {@code windmill.base-url}
+     * @param tokenSetting where the token belongs, e.g. {@code windmill.token (WINDMILL_TOKEN)}
+     * @return this endpoint
+     * @throws SyncConfigException when the URL carries a user or a password
+     */
+    public Endpoint refuseUserInfo(String key, String tokenSetting) {
+        if (hasUserInfo()) {
+            throw new SyncConfigException(key + " carries credentials inside the URL (" + scheme + "://…@"
+                    + authority() + "); remove them from the URL (" + display() + ") and put the token in "
+                    + tokenSetting);
+        }
+        return this;
+    }
+
     /** The URL as written minus userinfo (and fragment): safe to show, log and compare. */
     public String display() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
@@ -208,7 +279,27 @@ public record Endpoint(
         if (text == null || text.indexOf('@') < 0) {
             return text;
         }
-        return USERINFO_IN_TEXT.matcher(text).replaceAll("$1");
+        return USERINFO_IN_TEXT.matcher(text).replaceAll(m -> {
+            String scheme = m.group(1).toLowerCase(Locale.ROOT);
+            String userInfo = m.group(2);
+            // ssh://git@host names an account, not a secret: keep a bare SSH user, drop anything else.
+            boolean sshUser = scheme.contains("ssh") && userInfo.indexOf(':') < 0;
+            return Matcher.quoteReplacement(sshUser ? m.group() : m.group(1));
+        });
+    }
+
+    /**
+     * A value that did not parse, fit for a message: everything between {@code ://} and the last {@code @} is
+     * left out, since a password with {@code /}, {@code ?} or {@code #} in it is what made it unparsable.
+     */
+    private static String shown(String text) {
+        int at = text.lastIndexOf('@');
+        if (at < 0) {
+            return text;
+        }
+        int start = text.indexOf("://");
+        start = start < 0 || start > at ? 0 : start + 3;
+        return text.substring(0, start) + "…@" + text.substring(at + 1);
     }
 
     private static String decode(String s) {

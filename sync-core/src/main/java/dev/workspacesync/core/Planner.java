@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * <p>A file whose size, modification time and executable bit match the record is unchanged without its
  * content being read. Otherwise the SHA-256 decides, so touching a file or checking it out again sends
- * nothing (its new time is only refreshed in the state).
+ * nothing (its new time is only refreshed in the state). A recorded file whose path the snapshot
+ * {@linkplain Snapshot#withheld withholds} (skipped, not gone) is not deleted.
  */
 public final class Planner {
     private Planner() {}
@@ -33,7 +34,8 @@ public final class Planner {
             }
         }
         for (Map.Entry<SyncPath, FileState> file : previous.files().entrySet()) {
-            if (snapshot.entry(file.getKey()).isEmpty()) {
+            // A withheld path is a file the source still has but this run cannot carry: keep the copy.
+            if (snapshot.entry(file.getKey()).isEmpty() && !snapshot.withheld(file.getKey())) {
                 changes.add(Change.delete(file.getKey()));
             }
         }

@@ -81,6 +81,11 @@ public final class SnapshotEntry {
         return new SnapshotEntry(path, size, executable, modified, content, knownSha256);
     }
 
+    /** This entry under another path (same content, metadata and known digest). */
+    public SnapshotEntry withPath(SyncPath other) {
+        return new SnapshotEntry(other, size, executable, modified, content, sha256);
+    }
+
     public SyncPath path() {
         return path;
     }

@@ -1,5 +1,6 @@
 package dev.workspacesync.core;
 
+import dev.workspacesync.core.internal.Holding;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.core.spi.Source;
 import java.time.Clock;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A run takes one snapshot, then for each destination plans, checks the plan against the
  * {@link DeletionGuard}, and applies it (unless this is a dry run). One destination failing does not stop
- * the others. {@link #run()} returns a {@link SyncReport} and does not throw for a failed sync;
+ * the others. Before planning, each destination is given only the files it {@linkplain
+ * Destination#cannotHold can hold}; the others, and whatever the source could not offer, are listed as
+ * skipped and make the run {@link SyncStatus#INCOMPLETE} (never {@code SYNCED}). {@link #run()} returns a {@link SyncReport} and does not throw for a failed sync;
  * misconfiguration throws {@link SyncConfigException} from {@link Builder#build()}.
  *
  * <p>Runs are single-flight: concurrent calls never overlap. Calls that arrive while a run is going are
@@ -172,22 +175,35 @@ public final class SyncPipeline implements AutoCloseable {
         String target = destination.target();
         Destination.Progress progress = (path, bytes) -> notifyListeners(l -> l.transferred(target, path, bytes));
         AtomicReference<SyncPlan> lastPlan = new AtomicReference<>();
+        Snapshot holdable;
+        try {
+            holdable = Holding.split(snapshot, destination);
+        } catch (RuntimeException e) {
+            return failed(destination, null, "Planning failed: ", e, snapshot.skipped());
+        }
+        if (!holdable.skipped().isEmpty()) {
+            LOG.warn(
+                    "{}",
+                    redactor.redact(target + " does not receive "
+                            + holdable.skipped().size() + " file(s): " + holdable.skipped()));
+        }
         try {
             // A retry plans again: the destination's recorded state already holds what the failed
             // attempt delivered, so the new plan sends only the rest.
             return retry.call(() -> {
                 lastPlan.set(null);
-                SyncPlan plan = destination.plan(snapshot);
+                SyncPlan plan = destination.plan(holdable);
                 lastPlan.set(plan);
-                return planGuardAndApply(destination, plan, progress);
+                return planGuardAndApply(destination, plan, progress, holdable.skipped());
             });
         } catch (RuntimeException e) {
             SyncPlan plan = lastPlan.get();
-            return failed(destination, plan, plan == null ? "Planning failed: " : "", e);
+            return failed(destination, plan, plan == null ? "Planning failed: " : "", e, holdable.skipped());
         }
     }
 
-    private DestinationReport planGuardAndApply(Destination destination, SyncPlan plan, Destination.Progress progress) {
+    private DestinationReport planGuardAndApply(
+            Destination destination, SyncPlan plan, Destination.Progress progress, List<Skipped> skipped) {
         String target = destination.target();
         notifyListeners(l -> l.planned(target, plan));
         Optional<String> refusal = guard.check(plan);
@@ -203,22 +219,27 @@ public final class SyncPipeline implements AutoCloseable {
                     0,
                     redactor.redact(refusal.get()),
                     plan,
-                    null);
+                    null,
+                    redacted(skipped));
         }
         if (dryRun) {
+            SyncStatus status = plan.isEmpty() ? SyncStatus.NO_CHANGES : SyncStatus.SYNCED;
             return new DestinationReport(
                     destination.type(),
                     target,
-                    plan.isEmpty() ? SyncStatus.NO_CHANGES : SyncStatus.SYNCED,
+                    skipped.isEmpty() ? status : SyncStatus.INCOMPLETE,
                     plan.adds().size(),
                     plan.updates().size(),
                     plan.deletes().size(),
                     plan.bytes(),
-                    redactor.redact("Dry run: " + plan.summary()),
+                    redactor.redact("Dry run: " + plan.summary() + skippedSuffix(skipped)),
                     plan,
-                    null);
+                    null,
+                    redacted(skipped));
         }
         ApplyResult result = destination.apply(plan, progress);
+        List<Skipped> all = new ArrayList<>(skipped);
+        all.addAll(result.skipped());
         SyncStatus status = result.changedAnything() ? SyncStatus.SYNCED : SyncStatus.NO_CHANGES;
         String message = result.message().isEmpty()
                 ? (status == SyncStatus.SYNCED
@@ -229,29 +250,54 @@ public final class SyncPipeline implements AutoCloseable {
         return new DestinationReport(
                 destination.type(),
                 target,
-                status,
+                all.isEmpty() ? status : SyncStatus.INCOMPLETE,
                 result.added(),
                 result.updated(),
                 result.deleted(),
                 result.bytes(),
-                redactor.redact(message),
+                redactor.redact(message + skippedSuffix(all)),
                 plan,
-                null);
+                null,
+                redacted(all));
     }
 
-    private DestinationReport failed(Destination destination, SyncPlan plan, String prefix, RuntimeException e) {
+    private static String skippedSuffix(List<Skipped> skipped) {
+        return skipped.isEmpty() ? "" : "; " + skipped.size() + " file(s) skipped";
+    }
+
+    private List<Skipped> redacted(List<Skipped> skipped) {
+        List<Skipped> out = new ArrayList<>(skipped.size());
+        for (Skipped s : skipped) {
+            out.add(new Skipped(redactor.redact(s.path()), redactor.redact(s.reason())));
+        }
+        return out;
+    }
+
+    private DestinationReport failed(
+            Destination destination, SyncPlan plan, String prefix, RuntimeException e, List<Skipped> skipped) {
         SyncException cause = redactor.redact(e);
         String message = redactor.redact(prefix + e.getMessage());
         LOG.warn("Sync to {} failed: {}", redactor.redact(destination.target()), message);
         LOG.debug("Destination failure", cause);
         return new DestinationReport(
-                destination.type(), destination.target(), SyncStatus.FAILED, 0, 0, 0, 0, message, plan, cause);
+                destination.type(),
+                destination.target(),
+                SyncStatus.FAILED,
+                0,
+                0,
+                0,
+                0,
+                message,
+                plan,
+                cause,
+                redacted(skipped));
     }
 
     private static SyncStatus overall(List<DestinationReport> reports) {
         Set<SyncStatus> statuses = new HashSet<>();
         reports.forEach(r -> statuses.add(r.status()));
-        for (SyncStatus status : List.of(SyncStatus.FAILED, SyncStatus.REFUSED, SyncStatus.SYNCED)) {
+        for (SyncStatus status :
+                List.of(SyncStatus.FAILED, SyncStatus.REFUSED, SyncStatus.INCOMPLETE, SyncStatus.SYNCED)) {
             if (statuses.contains(status)) {
                 return status;
             }
@@ -264,7 +310,12 @@ public final class SyncPipeline implements AutoCloseable {
                 .append(snapshot.source())
                 .append(" (")
                 .append(snapshot.size())
-                .append(" files): ")
+                .append(" files")
+                .append(
+                        snapshot.skipped().isEmpty()
+                                ? ""
+                                : ", " + snapshot.skipped().size() + " not offered")
+                .append("): ")
                 .append(status);
         for (DestinationReport report : reports) {
             out.append("; ").append(report.target()).append(": ").append(report.message());

@@ -2,15 +2,18 @@ package dev.workspacesync.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The outcome of one pipeline run. {@link SyncPipeline#run()} returns one of these and does not throw
  * for a failed sync. Every message and cause has gone through the pipeline's {@link Redactor}.
  *
  * @param status overall: FAILED if the source or any destination failed, else REFUSED if a guard refused
- *     any plan, else SYNCED if anything changed, else NO_CHANGES
+ *     any plan, else INCOMPLETE if any destination skipped a file, else SYNCED if anything changed, else
+ *     NO_CHANGES
  * @param source the source's description
  * @param revision the snapshot's revision, or null
  * @param startedAt when the run started
@@ -56,7 +59,14 @@ public record SyncReport(
         return destinations.stream().mapToLong(DestinationReport::bytes).sum();
     }
 
-    /** True for SYNCED and NO_CHANGES. */
+    /** Every file some destination did not receive (each once), in destination order. */
+    public List<Skipped> skipped() {
+        Set<Skipped> all = new LinkedHashSet<>();
+        destinations.forEach(d -> all.addAll(d.skipped()));
+        return List.copyOf(all);
+    }
+
+    /** True for SYNCED and NO_CHANGES (never for INCOMPLETE: a file is missing at the destination). */
     public boolean succeeded() {
         return status == SyncStatus.SYNCED || status == SyncStatus.NO_CHANGES;
     }

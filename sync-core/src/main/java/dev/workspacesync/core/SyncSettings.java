@@ -232,8 +232,17 @@ public final class SyncSettings {
     private static boolean isAbsoluteUri(String value) {
         try {
             URI uri = new URI(value);
-            return uri.isAbsolute() && (uri.getHost() != null || "file".equals(uri.getScheme()) || uri.isOpaque());
+            if (uri.isAbsolute() && (uri.getHost() != null || "file".equals(uri.getScheme()) || uri.isOpaque())) {
+                return true;
+            }
         } catch (URISyntaxException e) {
+            // not a java.net.URI; Endpoint may still read it
+        }
+        // Endpoint reads what java.net.URI gives no host: Compose service names such as windmill_server.
+        try {
+            Endpoint.parse("url", value);
+            return true;
+        } catch (SyncConfigException e) {
             return false;
         }
     }

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *       deleted), reported with its path, and treated as empty: the next sync re-plans everything.
  * </ul>
  *
- * <p>File format, UTF-8 lines separated by {@code \n} and fields by tabs (paths cannot contain either):
+ * <p>File format, UTF-8 lines separated by {@code \n} and fields by tabs; paths are written with
+ * {@link SyncPath#escape} (so a name holding a tab, a newline or a backslash stays one field; files of
+ * earlier versions, whose paths could hold none of these, read unchanged):
  * a header {@code workspace-sync-state 1}, one {@code f} line per file, and a trailer
  * {@code end <count> <crc32>} over everything before it.
  */
@@ -99,7 +101,7 @@ public final class SyncStateStore {
         body.append(HEADER).append(' ').append(VERSION).append('\n');
         state.files()
                 .forEach((path, file) -> body.append("f\t")
-                        .append(path.value())
+                        .append(SyncPath.escape(path.value()))
                         .append('\t')
                         .append(fields(file))
                         .append('\n'));
@@ -184,13 +186,13 @@ public final class SyncStateStore {
 
         /** Records that a file reached the destination. */
         public synchronized void put(SyncPath path, FileState file) {
-            append("+\t" + path.value() + "\t" + fields(file));
+            append("+\t" + SyncPath.escape(path.value()) + "\t" + fields(file));
             files.put(path, file);
         }
 
         /** Records that a file left the destination. */
         public synchronized void remove(SyncPath path) {
-            append("-\t" + path.value());
+            append("-\t" + SyncPath.escape(path.value()));
             files.remove(path);
         }
 
@@ -298,7 +300,7 @@ public final class SyncStateStore {
                 if (f.length != 7 || !f[0].equals("f")) {
                     return corrupt(file, "line " + (i + 1) + " is malformed");
                 }
-                files.put(SyncPath.of(f[1]), parseFields(f, 2));
+                files.put(storedPath(f[1]), parseFields(f, 2));
             }
             if (files.size() != Integer.parseInt(trailer[1])) {
                 return corrupt(file, "it lists " + files.size() + " files but says " + trailer[1]);
@@ -345,9 +347,9 @@ public final class SyncStateStore {
                 }
                 String[] f = line.substring(0, lastTab).split("\t", -1);
                 if (f[0].equals("+") && f.length == 7) {
-                    files.put(SyncPath.of(f[1]), parseFields(f, 2));
+                    files.put(storedPath(f[1]), parseFields(f, 2));
                 } else if (f[0].equals("-") && f.length == 2) {
-                    files.remove(SyncPath.of(f[1]));
+                    files.remove(storedPath(f[1]));
                 } else {
                     break;
                 }
@@ -359,6 +361,10 @@ public final class SyncStateStore {
         if (replayed > 0) {
             LOG.info("Recovered {} file records from an interrupted sync ({})", replayed, journal);
         }
+    }
+
+    private static SyncPath storedPath(String field) {
+        return SyncPath.exact(SyncPath.unescape(field));
     }
 
     private static String fields(FileState file) {

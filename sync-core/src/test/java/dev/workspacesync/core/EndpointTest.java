@@ -92,6 +92,8 @@ class EndpointTest {
         assertThat(Endpoint.stripUserInfo("push to https://tok:en@github.com/a.git failed; see http://u@h:1/"))
                 .isEqualTo("push to https://github.com/a.git failed; see http://h:1/");
         assertThat(Endpoint.stripUserInfo("mail me@example.com")).isEqualTo("mail me@example.com");
+        assertThat(Endpoint.stripUserInfo("ssh://git@127.0.0.1:22/r.git and ssh://git:pw@h/r"))
+                .isEqualTo("ssh://git@127.0.0.1:22/r.git and ssh://h/r");
         assertThat(Redactor.none().redact("at https://user:pw@host/x")).isEqualTo("at https://host/x");
     }
 

@@ -1,10 +1,16 @@
 package dev.workspacesync.databricks;
 
+import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Provider {@code databricks}: a Databricks Workspace folder, see {@link DatabricksWorkspaceDestination}.
@@ -13,7 +19,9 @@ import java.util.List;
  * {@code databricks.client-id} and {@code databricks.client-secret} (OAuth M2M); without them the SDK's
  * chain ({@code DATABRICKS_*} variables, {@code ~/.databrickscfg}). {@code databricks.root},
  * {@code databricks.project}, {@code databricks.concurrency} (8), {@code databricks.rate-limit} (20
- * requests/s), {@code databricks.state-dir}, {@code databricks.reconcile} (false).
+ * requests/s), {@code databricks.state-dir}, {@code databricks.reconcile} (false: only the folder check
+ * every run and a full reconcile every {@code databricks.reconcile-every-runs} (50) runs or {@code
+ * databricks.reconcile-every} (24h)), {@code databricks.deadline} (60s: how long a request keeps retrying).
  */
 public final class DatabricksDestinationProvider implements DestinationProvider {
     @Override
@@ -70,7 +78,22 @@ public final class DatabricksDestinationProvider implements DestinationProvider 
                         "databricks.reconcile",
                         SettingKey.Type.BOOLEAN,
                         "false",
-                        "list the remote folder and repair drift (remote edits, deletions, orphans)"));
+                        "list the remote folder and repair drift (remote edits, deletions, orphans) on every run"),
+                SettingKey.optional(
+                        "databricks.reconcile-every-runs",
+                        SettingKey.Type.INTEGER,
+                        String.valueOf(DatabricksWorkspaceDestination.DEFAULT_RECONCILE_EVERY_RUNS),
+                        "a full reconcile every this many runs (0: never by count)"),
+                SettingKey.optional(
+                        "databricks.reconcile-every",
+                        SettingKey.Type.STRING,
+                        "24h",
+                        "a full reconcile when the last one is this old, e.g. 30m, 24h, 7d (0: never by time)"),
+                SettingKey.optional(
+                        "databricks.deadline",
+                        SettingKey.Type.STRING,
+                        "60s",
+                        "how long a request keeps retrying transient failures, e.g. 60s, 5m"));
     }
 
     @Override
@@ -86,8 +109,47 @@ public final class DatabricksDestinationProvider implements DestinationProvider 
                 .project(settings.get("databricks.project").orElse(null))
                 .concurrency(Math.toIntExact(settings.integer("databricks.concurrency", 8)))
                 .rateLimit(settings.decimal("databricks.rate-limit", 20))
-                .reconcile(settings.bool("databricks.reconcile", false));
+                .reconcile(settings.bool("databricks.reconcile", false))
+                .reconcileEveryRuns(Math.toIntExact(settings.integer(
+                        "databricks.reconcile-every-runs",
+                        DatabricksWorkspaceDestination.DEFAULT_RECONCILE_EVERY_RUNS)))
+                .reconcileEvery(duration(settings, "databricks.reconcile-every", "24h", true))
+                .deadline(duration(settings, "databricks.deadline", "60s", false));
         settings.path("databricks.state-dir").ifPresent(builder::stateDirectory);
         return builder.build();
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
+
+    /** {@code 90}, {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}, {@code 500ms} or ISO-8601 ({@code PT1H}). */
+    static Duration duration(SyncSettings settings, String key, String defaultValue, boolean zeroMeansNever) {
+        String raw = settings.get(key).orElse(defaultValue).trim();
+        Duration d;
+        Matcher m = DURATION.matcher(raw.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            d = switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofSeconds(n);
+            };
+        } else {
+            try {
+                d = Duration.parse(raw.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new SyncConfigException(
+                        "'" + key + "' must be a duration such as 60s, 15m, 24h or 7d, not '" + raw + "'");
+            }
+        }
+        if (d.isZero() && zeroMeansNever) {
+            return null;
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new SyncConfigException("'" + key + "' must be a positive duration such as 60s, not '" + raw + "'");
+        }
+        return d;
     }
 }

@@ -5,7 +5,9 @@ import com.databricks.sdk.service.workspace.ObjectInfo;
 import com.databricks.sdk.service.workspace.ObjectType;
 import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
+import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.FileState;
 import dev.workspacesync.core.Planner;
 import dev.workspacesync.core.RetryPolicy;
@@ -20,6 +22,8 @@ import dev.workspacesync.core.SyncState;
 import dev.workspacesync.core.SyncStateStore;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.databricks.internal.Auth;
+import dev.workspacesync.databricks.internal.DriftRecord;
+import dev.workspacesync.databricks.internal.Manifest;
 import dev.workspacesync.databricks.internal.Notebooks;
 import dev.workspacesync.databricks.internal.Workspace;
 import dev.workspacesync.databricks.internal.WorkspaceException;
@@ -69,13 +73,15 @@ import org.slf4j.LoggerFactory;
  * local files that would land on one workspace name (a notebook {@code foo.py} and a file {@code foo}) are
  * reported before anything is written. Regular files keep their names and bytes; every upload streams.
  *
- * <p><b>Incremental.</b> Planning reads only the recorded state (size and time, then the digest decide;
- * no request is made), so a re-sync without changes makes no request at all and a {@code touch} uploads
- * nothing. Applying runs deletes, then removals of emptied folders (leaf first), then folder creations,
- * then uploads, with at most {@code concurrency} requests at once under a client-side rate limit.
- * Transient failures (429, 502, 503, 504, dropped connections) are retried with backoff, honouring
- * {@code Retry-After}; uploads are retried by this class with a fresh stream each time, never by the SDK.
- * A permanent error fails that file with the server's message; the others go on.
+ * <p><b>Incremental.</b> Planning compares with the recorded state (size and time, then the digest
+ * decide) after one {@code get-status} of the folder, so a re-sync without changes makes that one read
+ * and no write, and a {@code touch} uploads nothing. Applying runs deletes, then removals of emptied
+ * folders (leaf first), then folder creations, then uploads, with at most {@code concurrency} requests at
+ * once under a client-side rate limit. Transient failures (429, 502, 503, 504, dropped connections) are
+ * retried with backoff, honouring {@code Retry-After}, for at most {@link Builder#deadline(Duration)}
+ * per request; uploads are retried by this class with a fresh stream each time, never by the SDK. A
+ * permanent error fails that file with the server's message; the others go on. A host that cannot be
+ * reached, or a request that gave up, ends the run at once.
  *
  * <p><b>Loss-free.</b> Each file is recorded in the state as soon as the server confirmed it, so a
  * failed or killed run leaves a state from which the next run sends only what is still missing. The state
@@ -91,15 +97,30 @@ import org.slf4j.LoggerFactory;
  * through the JDK HTTP client, which never logs headers (the SDK's Apache client logs the bearer token at
  * DEBUG).
  *
- * <p><b>Reconcile.</b> With {@link Builder#reconcile(boolean)} planning also lists the remote folder and
- * repairs drift: files deleted or changed there (size, then content for files up to 10 MB) are sent
- * again, and objects the source does not have are deleted. It is also the recovery after a lost state:
- * files found identical are only recorded. Notebooks cannot be compared by content; without a record they
- * are sent again.
+ * <p><b>Drift and reconcile.</b> The folder's {@code object_id} is recorded; a folder that is gone or
+ * has another id is reconciled at once and the result says {@code Repaired drift (…)}. A reconcile lists
+ * the remote folder and repairs drift: files deleted or changed there (size, then the id and time recorded
+ * at the last check, then content for files up to 10 MB) are sent again, and objects the source does not
+ * have are deleted. It runs every {@link Builder#reconcileEveryRuns(int)} runs or {@link
+ * Builder#reconcileEvery(Duration)}, and on every run with {@link Builder#reconcile(boolean)}. Notebooks
+ * cannot be compared by content; without a record they are sent again.
+ *
+ * <p><b>Manifest.</b> The folder keeps {@code .workspace-sync/manifest.json}: what was sent (digest,
+ * size, notebook name, object id when known), written after a run when it changed, and marked
+ * incomplete before a run's first change. A run without local state (a fresh clone, a new container)
+ * trusts a complete manifest of this folder and uploads only what differs; an incomplete, unreadable or
+ * foreign one makes it reconcile; with no manifest at all the folder is adopted (identical files
+ * recorded, nothing deleted).
  */
 public final class DatabricksWorkspaceDestination implements Destination {
     private static final Logger LOG = LoggerFactory.getLogger(DatabricksWorkspaceDestination.class);
     private static final long EXPORT_LIMIT = 10L * 1024 * 1024;
+
+    /** Runs between two full reconciles, by default. */
+    public static final int DEFAULT_RECONCILE_EVERY_RUNS = 50;
+
+    /** The longest time between two full reconciles, by default. */
+    public static final Duration DEFAULT_RECONCILE_EVERY = Duration.ofHours(24);
 
     private final Auth auth;
     private final DatabricksConfig explicitConfig;
@@ -110,12 +131,16 @@ public final class DatabricksWorkspaceDestination implements Destination {
     private final double rateLimit;
     private final Path stateDirectory;
     private final boolean reconcile;
+    private final int reconcileEveryRuns;
+    private final Duration reconcileEvery;
+    private final Duration deadline;
     private final RetryPolicy retry;
 
     private final Object lock = new Object();
     private Workspace workspace;
     private String user;
     private volatile Prepared last;
+    private volatile String resolvedTarget;
 
     private DatabricksWorkspaceDestination(Builder b) {
         this.auth = new Auth(b.host, b.token, b.profile, b.clientId, b.clientSecret);
@@ -127,6 +152,9 @@ public final class DatabricksWorkspaceDestination implements Destination {
         this.rateLimit = b.rateLimit;
         this.stateDirectory = b.stateDirectory;
         this.reconcile = b.reconcile;
+        this.reconcileEveryRuns = b.reconcileEveryRuns;
+        this.reconcileEvery = b.reconcileEvery;
+        this.deadline = b.deadline;
         this.retry = b.retry;
         if (explicitConfig == null) {
             auth.configure(environment); // fail fast on an ambiguous environment
@@ -145,6 +173,10 @@ public final class DatabricksWorkspaceDestination implements Destination {
 
     @Override
     public String target() {
+        String known = resolvedTarget;
+        if (known != null) {
+            return known; // the real folder, once a plan has resolved the user and project
+        }
         String folder = root != null
                 ? root
                 : "/Workspace/Users/<current user>/projects/" + (project != null ? project : "<project>");
@@ -153,7 +185,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
 
     private String host() {
         if (explicitConfig != null && explicitConfig.getHost() != null) {
-            return explicitConfig.getHost().replaceAll("/+$", "");
+            return Endpoint.stripUserInfo(explicitConfig.getHost()).replaceAll("/+$", "");
         }
         return auth.describeHost(environment);
     }
@@ -178,12 +210,13 @@ public final class DatabricksWorkspaceDestination implements Destination {
     @Override
     public SyncPlan plan(Snapshot snapshot) {
         Prepared prepared = prepare(snapshot, reconcile);
+        resolvedTarget = prepared.context.target;
         last = prepared;
         return prepared.plan;
     }
 
     /** Where one snapshot goes: folder, state store and key. */
-    private record Context(String root, String target, SyncStateStore store, String key) {}
+    private record Context(String root, String target, SyncStateStore store, String key, String user) {}
 
     /** A remote object to delete, and the state record that goes with it (or null). */
     private record RemoteDelete(String remotePath, boolean recursive, SyncPath stateKey) {}
@@ -194,13 +227,33 @@ public final class DatabricksWorkspaceDestination implements Destination {
             Context context,
             Map<SyncPath, Notebooks.Kind> kinds,
             List<RemoteDelete> deletes,
-            boolean createRoot) {}
+            boolean createRoot,
+            Check check) {}
 
-    private Context context(Snapshot snapshot) {
-        String folder = root != null ? root : "/Workspace/Users/" + user() + "/projects/" + projectName(snapshot);
+    /**
+     * What the root check (and a reconcile) found, and what {@link #apply} records after the run.
+     *
+     * @param rootObjectId the folder's id now, or null when it does not exist yet
+     * @param record the local record as loaded
+     * @param reconciled whether this plan listed the folder
+     * @param repair what drift the plan repairs, for the report, or null
+     * @param remote remote ids and times known per source path
+     * @param manifestSha256 the digest of the manifest believed to be in the folder, or null
+     */
+    private record Check(
+            Long rootObjectId,
+            DriftRecord record,
+            boolean reconciled,
+            String repair,
+            Map<SyncPath, Manifest.Remote> remote,
+            String manifestSha256) {}
+
+    private Context context(Snapshot snapshot, String userName) {
+        String folder = root != null ? root : "/Workspace/Users/" + userName + "/projects/" + projectName(snapshot);
         Path dir = stateDirectory != null ? stateDirectory : defaultStateDirectory(snapshot);
         String target = "databricks:" + host() + folder;
-        return new Context(folder, target, new SyncStateStore(dir), SyncStateStore.key(snapshot.source(), target));
+        return new Context(
+                folder, target, new SyncStateStore(dir), SyncStateStore.key(snapshot.source(), target), userName);
     }
 
     private String projectName(Snapshot snapshot) {
@@ -220,6 +273,34 @@ public final class DatabricksWorkspaceDestination implements Destination {
         return name.isEmpty() || name.equals(".") || name.equals("..") ? "project" : name;
     }
 
+    /** The file that remembers the user of the default folder, per workspace host. */
+    private Path userFile(Path dir) {
+        return dir.resolve("databricks-user-" + SyncStateStore.key(host(), "user") + ".txt");
+    }
+
+    private String rememberedUser(Path dir) {
+        try {
+            String user = Files.readString(userFile(dir)).strip();
+            return user.isEmpty() || user.contains("/") || user.chars().anyMatch(Character::isISOControl) ? null : user;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private void rememberUser(Path dir, String user) {
+        if (user == null || user.equals(rememberedUser(dir))) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            Path tmp = userFile(dir).resolveSibling(userFile(dir).getFileName() + ".tmp");
+            Files.writeString(tmp, user + "\n");
+            Files.move(tmp, userFile(dir), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            LOG.debug("Cannot remember the user in {}: {}", dir, e.getMessage()); // costs one SCIM call next run
+        }
+    }
+
     /** {@code <root>/.git/workspace-sync} for a git work tree, else the user cache directory. */
     static Path defaultStateDirectory(Snapshot snapshot) {
         String localRoot = snapshot.attributes().get("root");
@@ -232,9 +313,80 @@ public final class DatabricksWorkspaceDestination implements Destination {
         return SyncStateStore.defaultDirectory();
     }
 
-    private Prepared prepare(Snapshot snapshot, boolean withReconcile) {
-        Context ctx = context(snapshot);
+    private Prepared prepare(Snapshot snapshot, boolean forceReconcile) {
+        // The default folder needs the user: the one remembered from the last run of this project, checked
+        // by the folder check below, saves the SCIM call on every run.
+        Path dir = stateDirectory != null ? stateDirectory : defaultStateDirectory(snapshot);
+        String knownUser = root == null ? rememberedUser(dir) : null;
+        Context ctx = context(snapshot, root != null ? null : knownUser != null ? knownUser : user());
+        Workspace ws = workspace();
+
+        // The drift check: one get-status per run. A folder that is gone or was replaced (another id) was
+        // changed behind our back, and the recorded state no longer says what it holds.
+        Optional<ObjectInfo> rootInfo;
+        try {
+            rootInfo = ws.status(ctx.root);
+        } catch (WorkspaceException e) {
+            if (knownUser == null || e.status() != 403) {
+                throw e;
+            }
+            rootInfo = Optional.empty(); // another user's folder now: asked below who signs in
+        }
+        if (knownUser != null && rootInfo.isEmpty() && !knownUser.equals(user())) {
+            LOG.info("Signed in as {} now, not {}: syncing to their folder", user(), knownUser);
+            ctx = context(snapshot, user());
+            rootInfo = ws.status(ctx.root);
+        }
         SyncState state = ctx.store.load(ctx.key);
+        DriftRecord remembered = DriftRecord.load(DriftRecord.file(ctx.store.directory(), ctx.key));
+        if (rootInfo.isPresent()
+                && rootInfo.get().getObjectType() != ObjectType.DIRECTORY
+                && rootInfo.get().getObjectType() != ObjectType.REPO) {
+            throw new DestinationException(
+                    "The target " + ctx.root + " is a " + rootInfo.get().getObjectType() + ", not a folder");
+        }
+        Long rootId = rootInfo.map(ObjectInfo::getObjectId).orElse(null);
+        String drift = null;
+        boolean withReconcile = forceReconcile;
+        boolean deleteOrphans = true;
+        Map<SyncPath, Manifest.Remote> remoteMeta = remembered.remote();
+        String manifestSha = remembered.manifestSha256();
+        if (rootId == null) {
+            if (!state.isEmpty()) {
+                drift = "the folder " + ctx.root + " is gone from the workspace";
+            }
+            manifestSha = null;
+        } else if (remembered.rootObjectId() != null
+                && !remembered.rootObjectId().equals(rootId)) {
+            drift = "the folder " + ctx.root + " was replaced (object id " + rootId + ", recorded "
+                    + remembered.rootObjectId() + ")";
+            manifestSha = null;
+        } else if (state.isEmpty() && (remembered.manifestSha256() == null || remembered.rootObjectId() == null)) {
+            // No local state (a fresh clone, a new container): what the folder's manifest says was sent.
+            ManifestRead read = readManifest(ws, ctx, rootId);
+            if (read.manifest != null) {
+                state = read.manifest.state();
+                remoteMeta = read.manifest.remote();
+                manifestSha = read.manifest.contentSha256();
+                LOG.info("No local sync state for {}: using its manifest ({} files)", ctx.root, state.size());
+            } else if (read.problem != null) {
+                drift = "there is no local state and the manifest " + read.problem;
+                manifestSha = null;
+            } else {
+                // Neither state nor manifest: adopt the folder (identical files are only recorded), but never
+                // delete what is there, which may be another tool's.
+                withReconcile = true;
+                deleteOrphans = false;
+                manifestSha = null;
+            }
+        }
+        if (drift != null) {
+            LOG.warn("Drift: {}; reconciling (listing the folder, sending what is missing)", drift);
+            withReconcile = true;
+        } else if (!withReconcile && reconcileDue(remembered)) {
+            LOG.info("Periodic reconcile of {}", ctx.root);
+            withReconcile = true;
+        }
         SyncPlan base = Planner.plan(ctx.target, snapshot, state);
 
         if (!withReconcile && base.changes().isEmpty()) {
@@ -251,7 +403,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
             }
             SyncPlan plan =
                     new SyncPlan(ctx.target, List.of(), state.size(), List.of(), List.of(), base.refreshed(), snapshot);
-            return new Prepared(plan, ctx, kinds, List.of(), false);
+            Check check = new Check(rootId, remembered, false, null, remoteMeta, manifestSha);
+            return new Prepared(plan, ctx, kinds, List.of(), false, check);
         }
         Set<SyncPath> sending = new HashSet<>();
         for (Change change : base.changes()) {
@@ -306,15 +459,36 @@ public final class DatabricksWorkspaceDestination implements Destination {
         state.files().forEach((path, file) -> recordedRemotes.add(remoteOf(path, Optional.of(file))));
         Set<String> oldDirs = directories(recordedRemotes);
         int existing = state.size();
-        boolean createRoot = state.isEmpty();
+        boolean createRoot = rootId == null;
+        boolean reconciled = false;
+        String repair = drift;
 
         if (withReconcile) {
-            Reconciled r = reconcile(ctx, snapshot, state, kinds, changes, refreshed, deletes);
+            Reconciled r = reconcile(
+                    ctx,
+                    snapshot,
+                    state,
+                    kinds,
+                    changes,
+                    refreshed,
+                    deletes,
+                    rootId != null,
+                    deleteOrphans,
+                    remoteMeta);
             changes = r.changes;
             refreshed = r.refreshed;
             existing = Math.max(existing, r.remoteFiles);
             oldDirs = r.remoteDirs;
-            createRoot = !r.rootExists;
+            remoteMeta = r.meta;
+            reconciled = true;
+            if (!r.hasManifest) {
+                manifestSha = null;
+            }
+            if (repair == null && deleteOrphans && (r.resent > 0 || r.removed > 0)) {
+                repair = "the full check of " + ctx.root + " found " + r.resent + " file(s) changed or missing there"
+                        + " and " + r.removed + " object(s) not in the source";
+                LOG.warn("Drift: {}; repairing", repair);
+            }
         }
 
         Set<String> create = new TreeSet<>(newDirs);
@@ -329,7 +503,45 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 .toList();
         boolean uploads = changes.stream().anyMatch(c -> c.kind() != Change.Kind.DELETE);
         SyncPlan plan = new SyncPlan(ctx.target, changes, existing, createDirs, removeDirs, refreshed, snapshot);
-        return new Prepared(plan, ctx, kinds, deletes, createRoot && uploads);
+        Check check = new Check(rootId, remembered, reconciled, repair, remoteMeta, manifestSha);
+        return new Prepared(plan, ctx, kinds, deletes, createRoot && uploads, check);
+    }
+
+    /** Whether a periodic full reconcile is due (every N runs or T, whichever comes first). */
+    private boolean reconcileDue(DriftRecord record) {
+        if (reconcileEveryRuns > 0 && record.runsSinceReconcile() + 1 >= reconcileEveryRuns) {
+            return true;
+        }
+        return reconcileEvery != null
+                && record.reconciledAt() > 0
+                && System.currentTimeMillis() - record.reconciledAt() >= reconcileEvery.toMillis();
+    }
+
+    /** A manifest read from the folder: the manifest, or why it cannot be used, or neither (none there). */
+    private record ManifestRead(Manifest manifest, String problem) {}
+
+    private static ManifestRead readManifest(Workspace ws, Context ctx, long rootId) {
+        String path = ctx.root + "/" + Manifest.PATH;
+        Optional<byte[]> bytes = ws.exportIfExists(path);
+        if (bytes.isEmpty()) {
+            return new ManifestRead(null, null);
+        }
+        Manifest manifest;
+        try {
+            manifest = Manifest.parse(bytes.get());
+        } catch (IllegalArgumentException e) {
+            return new ManifestRead(null, path + " cannot be used: " + e.getMessage());
+        }
+        if (!manifest.complete()) {
+            return new ManifestRead(null, path + " is from a run that did not finish");
+        }
+        if (manifest.rootObjectId() != rootId) {
+            return new ManifestRead(
+                    null,
+                    path + " was written for another folder (object id " + manifest.rootObjectId() + ", the folder is "
+                            + rootId + ")");
+        }
+        return new ManifestRead(manifest, null);
     }
 
     private static String remoteOf(SyncPath path, Optional<FileState> recorded) {
@@ -355,6 +567,12 @@ public final class DatabricksWorkspaceDestination implements Destination {
             }
         });
         List<String> problems = new ArrayList<>();
+        kinds.forEach((path, kind) -> {
+            if (kind.remotePath().equals(Manifest.FOLDER) || kind.remotePath().startsWith(Manifest.FOLDER + "/")) {
+                problems.add(path + " would land in " + ctx.root + "/" + Manifest.FOLDER
+                        + ", which workspace-sync keeps for its manifest");
+            }
+        });
         shared.forEach((remote, locals) ->
                 problems.add(String.join(" and ", locals) + " would both land on " + ctx.root + "/" + remote));
         Set<String> dirs = directories(byRemote.keySet());
@@ -413,12 +631,23 @@ public final class DatabricksWorkspaceDestination implements Destination {
 
     // ---- reconcile -------------------------------------------------------------------------------
 
+    /**
+     * What a reconcile found.
+     *
+     * @param resent files sent again because the folder lacked them or held something else
+     * @param removed objects to delete because the source does not have them
+     * @param meta remote ids and times of the files found identical (what the next reconcile trusts)
+     * @param hasManifest whether the folder holds a manifest
+     */
     private record Reconciled(
             List<Change> changes,
             List<SnapshotEntry> refreshed,
             int remoteFiles,
             Set<String> remoteDirs,
-            boolean rootExists) {}
+            int resent,
+            int removed,
+            Map<SyncPath, Manifest.Remote> meta,
+            boolean hasManifest) {}
 
     private Reconciled reconcile(
             Context ctx,
@@ -427,23 +656,26 @@ public final class DatabricksWorkspaceDestination implements Destination {
             Map<SyncPath, Notebooks.Kind> kinds,
             List<Change> planned,
             List<SnapshotEntry> refreshedByPlanner,
-            List<RemoteDelete> deletes) {
+            List<RemoteDelete> deletes,
+            boolean rootExists,
+            boolean deleteOrphans,
+            Map<SyncPath, Manifest.Remote> knownMeta) {
         Workspace ws = workspace();
-        Optional<ObjectInfo> rootInfo = ws.status(ctx.root);
         Map<String, ObjectInfo> remote = new TreeMap<>();
         Set<String> remoteDirs = new HashSet<>();
-        if (rootInfo.isPresent()) {
-            if (rootInfo.get().getObjectType() != ObjectType.DIRECTORY
-                    && rootInfo.get().getObjectType() != ObjectType.REPO) {
-                throw new DestinationException(
-                        "The target " + ctx.root + " is a " + rootInfo.get().getObjectType() + ", not a folder");
-            }
+        boolean hasManifest = false;
+        if (rootExists) {
             List<String> queue = new ArrayList<>(List.of(ctx.root));
             while (!queue.isEmpty()) {
                 String dir = queue.remove(queue.size() - 1);
                 for (ObjectInfo child : ws.list(dir)) {
                     String rel = relative(ctx.root, child.getPath());
                     if (rel == null) {
+                        continue;
+                    }
+                    if (rel.equals(Manifest.FOLDER) || rel.startsWith(Manifest.FOLDER + "/")) {
+                        // The tool's own bookkeeping: never a project file, never an orphan.
+                        hasManifest |= rel.equals(Manifest.FOLDER);
                         continue;
                     }
                     if (child.getObjectType() == ObjectType.DIRECTORY) {
@@ -454,11 +686,15 @@ public final class DatabricksWorkspaceDestination implements Destination {
                     }
                 }
             }
+            hasManifest =
+                    hasManifest && ws.status(ctx.root + "/" + Manifest.PATH).isPresent();
         }
         Map<SyncPath, Change> byPath = new TreeMap<>();
         planned.forEach(c -> byPath.put(c.path(), c));
         List<SnapshotEntry> refreshed = new ArrayList<>(refreshedByPlanner);
         Set<String> expected = new HashSet<>();
+        Map<SyncPath, Manifest.Remote> meta = new HashMap<>();
+        int resent = 0;
         for (SnapshotEntry entry : snapshot.entries()) {
             Notebooks.Kind kind = kinds.get(entry.path());
             expected.add(kind.remotePath());
@@ -467,7 +703,15 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 continue; // changed locally: sent anyway
             }
             ObjectInfo found = remote.get(kind.remotePath());
-            boolean same = found != null && sameRemote(ws, ctx, entry, kind, recorded, found);
+            boolean same =
+                    found != null && sameRemote(ws, ctx, entry, kind, recorded, found, knownMeta.get(entry.path()));
+            if (same) {
+                meta.put(
+                        entry.path(),
+                        new Manifest.Remote(
+                                found.getObjectId() == null ? 0 : found.getObjectId(),
+                                found.getModifiedAt() == null ? 0 : found.getModifiedAt()));
+            }
             if (same && recorded.isEmpty()) {
                 byPath.remove(entry.path()); // already there: record it, send nothing
                 refreshed.add(entry);
@@ -475,10 +719,12 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 LOG.info("Reconcile: {} differs from {} in the workspace; sending it again", entry.path(), ctx.root);
                 byPath.put(entry.path(), recorded.isPresent() ? Change.update(entry) : Change.add(entry));
                 refreshed.removeIf(e -> e.path().equals(entry.path()));
+                resent++;
             }
         }
         Set<String> alreadyDeleted = new HashSet<>();
         deletes.forEach(d -> alreadyDeleted.add(d.remotePath()));
+        int removed = 0;
         for (Map.Entry<String, ObjectInfo> object : remote.entrySet()) {
             String rel = object.getKey();
             if (expected.contains(rel)) {
@@ -488,7 +734,18 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 continue;
             }
             SyncPath path = syncPathOrNull(rel);
+            if (path != null && snapshot.withheld(path)) {
+                continue; // offered but not carried this run (reported as skipped): never an orphan
+            }
+            if (!deleteOrphans) {
+                LOG.info(
+                        "{}/{} is not in the source; left alone (the folder has no record of this tool)",
+                        ctx.root,
+                        rel);
+                continue;
+            }
             LOG.info("Reconcile: {}/{} is not in the source; deleting it", ctx.root, rel);
+            removed++;
             if (path == null || byPath.containsKey(path) || snapshot.entry(path).isPresent()) {
                 deletes.add(new RemoteDelete(rel, false, null)); // e.g. x.py left as a file beside notebook x
             } else {
@@ -502,8 +759,18 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 deletes.add(new RemoteDelete(rel, true, null));
             }
         }
+        if (!deleteOrphans) {
+            remoteDirs.clear(); // keep every folder that is there (creating an existing one is a no-op)
+        }
         return new Reconciled(
-                new ArrayList<>(byPath.values()), refreshed, remote.size(), remoteDirs, rootInfo.isPresent());
+                new ArrayList<>(byPath.values()),
+                refreshed,
+                remote.size(),
+                remoteDirs,
+                resent,
+                removed,
+                meta,
+                hasManifest);
     }
 
     private static SyncPath syncPathOrNull(String rel) {
@@ -520,7 +787,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
             SnapshotEntry entry,
             Notebooks.Kind kind,
             Optional<FileState> recorded,
-            ObjectInfo found) {
+            ObjectInfo found,
+            Manifest.Remote known) {
         ObjectType wanted = kind.notebook() ? ObjectType.NOTEBOOK : ObjectType.FILE;
         if (found.getObjectType() != wanted) {
             return false;
@@ -530,6 +798,13 @@ public final class DatabricksWorkspaceDestination implements Destination {
         }
         if (found.getSize() != null && found.getSize() != entry.size()) {
             return false;
+        }
+        if (recorded.isPresent()
+                && known != null
+                && known.modifiedAt() != 0
+                && Objects.equals(found.getObjectId(), known.objectId())
+                && Objects.equals(found.getModifiedAt(), known.modifiedAt())) {
+            return true; // untouched since it was last found identical: no need to read it back
         }
         if (entry.size() > EXPORT_LIMIT) {
             return true; // too large to read back; the size matched
@@ -560,80 +835,127 @@ public final class DatabricksWorkspaceDestination implements Destination {
     public ApplyResult apply(SyncPlan plan, Progress progress) {
         Prepared cached = last;
         Prepared prepared = cached != null && cached.plan == plan ? cached : prepare(plan.snapshot(), false);
-        if (plan.isEmpty() && plan.refreshed().isEmpty() && prepared.deletes.isEmpty()) {
-            return ApplyResult.nothing("");
-        }
         Context ctx = prepared.context;
-        Workspace ws = plan.isEmpty() && prepared.deletes.isEmpty() ? null : workspace();
+        Check check = prepared.check;
+        boolean mutates = !plan.isEmpty() || !prepared.deletes.isEmpty();
+        Workspace ws = workspace();
         Queue failures = new Queue();
         AtomicInteger added = new AtomicInteger();
         AtomicInteger updated = new AtomicInteger();
         AtomicInteger deleted = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
-        ExecutorService pool = ws == null ? null : Executors.newFixedThreadPool(concurrency, daemonThreads());
+        Set<SyncPath> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Long rootId = check.rootObjectId;
+        String manifestSha = check.manifestSha256;
+        ExecutorService pool = mutates ? Executors.newFixedThreadPool(concurrency, daemonThreads()) : null;
         try (SyncStateStore.Session session = ctx.store.open(ctx.key)) {
             for (SnapshotEntry entry : plan.refreshed()) {
                 Notebooks.Kind kind = prepared.kinds.get(entry.path());
                 session.put(
                         entry.path(), FileState.of(entry, kind != null && kind.notebook() ? kind.remotePath() : null));
             }
-            if (ws == null) {
-                return ApplyResult.nothing("");
-            }
-            Set<SyncPath> deletedChanges = new HashSet<>();
-            plan.deletes().forEach(c -> deletedChanges.add(c.path()));
-            // 1. Deletes.
-            runAll(pool, prepared.deletes, failures, d -> {
-                boolean existed = ws.delete(ctx.root + "/" + d.remotePath, d.recursive);
-                if (d.stateKey != null) {
-                    session.remove(d.stateKey);
+            if (mutates) {
+                if (manifestSha != null && rootId != null) {
+                    // Before the first change: a manifest that says "being changed", so that a run killed from
+                    // here on, whose local state is then lost too, is reconciled instead of trusted.
+                    Manifest marker = Manifest.marker(ctx.root, rootId);
+                    runOne(failures, () -> uploadManifest(ws, ctx, marker.toJson()));
+                    manifestSha = marker.contentSha256();
                 }
-                if (d.stateKey != null || existed) {
-                    SyncPath reported = d.stateKey != null ? d.stateKey : syncPathOrNull(d.remotePath);
-                    if (reported != null && deletedChanges.contains(reported)) {
-                        deleted.incrementAndGet();
-                        progress.transferred(reported, 0);
+            }
+            if (mutates && failures.isEmpty()) {
+                Set<SyncPath> deletedChanges = new HashSet<>();
+                plan.deletes().forEach(c -> deletedChanges.add(c.path()));
+                // 1. Deletes.
+                runAll(pool, prepared.deletes, failures, d -> {
+                    boolean existed = ws.delete(ctx.root + "/" + d.remotePath, d.recursive);
+                    if (d.stateKey != null) {
+                        session.remove(d.stateKey);
+                        touched.add(d.stateKey);
+                    }
+                    if (d.stateKey != null || existed) {
+                        SyncPath reported = d.stateKey != null ? d.stateKey : syncPathOrNull(d.remotePath);
+                        if (reported != null && deletedChanges.contains(reported)) {
+                            deleted.incrementAndGet();
+                            progress.transferred(reported, 0);
+                        }
+                    }
+                });
+                // 2. Folders left empty, leaf first; one that still holds something (not ours) stays.
+                for (SyncPath dir : plan.removeDirectories()) {
+                    if (failures.stopped()) {
+                        break;
+                    }
+                    try {
+                        ws.removeFolderIfEmpty(ctx.root + "/" + dir.value());
+                    } catch (SyncException e) {
+                        LOG.warn("Could not remove the emptied folder {}/{}: {}", ctx.root, dir, e.getMessage());
+                        if (e instanceof WorkspaceException w && w.stopsRun()) {
+                            failures.add(e);
+                        }
                     }
                 }
-            });
-            // 2. Folders left empty, leaf first; one that still holds something (not ours) stays.
-            for (SyncPath dir : plan.removeDirectories()) {
-                try {
-                    ws.removeFolderIfEmpty(ctx.root + "/" + dir.value());
-                } catch (SyncException e) {
-                    LOG.warn("Could not remove the emptied folder {}/{}: {}", ctx.root, dir, e.getMessage());
+                // 3. Folders to create (leaves; mkdirs creates parents).
+                if (prepared.createRoot && !failures.stopped()) {
+                    runOne(failures, () -> ws.mkdirs(ctx.root));
+                }
+                runAll(pool, plan.createDirectories(), failures, dir -> ws.mkdirs(ctx.root + "/" + dir.value()));
+                // 4. Uploads.
+                List<Change> uploads = plan.changes().stream()
+                        .filter(c -> c.kind() != Change.Kind.DELETE)
+                        .toList();
+                runAll(pool, uploads, failures, change -> {
+                    SnapshotEntry entry = change.entry();
+                    Notebooks.Kind kind = prepared.kinds.get(change.path());
+                    if (kind == null) {
+                        kind = Notebooks.detect(entry);
+                    }
+                    // The local name is sent, as the CLI does: the server strips a notebook's extension itself.
+                    touched.add(change.path());
+                    String sha = upload(ws, ctx.root + "/" + change.path().value(), entry);
+                    long time = entry.modified().map(Instant::toEpochMilli).orElse(FileState.NO_TIME);
+                    session.put(
+                            change.path(),
+                            new FileState(
+                                    entry.size(),
+                                    time,
+                                    sha,
+                                    entry.executable(),
+                                    kind.notebook() ? kind.remotePath() : null));
+                    (change.kind() == Change.Kind.ADD ? added : updated).incrementAndGet();
+                    bytes.addAndGet(entry.size());
+                    progress.transferred(change.path(), entry.size());
+                });
+            }
+            // The manifest and the drift record follow what reached the folder (only when it all did).
+            SyncState now = session.state();
+            Map<SyncPath, Manifest.Remote> meta = new TreeMap<>(check.remote);
+            meta.keySet().removeIf(p -> touched.contains(p) || now.get(p).isEmpty());
+            if (failures.isEmpty()) {
+                if (rootId == null) {
+                    rootId = ws.status(ctx.root).map(ObjectInfo::getObjectId).orElse(null);
+                }
+                if (rootId != null) {
+                    Manifest manifest = Manifest.of(true, ctx.root, rootId, now, meta);
+                    String sha = manifest.contentSha256();
+                    if (!sha.equals(manifestSha)) {
+                        runOne(failures, () -> uploadManifest(ws, ctx, manifest.toJson()));
+                        manifestSha = failures.isEmpty() ? sha : null;
+                    }
                 }
             }
-            // 3. Folders to create (leaves; mkdirs creates parents).
-            if (prepared.createRoot) {
-                runOne(failures, () -> ws.mkdirs(ctx.root));
+            DriftRecord before = check.record;
+            long nowMillis = System.currentTimeMillis();
+            new DriftRecord(
+                            rootId,
+                            check.reconciled ? 0 : before.runsSinceReconcile() + 1,
+                            check.reconciled || before.reconciledAt() == 0 ? nowMillis : before.reconciledAt(),
+                            manifestSha,
+                            meta)
+                    .save(DriftRecord.file(ctx.store.directory(), ctx.key));
+            if (root == null && failures.isEmpty()) {
+                rememberUser(ctx.store.directory(), ctx.user);
             }
-            runAll(pool, plan.createDirectories(), failures, dir -> ws.mkdirs(ctx.root + "/" + dir.value()));
-            // 4. Uploads.
-            List<Change> uploads = plan.changes().stream()
-                    .filter(c -> c.kind() != Change.Kind.DELETE)
-                    .toList();
-            runAll(pool, uploads, failures, change -> {
-                SnapshotEntry entry = change.entry();
-                Notebooks.Kind kind = prepared.kinds.get(change.path());
-                if (kind == null) {
-                    kind = Notebooks.detect(entry);
-                }
-                // The local name is sent, as the CLI does: the server strips a notebook's extension itself.
-                String sha = upload(ws, ctx.root + "/" + change.path().value(), entry);
-                long time = entry.modified().map(Instant::toEpochMilli).orElse(FileState.NO_TIME);
-                session.put(
-                        change.path(),
-                        new FileState(
-                                entry.size(),
-                                time,
-                                sha,
-                                entry.executable(),
-                                kind.notebook() ? kind.remotePath() : null));
-                (change.kind() == Change.Kind.ADD ? added : updated).incrementAndGet();
-                bytes.addAndGet(entry.size());
-                progress.transferred(change.path(), entry.size());
-            });
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
@@ -642,13 +964,26 @@ public final class DatabricksWorkspaceDestination implements Destination {
         if (!failures.isEmpty()) {
             throw failures.toException(ctx.root, added.get() + updated.get(), deleted.get());
         }
-        return new ApplyResult(
-                added.get(),
-                updated.get(),
-                deleted.get(),
-                bytes.get(),
-                "%d added, %d updated, %d deleted in %s"
-                        .formatted(added.get(), updated.get(), deleted.get(), ctx.root));
+        String summary =
+                "%d added, %d updated, %d deleted in %s".formatted(added.get(), updated.get(), deleted.get(), ctx.root);
+        if (check.repair != null) {
+            return new ApplyResult(
+                    added.get(),
+                    updated.get(),
+                    deleted.get(),
+                    bytes.get(),
+                    "Repaired drift (" + check.repair + "): " + summary);
+        }
+        if (!mutates) {
+            return ApplyResult.nothing("");
+        }
+        return new ApplyResult(added.get(), updated.get(), deleted.get(), bytes.get(), summary);
+    }
+
+    private static void uploadManifest(Workspace ws, Context ctx, byte[] json) {
+        SnapshotEntry entry = new SnapshotEntry(
+                SyncPath.of(Manifest.PATH), json.length, false, null, () -> new java.io.ByteArrayInputStream(json));
+        upload(ws, ctx.root + "/" + Manifest.PATH, entry);
     }
 
     /** Uploads; a missing parent folder (deleted behind our back) is created and the upload tried once more. */
@@ -685,7 +1020,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 first = e;
             }
             if (e instanceof WorkspaceException w
-                    && (w.status() == 401
+                    && (w.stopsRun()
+                            || w.status() == 401
                             || (w.status() == 403 && !w.errorCode().equals("MAX_CHILD_NODE_SIZE_EXCEEDED")))) {
                 fatal.set(true);
             }
@@ -763,7 +1099,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
         synchronized (lock) {
             if (workspace == null) {
                 DatabricksConfig config = explicitConfig != null ? explicitConfig : auth.configure(environment);
-                workspace = new Workspace(config, rateLimit, retry);
+                workspace = new Workspace(config, rateLimit, retry, deadline);
             }
             return workspace;
         }
@@ -806,6 +1142,9 @@ public final class DatabricksWorkspaceDestination implements Destination {
         private double rateLimit = 20;
         private Path stateDirectory;
         private boolean reconcile;
+        private int reconcileEveryRuns = DEFAULT_RECONCILE_EVERY_RUNS;
+        private Duration reconcileEvery = DEFAULT_RECONCILE_EVERY;
+        private Duration deadline = Deadline.DEFAULT;
         private RetryPolicy retry = new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(60));
 
         private Builder() {}
@@ -883,9 +1222,42 @@ public final class DatabricksWorkspaceDestination implements Destination {
             return this;
         }
 
-        /** Whether planning lists the remote folder and repairs drift; default false. */
+        /**
+         * Whether every run lists the remote folder and repairs drift; default false (a deleted or replaced
+         * folder is still noticed on every run, and a full reconcile runs periodically).
+         */
         public Builder reconcile(boolean reconcile) {
             this.reconcile = reconcile;
+            return this;
+        }
+
+        /** A full reconcile every this many runs; default 50; 0 for never by count. */
+        public Builder reconcileEveryRuns(int runs) {
+            if (runs < 0) {
+                throw new SyncConfigException("'databricks.reconcile-every-runs' must be 0 or more, not " + runs);
+            }
+            this.reconcileEveryRuns = runs;
+            return this;
+        }
+
+        /** A full reconcile when the last one is this old; default 24 h; null for never by time. */
+        public Builder reconcileEvery(Duration every) {
+            if (every != null && (every.isNegative() || every.isZero())) {
+                throw new SyncConfigException("'databricks.reconcile-every' must be positive, not " + every);
+            }
+            this.reconcileEvery = every;
+            return this;
+        }
+
+        /**
+         * How long one request may keep retrying transient failures before the run gives up; default 60 s.
+         * A host that refuses connections or does not resolve fails at once.
+         */
+        public Builder deadline(Duration deadline) {
+            if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+                throw new SyncConfigException("'databricks.deadline' must be positive, not " + deadline);
+            }
+            this.deadline = deadline;
             return this;
         }
 

@@ -34,7 +34,10 @@ class DatabricksDestinationProviderTest {
                         "databricks.concurrency",
                         "databricks.rate-limit",
                         "databricks.state-dir",
-                        "databricks.reconcile");
+                        "databricks.reconcile",
+                        "databricks.reconcile-every-runs",
+                        "databricks.reconcile-every",
+                        "databricks.deadline");
         assertThat(keys)
                 .filteredOn(SettingKey::secret)
                 .extracting(SettingKey::key)
@@ -90,5 +93,38 @@ class DatabricksDestinationProviderTest {
                                 SyncSettings.of(Map.of("databricks.token", "t", "databricks.root", "Users/x"))))
                 .isInstanceOf(SyncConfigException.class)
                 .hasMessageContaining("databricks.root");
+    }
+
+    @Test
+    void durationsTakeUnitsAndBadOnesNameTheKey() {
+        SyncSettings settings = SyncSettings.of(Map.of(
+                "databricks.deadline", "90",
+                "databricks.reconcile-every", "7d",
+                "a", "15m",
+                "b", "PT2H",
+                "c", "500ms",
+                "zero", "0"));
+        assertThat(DatabricksDestinationProvider.duration(settings, "databricks.deadline", "60s", false))
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(DatabricksDestinationProvider.duration(settings, "databricks.reconcile-every", "24h", true))
+                .isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(DatabricksDestinationProvider.duration(settings, "a", "1s", false))
+                .isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(DatabricksDestinationProvider.duration(settings, "b", "1s", false))
+                .isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(DatabricksDestinationProvider.duration(settings, "c", "1s", false))
+                .isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(DatabricksDestinationProvider.duration(settings, "zero", "1s", true))
+                .isNull();
+        assertThat(DatabricksDestinationProvider.duration(settings, "missing", "60s", false))
+                .isEqualTo(java.time.Duration.ofSeconds(60));
+        for (String bad : new String[] {"soon", "-5s", "0", "1y", "9999999999s"}) {
+            assertThatThrownBy(() -> DatabricksDestinationProvider.duration(
+                            SyncSettings.of(Map.of("databricks.deadline", bad)), "databricks.deadline", "60s", false))
+                    .as(bad)
+                    .isInstanceOf(SyncConfigException.class)
+                    .hasMessageContaining("databricks.deadline")
+                    .hasMessageContaining(bad);
+        }
     }
 }

@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Random edit sequences (adds, edits, notebook/file flips, deletes, renames, touches) synced one step at a
  * time: after every step the workspace holds exactly the expected objects and folders, and a re-sync makes
- * no request. Clashing trees are refused without any write.
+ * one read (the folder check) and no write. Clashing trees are refused without any write. Between steps
+ * the folder may be deleted behind the sync's back, or the local state lost (a fresh container): the next
+ * step repairs the one and rebuilds the other from the manifest, without {@code databricks.reconcile}.
  */
 class SyncPropertyTest {
     static final String TOKEN = "dapi-prop";
@@ -63,6 +65,12 @@ class SyncPropertyTest {
                     mutate(random, source, notebooks);
                 }
                 Map<String, String> expected = expectedRemote(source, notebooks);
+                int tamper = random.nextInt(10);
+                if (tamper == 0) {
+                    emulator.remove(ROOT); // a user cleaning up
+                } else if (tamper == 1) {
+                    deleteState(); // a new container: the local state is gone, the manifest stays
+                }
                 emulator.resetCounts();
                 SyncReport report = sync(emulator, source);
                 if (expected == null) {
@@ -80,10 +88,25 @@ class SyncPropertyTest {
                 assertMatches(emulator, source, expected, step);
                 emulator.resetCounts();
                 assertThat(sync(emulator, source).status()).isEqualTo(SyncStatus.NO_CHANGES);
-                assertThat(emulator.totalRequests())
+                assertThat(emulator.mutatingRequests())
                         .as("step %d: no-op re-sync", step)
                         .isZero();
+                assertThat(emulator.totalRequests())
+                        .as(
+                                "step %d (tamper %d): no-op re-sync reads only the folder: %s",
+                                step, tamper, emulator.requestLog())
+                        .isEqualTo(1);
             }
+        }
+    }
+
+    void deleteState() {
+        try (Stream<Path> files = java.nio.file.Files.list(stateDir)) {
+            for (Path file : files.toList()) {
+                java.nio.file.Files.delete(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -251,6 +274,9 @@ class SyncPropertyTest {
         for (Map.Entry<String, RemoteObject> object :
                 emulator.objectsUnder(ROOT).entrySet()) {
             String rel = object.getKey().substring(ROOT.length() + 1);
+            if (rel.equals(".workspace-sync") || rel.startsWith(".workspace-sync/")) {
+                continue; // the tool's manifest
+            }
             if (object.getValue().type() == ObjectType.DIRECTORY) {
                 dirs.add(rel);
             } else {

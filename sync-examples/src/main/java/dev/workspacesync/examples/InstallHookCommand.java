@@ -1,12 +1,15 @@
 package dev.workspacesync.examples;
 
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.examples.internal.HookScript;
+import dev.workspacesync.examples.internal.StableJar;
 import dev.workspacesync.git.GitHooks;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -17,9 +20,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code install-hook}: makes every commit in {@code ~/projects/<name>} sync the project to Databricks.
- * Installs a post-commit hook running {@code hook-run} in the background into each repository there,
- * and with {@code --template} also into a git template directory set as {@code init.templateDir}, so
- * repositories made later by {@code git init} or {@code git clone} get it too.
+ * Copies the running jar to {@code ~/.local/share/workspace-sync/} (so a {@code ./mvnw clean} or a deleted
+ * download does not end the backups), then installs a post-commit hook running {@code hook-run} from that
+ * copy in the background into each repository there. With {@code --template} the hook also goes into a git
+ * template directory ({@code init.templateDir}: the user's own when set, else ours), so repositories made
+ * later by {@code git init} or {@code git clone} get it too; the hook does nothing outside the projects
+ * directory.
  */
 @Command(
         name = "install-hook",
@@ -33,18 +39,28 @@ final class InstallHookCommand implements Callable<Integer> {
 
     @Option(
             names = "--projects-dir",
-            description = "Directory of projects, each a git repository (default: ~/projects; created if missing).")
+            description = "Directory of projects, each a git repository (default: ~/projects; created if missing)."
+                    + " The hook does nothing in repositories elsewhere.")
     private Path projectsDir;
 
     @Option(
             names = "--template",
-            description = "Also install a git template and set init.templateDir, for repositories created later.")
+            description = "Also install the hook into a git template for repositories created later: the"
+                    + " init.templateDir you have, else a new one set as init.templateDir.")
     private boolean template;
 
     @Option(
             names = "--template-dir",
-            description = "Where the template goes (default: ~/.config/workspace-sync/git-template).")
+            description = "Where the template goes when init.templateDir is unset"
+                    + " (default: ~/.config/workspace-sync/git-template).")
     private Path templateDir;
+
+    @Option(
+            names = "--java",
+            paramLabel = "PATH",
+            description = "The java executable the hook runs (default: the one running this command; java on"
+                    + " PATH when it is gone).")
+    private Path java;
 
     @Override
     public Integer call() throws IOException {
@@ -52,7 +68,9 @@ final class InstallHookCommand implements Callable<Integer> {
         Path home = home(parent);
         Path projects = (projectsDir != null ? projectsDir : home.resolve("projects")).toAbsolutePath();
         Files.createDirectories(projects);
-        String command = hookRunCommand();
+        // The hook compares physical paths, so a repository reached through a symlink or .. is judged by where it is.
+        projects = projects.toRealPath();
+        String command = hookScript(projects, home, out).body();
         int installed = 0;
         List<Path> repositories;
         try (Stream<Path> children = Files.list(projects)) {
@@ -68,11 +86,7 @@ final class InstallHookCommand implements Callable<Integer> {
                     + (result.chained() != null ? " (runs your existing hook " + result.chained() + " first)" : ""));
         }
         if (template) {
-            Path dir = templateDir != null ? templateDir : home.resolve(".config/workspace-sync/git-template");
-            GitHooks.Installation result =
-                    GitHooks.installTemplate(dir, command, GitHooks.globalConfigFile(parent.environment(), home));
-            out.println("Template " + result.hook() + " set as init.templateDir: new repositories from 'git init' or"
-                    + " 'git clone' get the hook (JGit-created ones do not: run install-hook again for those).");
+            out.println(installTemplate(home, command));
         }
         out.println(installed + " repositories in " + projects + " sync to"
                 + " /Workspace/Users/<you>/projects/<name> on every commit. Failures go to ~/.sync-errors.log.");
@@ -80,32 +94,58 @@ final class InstallHookCommand implements Callable<Integer> {
         return WorkspaceSync.OK;
     }
 
+    /** Installs the template hook and says, in one line, what was done. */
+    private String installTemplate(Path home, String command) {
+        Path globalConfig = GitHooks.globalConfigFile(parent.environment(), home);
+        Optional<Path> configured = GitHooks.configuredTemplateDir(globalConfig, home);
+        Path ours = home.resolve(".config/workspace-sync/git-template");
+        Path dir = templateDir != null ? templateDir.toAbsolutePath() : configured.orElse(ours);
+        // An explicit --template-dir that disagrees with init.templateDir is refused by GitHooks: never replaced.
+        GitHooks.Installation result = GitHooks.installTemplate(dir, command, globalConfig, home);
+        String chained = result.chained() != null ? "; your hook there, now " + result.chained() + ", runs first" : "";
+        String scope = ": new repositories from 'git init' or 'git clone' get the hook (JGit-created ones do"
+                + " not: run install-hook again for those), and it does nothing outside the projects directory.";
+        if (configured.isPresent() && !configured.get().equals(ours.normalize())) {
+            return (result.changed() ? "Installed the hook into " : "Hook already in ") + dir
+                    + ", your init.templateDir (kept as it is)" + chained + scope;
+        }
+        return "Template " + result.hook() + " set as init.templateDir in " + globalConfig + chained + scope;
+    }
+
+    /** What the hook runs: the stable copy of this jar (or, in a development build, this class path). */
+    private HookScript hookScript(Path projects, Path home, PrintWriter out) {
+        Path javaExecutable =
+                java != null ? java.toAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java");
+        if (!Files.isRegularFile(javaExecutable) || !Files.isExecutable(javaExecutable)) {
+            throw new SyncConfigException("--java " + javaExecutable + " is not an executable file: give the path of"
+                    + " a java executable (Java 17 or later), e.g. $JAVA_HOME/bin/java.");
+        }
+        Optional<Path> jar = StableJar.runningJar(WorkspaceSync.class);
+        if (jar.isPresent()) {
+            StableJar.Copy copy = StableJar.install(
+                    jar.get(),
+                    WorkspaceSync.class.getPackage().getImplementationVersion(),
+                    StableJar.directory(parent.environment(), home));
+            out.println((copy.changed() ? "Copied " + jar.get() + " to " : "Already installed: ") + copy.jar()
+                    + " (what the hook runs; rebuilding or deleting the original does not affect it)");
+            copy.removed().forEach(old -> out.println("Removed the old copy " + old));
+            return HookScript.forJar(javaExecutable, copy.jar(), projects);
+        }
+        Path classes = StableJar.codeSource(WorkspaceSync.class);
+        out.println("Not running from a jar (classes in " + classes + "): the hook runs this development class path,"
+                + " which a rebuild or './mvnw clean' removes. Run 'java -jar workspace-sync.jar install-hook' for a"
+                + " hook that lasts.");
+        return HookScript.forClassPath(
+                javaExecutable,
+                classes,
+                System.getProperty("java.class.path"),
+                WorkspaceSync.class.getName(),
+                projects);
+    }
+
     /** The user's home as a shell sees it ({@code $HOME}), else Java's. */
     static Path home(WorkspaceSync parent) {
         String home = parent.environment().get("HOME");
         return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
-    }
-
-    /** This same Java and jar (or class path, when not run from the jar), running {@code hook-run}. */
-    static String hookRunCommand() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path location;
-        try {
-            location = Path.of(InstallHookCommand.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the workspace-sync jar", e);
-        }
-        String launch = Files.isRegularFile(location)
-                ? "-jar " + quote(location.toString())
-                : "-cp " + quote(System.getProperty("java.class.path")) + " " + WorkspaceSync.class.getName();
-        return quote(java) + " " + launch + " hook-run";
-    }
-
-    private static String quote(String value) {
-        return "'" + value.replace("'", "'\\''") + "'";
     }
 }

@@ -3,6 +3,7 @@ package dev.workspacesync.examples;
 import dev.workspacesync.core.DeletionGuard;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.Skipped;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncPipeline;
 import dev.workspacesync.core.SyncReport;
@@ -181,12 +182,19 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
         if (report.destinations().isEmpty()) {
             out.println("  " + report.message());
         }
+        List<Skipped> skipped = report.skipped();
+        if (!skipped.isEmpty()) {
+            out.println("  Not synced (" + skipped.size() + "; rename or remove them, then run again):");
+            // Paths and reasons are already escaped: a file name cannot break or forge a line here.
+            skipped.forEach(s -> out.println("    " + s.path() + ": " + s.reason()));
+        }
     }
 
     static int exitCode(SyncReport report) {
         return switch (report.status()) {
             case SYNCED, NO_CHANGES -> WorkspaceSync.OK;
             case REFUSED -> WorkspaceSync.REFUSED;
+            case INCOMPLETE -> WorkspaceSync.INCOMPLETE;
             case FAILED -> WorkspaceSync.FAILED;
         };
     }

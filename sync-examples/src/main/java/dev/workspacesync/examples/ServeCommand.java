@@ -1,5 +1,6 @@
 package dev.workspacesync.examples;
 
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
@@ -7,13 +8,18 @@ import dev.workspacesync.core.SyncListener;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.examples.internal.BackupService;
+import dev.workspacesync.examples.internal.CredentialBinding;
 import dev.workspacesync.examples.internal.CronSchedule;
+import dev.workspacesync.examples.internal.HttpLimits;
 import dev.workspacesync.examples.internal.Notifier;
 import dev.workspacesync.examples.internal.RegistryPipelines;
+import dev.workspacesync.examples.internal.RequestChecks;
 import dev.workspacesync.examples.internal.RequestFields;
 import dev.workspacesync.examples.internal.SettingsResolver;
+import dev.workspacesync.examples.internal.TerminationSignals;
 import dev.workspacesync.examples.internal.WebhookServer;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -23,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,8 +45,9 @@ import picocli.CommandLine.Spec;
         description = "Run the Windmill -> git backup service (POST /sync, GET /health, GET /status).%n"
                 + "Environment: WINDMILL_BASE_URL, WINDMILL_TOKEN, WINDMILL_WORKSPACE, GIT_REMOTE_URL, GIT_TOKEN,"
                 + " GIT_BRANCH, GIT_USER_NAME, GIT_USER_EMAIL (fallbacks for request fields), SYNC_WEBHOOK_SECRET,"
+                + " SYNC_ALLOWED_HOSTS (hosts trusted with the configured credentials),"
                 + " SYNC_SCHEDULE (cron), SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL, NOTIFY_ON_SUCCESS,"
-                + " WORKSPACE_SYNC_BIND.")
+                + " WORKSPACE_SYNC_BIND, SYNC_SHUTDOWN_GRACE_SECONDS.")
 final class ServeCommand implements Callable<Integer> {
     /** The commit message every backup gets. */
     static final String MESSAGE = "Automated Windmill workspace backup - {workspace}";
@@ -50,7 +58,11 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description =
+                    "Port to listen on; 0 picks a free one (the startup line names it) (default: ${DEFAULT-VALUE}).")
     private int port;
 
     @Option(
@@ -65,24 +77,115 @@ final class ServeCommand implements Callable<Integer> {
             description = "Targets synced at once (default: ${DEFAULT-VALUE}).")
     private int maxParallel;
 
+    @Option(
+            names = "--grace-period",
+            paramLabel = "SECONDS",
+            description = "On SIGTERM or SIGINT, how long running syncs may take to finish before they are"
+                    + " abandoned (default: SYNC_SHUTDOWN_GRACE_SECONDS, else " + DEFAULT_GRACE_SECONDS
+                    + ", inside Kubernetes' 30 s).")
+    private Long gracePeriod;
+
+    @Option(
+            names = "--read-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
+            description = "A connection must deliver its whole request within this time, else it is closed"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private long readTimeout;
+
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            description = "A connection without traffic for this long is closed; waiting for a sync does not"
+                    + " count (default: ${DEFAULT-VALUE}).")
+    private long idleTimeout;
+
+    @Option(
+            names = "--max-connections",
+            defaultValue = "100",
+            description = "Connections open at once; more wait to be accepted (default: ${DEFAULT-VALUE}).")
+    private int maxConnections;
+
+    /** The grace period when neither {@code --grace-period} nor the environment sets one. */
+    static final long DEFAULT_GRACE_SECONDS = 25;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         Map<String, String> env = parent.environment();
+        Duration grace = gracePeriod(env);
+        HttpLimits limits = HttpLimits.defaults()
+                .withReadTimeout(Duration.ofSeconds(atLeastOne("--read-timeout", readTimeout)))
+                .withIdleTimeout(Duration.ofSeconds(atLeastOne("--idle-timeout", idleTimeout)))
+                .withMaxConnections((int) atLeastOne("--max-connections", maxConnections));
         String address = bind != null ? bind : env.getOrDefault("WORKSPACE_SYNC_BIND", "127.0.0.1");
-        Running running = start(env, ProviderRegistry.discover(), new InetSocketAddress(address, port), maxParallel);
-        spec.commandLine()
-                .getOut()
-                .println("workspace-sync backup service listening on " + address + ":" + running.port()
-                        + " (POST /sync, GET /health, GET /status)");
-        spec.commandLine().getOut().flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // SIGTERM: stop taking requests, let the running sync finish (or give up after 60 s).
-            running.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-        return WorkspaceSync.OK;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        // Taken before the server starts: from now on a termination signal drains instead of killing
+        // the JVM (whose shutdown hooks, JGit's among them, would pull locks from under a running sync).
+        CountDownLatch signalled = new CountDownLatch(1);
+        AtomicReference<String> signal = new AtomicReference<>();
+        boolean handled = TerminationSignals.install(name -> {
+            if (signal.compareAndSet(null, name)) {
+                signalled.countDown();
+            } else {
+                err.println(name + " again: exiting now without waiting for running syncs");
+                err.flush();
+                System.exit(WorkspaceSync.FAILED);
+            }
+        });
+        Running running =
+                start(env, ProviderRegistry.discover(), new InetSocketAddress(address, port), maxParallel, limits);
+        if (!handled) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> running.drain(grace)));
+        }
+        out.println("workspace-sync backup service listening on " + address + ":" + running.port()
+                + " (POST /sync, GET /health, GET /status)");
+        out.flush();
+        signalled.await();
+
+        running.server().stopAccepting();
+        out.println(signal.get() + ": not accepting connections; waiting up to " + grace.toSeconds()
+                + " s for running syncs");
+        out.flush();
+        List<String> abandoned = running.drain(grace);
+        if (abandoned.isEmpty()) {
+            out.println("Every running sync finished and was answered; exiting");
+            out.flush();
+            return WorkspaceSync.OK;
+        }
+        err.println("Shutdown grace period of " + grace.toSeconds() + " s exceeded: abandoned the running sync of "
+                + String.join(", ", abandoned)
+                + " (callers still waiting got 503); the next sync of each target recovers and completes it");
+        err.flush();
+        return WorkspaceSync.FAILED;
+    }
+
+    private static long atLeastOne(String option, long value) {
+        if (value < 1) {
+            throw new SyncConfigException(option + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    private Duration gracePeriod(Map<String, String> env) {
+        long seconds;
+        if (gracePeriod != null) {
+            seconds = gracePeriod;
+        } else {
+            String value = env.get("SYNC_SHUTDOWN_GRACE_SECONDS");
+            try {
+                seconds = value == null || value.isBlank() ? DEFAULT_GRACE_SECONDS : Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new SyncConfigException(
+                        "SYNC_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds, got '" + value + "'");
+            }
+        }
+        if (seconds < 0) {
+            throw new SyncConfigException("The shutdown grace period must not be negative, got " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     /** A started service. */
@@ -92,19 +195,54 @@ final class ServeCommand implements Callable<Integer> {
             return server.port();
         }
 
-        @Override
-        public void close() {
-            server.close();
+        /**
+         * Stops accepting connections, lets running syncs (requested or scheduled) finish and be answered
+         * within {@code grace}, then stops. Returns the targets whose sync was still running at the end
+         * (their callers get 503); empty when everything finished.
+         */
+        List<String> drain(Duration grace) {
+            long deadline = System.nanoTime() + grace.toNanos();
+            server.stopAccepting();
+            // Refuses new syncs (503) at once and waits for the running ones.
+            boolean finished = service.shutdown(grace);
+            List<String> abandoned = finished ? List.of() : service.runningTargets();
             if (schedule != null) {
                 schedule.close();
             }
-            service.shutdown(Duration.ofSeconds(60));
+            try {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (!server.awaitAnswered(left)) {
+                    server.abandon("The service shut down before this request was answered (grace period of "
+                            + grace.toSeconds() + " s exceeded); send it again");
+                    server.awaitAnswered(Duration.ofSeconds(2));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            server.stop();
             notifier.close();
+            return abandoned;
+        }
+
+        @Override
+        public void close() {
+            drain(Duration.ofSeconds(60));
         }
     }
 
-    /** Starts the service from an environment (the unit of what tests and {@link #call()} run). */
+    /** Starts the service from an environment with the default HTTP limits. */
     static Running start(Map<String, String> env, ProviderRegistry registry, InetSocketAddress bind, int maxParallel)
+            throws IOException {
+        return start(env, registry, bind, maxParallel, HttpLimits.defaults());
+    }
+
+    /** Starts the service from an environment (the unit of what tests and {@link #call()} run). */
+    static Running start(
+            Map<String, String> env,
+            ProviderRegistry registry,
+            InetSocketAddress bind,
+            int maxParallel,
+            HttpLimits limits)
             throws IOException {
         List<SettingKey> keys = new ArrayList<>();
         keys.addAll(registry.source("windmill")
@@ -114,7 +252,10 @@ final class ServeCommand implements Callable<Integer> {
                 .orElseThrow(() -> new SyncConfigException("The git destination is not on the class path"))
                 .settings());
         SyncSettings fallback = SettingsResolver.fromEnvironment(env, keys);
-        RequestFields fields = requestFields(fallback);
+        // The service's own credentials stay where they were configured (403 otherwise).
+        CredentialBinding binding = new CredentialBinding(
+                fallback, CredentialBinding.allowedHosts(env.get(CredentialBinding.ALLOWED_HOSTS)));
+        RequestFields fields = requestFields(fallback, binding);
 
         Notifier notifier = new Notifier(
                 uri(env, "SLACK_WEBHOOK_URL"),
@@ -125,7 +266,7 @@ final class ServeCommand implements Callable<Integer> {
                 new RegistryPipelines(registry, "windmill", "git", ServeCommand::targetName, listeners), maxParallel);
         String secret = env.get("SYNC_WEBHOOK_SECRET");
         WebhookServer server = new WebhookServer(
-                bind, service, fields::settings, secret == null || secret.isBlank() ? null : Secret.of(secret), 32);
+                bind, service, fields::settings, secret == null || secret.isBlank() ? null : Secret.of(secret), limits);
         CronSchedule schedule = null;
         String cron = env.get("SYNC_SCHEDULE");
         if (cron != null && !cron.isBlank()) {
@@ -138,8 +279,16 @@ final class ServeCommand implements Callable<Integer> {
         return new Running(server, service, notifier, schedule);
     }
 
-    /** The seed service's request fields. */
+    /** The seed service's request fields, each checked, with no binding of credentials (tests). */
     static RequestFields requestFields(SyncSettings fallback) {
+        return requestFields(fallback, null);
+    }
+
+    /**
+     * The seed service's request fields: every field checked (type, length, syntax), and the service's
+     * own credentials bound by {@code binding} (null: no binding, the request over the fallback).
+     */
+    static RequestFields requestFields(SyncSettings fallback, CredentialBinding binding) {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("windmill_token", "windmill.token");
         map.put("git_remote_url", "git.remote-url");
@@ -149,6 +298,17 @@ final class ServeCommand implements Callable<Integer> {
         map.put("git_user_name", "git.author-name");
         map.put("git_user_email", "git.author-email");
         map.put("windmill_base_url", "windmill.base-url");
+        Map<String, RequestFields.Check> checks = new LinkedHashMap<>();
+        checks.put("windmill_token", v -> RequestChecks.token("windmill_token", v));
+        checks.put("git_token", v -> RequestChecks.token("git_token", v));
+        checks.put("git_remote_url", v -> CredentialBinding.parseGit("git_remote_url", bounded("git_remote_url", v)));
+        checks.put(
+                "windmill_base_url",
+                v -> CredentialBinding.parseWindmill("windmill_base_url", bounded("windmill_base_url", v)));
+        checks.put("workspace", RequestChecks::workspace);
+        checks.put("git_branch", RequestChecks::branch);
+        checks.put("git_user_name", RequestChecks::authorName);
+        checks.put("git_user_email", RequestChecks::authorEmail);
         Map<String, java.util.function.Predicate<SyncSettings>> required = new LinkedHashMap<>();
         required.put("windmill_token", RequestFields.always());
         required.put("git_remote_url", RequestFields.always());
@@ -158,26 +318,35 @@ final class ServeCommand implements Callable<Integer> {
                 s -> s.get("git.remote-url")
                         .map(u -> u.startsWith("https://") || u.startsWith("http://"))
                         .orElse(false));
-        return new RequestFields(map, required, fallback, SyncSettings.of(Map.of("git.message", MESSAGE)));
+        return new RequestFields(
+                map,
+                checks,
+                required,
+                fallback,
+                SyncSettings.of(Map.of("git.message", MESSAGE)),
+                binding == null ? null : binding::apply);
+    }
+
+    private static String bounded(String field, String url) {
+        if (url.length() > RequestChecks.MAX_URL) {
+            throw new SyncConfigException(field + " is longer than " + RequestChecks.MAX_URL + " characters");
+        }
+        return url;
     }
 
     /** "admins @ http://windmill:8000 -> https://github.com/o/r.git#main", credentials removed. */
     static String targetName(SyncSettings settings) {
         return settings.string("windmill.workspace", "admins") + " @ "
-                + withoutUserInfo(settings.string("windmill.base-url", "http://windmill_server:8000")) + " -> "
-                + withoutUserInfo(settings.string("git.remote-url", "?")) + "#" + settings.string("git.branch", "main");
+                + shown(settings.string("windmill.base-url", CredentialBinding.DEFAULT_WINDMILL_URL)) + " -> "
+                + shown(settings.string("git.remote-url", "?")) + "#" + settings.string("git.branch", "main");
     }
 
-    private static String withoutUserInfo(String url) {
+    /** A URL for a name: parsed by core's {@link Endpoint} (never with userinfo), or stripped text. */
+    private static String shown(String url) {
         try {
-            URI uri = URI.create(url);
-            if (uri.getUserInfo() == null) {
-                return url;
-            }
-            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null)
-                    .toString();
-        } catch (Exception e) {
-            return url.replaceAll("//[^/@]*@", "//");
+            return Endpoint.parse("url", url).display();
+        } catch (RuntimeException e) {
+            return Endpoint.stripUserInfo(url);
         }
     }
 

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code workspace-sync} command line: {@code run}, {@code providers}, {@code demo}, and the
  * long-running jobs built on the library. Exit codes: 0 synced or nothing to do, 1 the sync failed,
- * 2 usage or settings error (every bad key named), 3 a guard refused the plan.
+ * 2 usage or settings error (every bad key named), 3 a guard refused the plan, 4 incomplete (some files
+ * were skipped and listed; the rest landed).
  */
 @Command(
         name = "workspace-sync",
@@ -37,6 +38,8 @@ public final class WorkspaceSync {
     public static final int USAGE = 2;
     /** A guard refused the plan; nothing was changed. */
     public static final int REFUSED = 3;
+    /** Incomplete: some files could not be carried (each listed); everything else landed. */
+    public static final int INCOMPLETE = 4;
 
     private final Map<String, String> environment;
     private final boolean terminal;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.workspacesync.databricks.testing.WorkspaceEmulator;
 import dev.workspacesync.databricks.testing.WorkspaceEmulator.Fault;
 import dev.workspacesync.databricks.testing.WorkspaceEmulator.Kind;
+import dev.workspacesync.examples.internal.HookScript;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,7 +31,7 @@ class CommitHookTest {
     private static final String TOKEN = "dapi-hook-test-token-7c1d";
     private static final String ROOT = "/Users/" + WorkspaceEmulator.USER + "/projects/demo";
 
-    // Not a @TempDir: a detached hook may still be finishing when the test ends, so cleanup retries.
+    // Not a @TempDir: cleanup retries, in case an unexpected hook is still writing when a test fails.
     private Path home;
 
     private WorkspaceEmulator emulator;
@@ -51,11 +52,7 @@ class CommitHookTest {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        // The hooks' syncs run detached from git; let them finish before the directories go.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && ProcessHandle.allProcesses().anyMatch(CommitHookTest::isHookRun)) {
-            Thread.sleep(100);
-        }
+        // Each test waits for its hooks' last log lines; whatever is left is only the emulator and files.
         emulator.close();
         deleteWithRetries(home, Duration.ofSeconds(30));
     }
@@ -76,13 +73,6 @@ class CommitHookTest {
                 Thread.sleep(200);
             }
         }
-    }
-
-    private static boolean isHookRun(ProcessHandle process) {
-        // Matches the detached "sh -c '... hook-run'" as well as the Java process it starts.
-        return process.info().commandLine().orElse("").contains(" hook-run")
-                || process.info().arguments().map(List::of).orElse(List.of()).stream()
-                        .anyMatch(a -> a.equals("hook-run") || a.endsWith(" hook-run"));
     }
 
     private Map<String, String> env(String token) {
@@ -122,6 +112,10 @@ class CommitHookTest {
         int code = new WorkspaceSync(env, false)
                 .execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "install-hook");
         assertThat(code).isZero();
+        // In-process, from target/classes: a development build, and install-hook says what that means.
+        assertThat(out.toString())
+                .contains("Not running from a jar (classes in ")
+                .contains("./mvnw clean");
         return out.toString();
     }
 
@@ -160,9 +154,13 @@ class CommitHookTest {
         assertThat(emulator.object(ROOT + "/analysis").orElseThrow().type())
                 .isEqualTo(WorkspaceEmulator.ObjectType.NOTEBOOK);
         assertThat(emulator.object(ROOT + "/uncommitted.txt")).isEmpty();
-        Path hookLog = project.resolve(".git/workspace-sync-hook.log");
-        await("the hook log", () -> read(hookLog).contains("✓ Synced to"));
-        assertThat(read(hookLog)).contains("✓ Synced to").contains(ROOT).doesNotContain(TOKEN);
+        HookLog hookLog = new HookLog(project);
+        hookLog.awaitRunsEnded(1);
+        assertThat(hookLog.lastLine()).endsWith(HookScript.FINISHED);
+        assertThat(hookLog.text())
+                .contains("✓ Synced to")
+                .contains("/projects/demo")
+                .doesNotContain(TOKEN);
     }
 
     @Test
@@ -180,7 +178,8 @@ class CommitHookTest {
         assertThat(emulator.object(ROOT + "/src/app.py")).isEmpty();
         // A commit arriving while the failed sync still holds the repository's lock would be folded into
         // that process, which runs with the environment (the wrong token) it started with.
-        await("the failed hook to exit", () -> ProcessHandle.allProcesses().noneMatch(CommitHookTest::isHookRun));
+        HookLog hookLog = new HookLog(project);
+        hookLog.awaitRunsEnded(1);
 
         git(env(TOKEN), "add", "analysis.py");
         git(env(TOKEN), "commit", "-q", "-m", "second");
@@ -188,7 +187,8 @@ class CommitHookTest {
                 "the retried sync",
                 () -> emulator.object(ROOT + "/src/app.py").isPresent()
                         && emulator.object(ROOT + "/analysis").isPresent());
-        assertThat(read(project.resolve(".git/workspace-sync-hook.log"))).doesNotContain(wrongToken);
+        hookLog.awaitRunsEnded(2);
+        assertThat(hookLog.text()).doesNotContain(wrongToken);
     }
 
     @Test
@@ -207,6 +207,23 @@ class CommitHookTest {
         init.environment().putAll(env(TOKEN));
         assertThat(init.start().waitFor()).isZero();
         assertThat(read(later.resolve(".git/hooks/post-commit"))).contains("hook-run");
+
+        // The template's hook in a repository outside ~/projects does nothing: no upload, no error.
+        Path elsewhere = home.resolve("elsewhere");
+        Files.createDirectories(elsewhere);
+        ProcessBuilder initElsewhere = new ProcessBuilder("git", "init", "-q").directory(elsewhere.toFile());
+        initElsewhere.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
+        initElsewhere.environment().putAll(env(TOKEN));
+        assertThat(initElsewhere.start().waitFor()).isZero();
+        Files.writeString(elsewhere.resolve("private.txt"), "not for the workspace");
+        project = elsewhere;
+        git(env(TOKEN), "add", "private.txt");
+        git(env(TOKEN), "commit", "-q", "-m", "first");
+        HookLog hookLog = new HookLog(elsewhere);
+        hookLog.awaitRunsEnded(1);
+        assertThat(hookLog.lastLine()).endsWith(HookScript.OUTSIDE);
+        assertThat(emulator.totalRequests()).isZero();
+        assertThat(home.resolve(".sync-errors.log")).doesNotExist();
     }
 
     private static String read(Path file) {

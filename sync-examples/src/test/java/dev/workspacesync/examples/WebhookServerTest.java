@@ -12,6 +12,7 @@ import dev.workspacesync.core.SyncReport;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.testing.CapturedOutput;
 import dev.workspacesync.examples.internal.BackupService;
+import dev.workspacesync.examples.internal.HttpLimits;
 import dev.workspacesync.examples.internal.Notifier;
 import dev.workspacesync.examples.internal.RegistryPipelines;
 import dev.workspacesync.examples.internal.RequestFields;
@@ -30,6 +31,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The service's HTTP contract, over real HTTP on loopback, with a memory source and a directory mirror. */
 class WebhookServerTest {
@@ -84,7 +88,8 @@ class WebhookServerTest {
                 new RegistryPipelines(
                         ProviderRegistry.discover(), "memory", "directory", s -> s.string("memory.name"), listeners),
                 4);
-        server = new WebhookServer(new InetSocketAddress("127.0.0.1", 0), service, requestFields::settings, secret, 32);
+        server = new WebhookServer(
+                new InetSocketAddress("127.0.0.1", 0), service, requestFields::settings, secret, HttpLimits.defaults());
         server.start();
     }
 
@@ -175,6 +180,58 @@ class WebhookServerTest {
                         .status())
                 .isEqualTo(200);
         assertThat(runs.get()).isEqualTo(1);
+        // The scheme is case-insensitive (RFC 7235); the secret is not.
+        assertThat(call("GET", "/status", null, "Authorization", "bearer " + WEBHOOK_SECRET)
+                        .status())
+                .isEqualTo(200);
+        assertThat(call("GET", "/status", null, "Authorization", "BEARER  " + WEBHOOK_SECRET)
+                        .status())
+                .isEqualTo(200);
+        assertThat(call("GET", "/status", null, "Authorization", "Bearer " + WEBHOOK_SECRET.toUpperCase())
+                        .status())
+                .isEqualTo(401);
+        assertThat(call("GET", "/status", null, "Authorization", "Basic " + WEBHOOK_SECRET)
+                        .status())
+                .isEqualTo(401);
+    }
+
+    /** Any casing of the scheme and any run of spaces before the credentials; nothing else passes. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 42, 1_000_003})
+    void theBearerSchemeIsCaseInsensitiveAndNothingElseIsTakenForIt(long seed) {
+        System.out.println("seed " + seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 500; i++) {
+            String token = randomToken(random);
+            StringBuilder scheme = new StringBuilder();
+            for (char c : "bearer".toCharArray()) {
+                scheme.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
+            }
+            String spaces = " ".repeat(1 + random.nextInt(3));
+            assertThat(WebhookServer.bearerToken(scheme + spaces + token))
+                    .as("seed %d: %s", seed, scheme)
+                    .isEqualTo(token);
+            String other = switch (random.nextInt(5)) {
+                case 0 -> "Basic " + token;
+                case 1 -> scheme + token; // no separator
+                case 2 -> scheme.substring(0, 5) + " " + token;
+                case 3 -> scheme + "x " + token;
+                default -> scheme.toString() + spaces;
+            };
+            assertThat(WebhookServer.bearerToken(other))
+                    .as("seed %d: %s", seed, other)
+                    .isNull();
+        }
+        assertThat(WebhookServer.bearerToken(null)).isNull();
+    }
+
+    private static String randomToken(SplittableRandom random) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=";
+        StringBuilder token = new StringBuilder();
+        for (int n = 1 + random.nextInt(40); n > 0; n--) {
+            token.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return token.toString();
     }
 
     @Test

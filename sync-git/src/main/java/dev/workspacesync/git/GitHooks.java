@@ -1,6 +1,8 @@
 package dev.workspacesync.git;
 
+import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncException;
+import dev.workspacesync.git.internal.Homes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.lib.Repository;
@@ -34,8 +37,8 @@ import org.eclipse.jgit.util.SystemReader;
  * </ul>
  *
  * <p><b>Templates.</b> {@link #installTemplate} writes the hook into a template directory and sets
- * {@code init.templateDir} in the user's global git config, so repositories created later with
- * {@code git init} or {@code git clone} get the hook. JGit's own {@code init} and {@code clone} ignore
+ * {@code init.templateDir} in the user's global git config when it is unset (an existing setting is never
+ * replaced), so repositories created later with {@code git init} or {@code git clone} get the hook. JGit's own {@code init} and {@code clone} ignore
  * templates: for repositories created by JGit (or existing ones), call {@link #installPostCommitHook}.
  */
 public final class GitHooks {
@@ -73,22 +76,41 @@ public final class GitHooks {
     }
 
     /**
-     * Writes the hook into {@code templateDir/hooks} and points {@code init.templateDir} of the user's
-     * global git config ({@code $GIT_CONFIG_GLOBAL}, else {@code ~/.gitconfig}, or
-     * {@code $XDG_CONFIG_HOME/git/config} when only that exists) at it.
+     * Writes the hook into {@code templateDir/hooks} and, when the user's global git config
+     * ({@code $GIT_CONFIG_GLOBAL}, else {@code ~/.gitconfig}, or {@code $XDG_CONFIG_HOME/git/config} when
+     * only that exists) has no {@code init.templateDir}, points it at that directory. An existing hook
+     * there that is not ours is chained, as in a repository.
+     *
+     * @throws SyncConfigException if {@code init.templateDir} is already set to another directory (it is
+     *     never replaced: install into that one), or the template directory cannot be written
      */
     public static Installation installTemplate(Path templateDir, String command) {
-        return installTemplate(templateDir, command, globalConfigFile());
+        return installTemplate(templateDir, command, globalConfigFile(), Homes.userHome());
     }
 
-    /** As {@link #installTemplate(Path, String)}, with an explicit global config file. */
-    public static Installation installTemplate(Path templateDir, String command, Path globalConfig) {
+    /** As {@link #installTemplate(Path, String)}, with an explicit global config file and home directory. */
+    public static Installation installTemplate(Path templateDir, String command, Path globalConfig, Path home) {
         Path dir = templateDir.toAbsolutePath().normalize();
         try {
-            Installation installation = install(dir.resolve("hooks"), command);
             FileBasedConfig config = new FileBasedConfig(globalConfig.toFile(), FS.DETECTED);
             config.load();
-            if (!dir.toString().equals(config.getString("init", null, "templateDir"))) {
+            Optional<Path> configured = templateDirSetting(config, home);
+            if (configured.isPresent() && !sameDirectory(configured.get(), dir)) {
+                throw new SyncConfigException("init.templateDir in " + globalConfig + " is already "
+                        + configured.get() + ": it was kept, and the hook was not installed into " + dir
+                        + ". Install into that template directory instead, or change the setting yourself"
+                        + " (git config --global init.templateDir DIR).");
+            }
+            Installation installation;
+            try {
+                installation = install(dir.resolve("hooks"), command);
+            } catch (IOException e) {
+                throw new SyncConfigException("Cannot write the git template directory " + dir + " ("
+                        + e.getClass().getSimpleName() + ": " + e.getMessage() + "): the hook was not installed"
+                        + (configured.isPresent() ? " and init.templateDir in " + globalConfig + " was kept" : "")
+                        + ". Make it writable, or point init.templateDir at a directory of your own.");
+            }
+            if (configured.isEmpty()) {
                 config.setString("init", null, "templateDir", dir.toString());
                 Files.createDirectories(globalConfig.toAbsolutePath().getParent());
                 config.save();
@@ -100,6 +122,45 @@ public final class GitHooks {
         }
     }
 
+    /**
+     * The {@code init.templateDir} of a global git config file, {@code ~/} expanded against {@code home} as
+     * git does, or empty when it is not set.
+     *
+     * @throws SyncConfigException if the file cannot be parsed or the setting is a relative path
+     */
+    public static Optional<Path> configuredTemplateDir(Path globalConfig, Path home) {
+        FileBasedConfig config = new FileBasedConfig(globalConfig.toFile(), FS.DETECTED);
+        try {
+            config.load();
+        } catch (IOException | ConfigInvalidException e) {
+            throw new SyncConfigException("Cannot read " + globalConfig + ": " + e.getMessage(), e);
+        }
+        return templateDirSetting(config, home);
+    }
+
+    private static Optional<Path> templateDirSetting(FileBasedConfig config, Path home) {
+        String value = config.getString("init", null, "templateDir");
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        Path path =
+                value.equals("~") ? home : value.startsWith("~/") ? home.resolve(value.substring(2)) : Path.of(value);
+        if (!path.isAbsolute()) {
+            // git would resolve it against wherever `git init` runs: no single directory to install into.
+            throw new SyncConfigException("init.templateDir in " + config.getFile() + " is a relative path (" + value
+                    + "); set an absolute one (git config --global init.templateDir DIR) and install again.");
+        }
+        return Optional.of(path.normalize());
+    }
+
+    private static boolean sameDirectory(Path a, Path b) {
+        try {
+            return a.normalize().equals(b.normalize()) || (Files.exists(a) && Files.isSameFile(a, b));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Where git and JGit look for hooks of this repository. */
     static Path hooksDirectory(Repository repo) {
         String configured = repo.getConfig().getString("core", null, "hooksPath");
@@ -107,7 +168,7 @@ public final class GitHooks {
             return repo.getDirectory().toPath().resolve("hooks");
         }
         if (configured.startsWith("~/")) {
-            return dev.workspacesync.git.internal.Homes.userHome().resolve(configured.substring(2));
+            return Homes.userHome().resolve(configured.substring(2));
         }
         Path path = Path.of(configured);
         if (path.isAbsolute()) {
@@ -144,9 +205,15 @@ public final class GitHooks {
         return new Installation(hook, true, Files.exists(chained) ? chained : null);
     }
 
-    /** The hook script: chained hook first, then our command in the background, never failing. */
+    /**
+     * The hook script: chained hook first, then our command in the background, never failing. The
+     * command is the body of a shell function, run from the top of the work tree, where
+     * {@code $git_dir} is the repository's git directory and {@code $hook_log} the log its output goes to.
+     */
     static String script(String command) {
-        String quoted = "'" + command.replace("'", "'\\''") + "'";
+        if (command.isBlank()) {
+            throw new IllegalArgumentException("the hook command is blank");
+        }
         return "#!/bin/sh\n"
                 + MARKER + " (managed: install again to change it).\n"
                 + "# It starts the command in the background so a commit is never slowed or failed.\n"
@@ -155,9 +222,13 @@ public final class GitHooks {
                 + "  \"$hooks_dir/" + CHAINED + "\" \"$@\"\n"
                 + "fi\n"
                 + "git_dir=\"${GIT_DIR:-$(git rev-parse --git-dir 2>/dev/null || echo .git)}\"\n"
-                + "log=\"$git_dir/workspace-sync-hook.log\"\n"
+                + "hook_log=\"$git_dir/workspace-sync-hook.log\"\n"
                 + "unset GIT_INDEX_FILE\n"
-                + "( nohup sh -c " + quoted + " </dev/null >>\"$log\" 2>&1 & ) >/dev/null 2>&1\n"
+                + "workspace_sync() {\n"
+                + command.strip() + "\n"
+                + "}\n"
+                + "# Detached and deaf to the terminal's hang-up (as with nohup); nobody waits for it.\n"
+                + "( trap '' HUP; workspace_sync </dev/null >>\"$hook_log\" 2>&1 & ) >/dev/null 2>&1\n"
                 + "exit 0\n";
     }
 

@@ -4,6 +4,7 @@ import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
 import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.Secret;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
@@ -135,6 +137,8 @@ public final class GitRemoteDestination implements Destination {
             List.of(".github/**", "README.md", ".gitignore", "wmill.yaml", "wmill-lock.yaml");
 
     private static final Logger LOG = LoggerFactory.getLogger(GitRemoteDestination.class);
+    /** The basic-auth user when none is set: GitHub's convention for tokens. */
+    private static final String DEFAULT_USERNAME = "x-access-token";
     /** Source files modified this recently are hashed again next time (their time may not have settled). */
     private static final Duration RACY = Duration.ofSeconds(2);
 
@@ -167,16 +171,29 @@ public final class GitRemoteDestination implements Destination {
         }
         Secret token = b.token;
         String username = b.username;
-        // Credentials in the URL are taken out of it: https://user:token@host, or https://token@host.
+        // Credentials in the URL are taken out of it (https://user:token@host, or https://token@host as the
+        // old service wrote it) and used as the credential, unless they contradict the explicit settings.
         Secret inUrl = null;
+        String userInUrl = null;
         boolean http = uri.getScheme() != null && uri.getScheme().startsWith("http");
-        if (uri.getPass() != null && !uri.getPass().isEmpty()) {
-            inUrl = Secret.of(uri.getPass());
-            if (username == null) {
-                username = uri.getUser();
+        if (http) {
+            // The core parser: hosts with '_' (Compose services), https only where TLS can verify the host.
+            Endpoint endpoint = Endpoint.parse("git.remote-url", b.remoteUrl).requireHttp("git.remote-url");
+            if (endpoint.password().isPresent()) {
+                inUrl = endpoint.password().get();
+                userInUrl = endpoint.username().orElse(null);
+            } else if (endpoint.username().isPresent()) {
+                inUrl = Secret.of(endpoint.username().get());
             }
-        } else if (http && uri.getUser() != null && !uri.getUser().isEmpty()) {
-            inUrl = Secret.of(uri.getUser());
+            if (inUrl != null) {
+                credentialsInUrl(endpoint, inUrl, userInUrl, token, username);
+            }
+        } else if (uri.getPass() != null && !uri.getPass().isEmpty()) {
+            inUrl = Secret.of(uri.getPass());
+            userInUrl = uri.getUser();
+        }
+        if (username == null || (userInUrl != null && username.equals(DEFAULT_USERNAME))) {
+            username = userInUrl; // the default user is GitHub's placeholder; a user written in the URL wins
         }
         if (token == null) {
             token = inUrl;
@@ -204,7 +221,7 @@ public final class GitRemoteDestination implements Destination {
         this.maxPushAttempts = b.maxPushAttempts;
         this.ssh = GitAuth.isSsh(uri);
         this.auth = new GitAuth(
-                uri, username == null ? "x-access-token" : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
+                uri, username == null ? DEFAULT_USERNAME : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
         this.host = uri.getHost() != null ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
         this.deadline = b.deadline;
         this.cacheMaxIdle = b.cacheMaxIdle;
@@ -214,6 +231,30 @@ public final class GitRemoteDestination implements Destination {
         Path workDir = b.workDir != null ? b.workDir : root.resolve(CloneCache.folderName(uri, branch));
         this.clone = new CachedClone(workDir, remoteUrl, branch, b.workDir == null);
         this.blobIds = new BlobIdCache(clone.stateDir().resolve("blob-ids"));
+    }
+
+    /**
+     * Accepts a credential found in an http(s) remote URL with a one-line notice, or refuses it when the
+     * explicit settings say otherwise (naming both keys, showing neither value).
+     */
+    private static void credentialsInUrl(
+            Endpoint endpoint, Secret inUrl, String userInUrl, Secret token, String username) {
+        if (token != null && !token.reveal().equals(inUrl.reveal())) {
+            throw new SyncConfigException("git.remote-url carries a token and git.token (GIT_TOKEN) is set to a"
+                    + " different one; remove the credentials from git.remote-url (" + endpoint.display() + ")");
+        }
+        if (userInUrl != null
+                && username != null
+                && !username.equals(DEFAULT_USERNAME)
+                && !username.equals(userInUrl)) {
+            throw new SyncConfigException("git.remote-url carries the user '" + userInUrl + "' and git.username is '"
+                    + username + "'; remove the credentials from git.remote-url (" + endpoint.display() + ")");
+        }
+        LOG.warn(
+                "git.remote-url carries a credential; it is used as the token for {}, but it belongs in git.token"
+                        + " (GIT_TOKEN) and the URL should be {}",
+                endpoint.authority(),
+                endpoint.display());
     }
 
     /** A builder for a remote URL ({@code https://}, {@code ssh://}, {@code user@host:path} or {@code file://}). */
@@ -239,6 +280,45 @@ public final class GitRemoteDestination implements Destination {
     @Override
     public Collection<Secret> secrets() {
         return secrets;
+    }
+
+    // ---- names this destination can hold (completeness)
+
+    /**
+     * A git tree holds any name but NUL and {@code /}, byte for byte, so control characters, backslashes
+     * and both Unicode forms of one name are carried. The limit is the cached clone's work tree: a
+     * segment longer than 255 bytes (Linux's NAME_MAX) cannot be written there.
+     */
+    @Override
+    public Optional<String> cannotHold(SyncPath path) {
+        if (java.io.File.separatorChar != '/' && path.portabilityProblem().isPresent()) {
+            return path.portabilityProblem(); // a Windows work tree: backslash is a separator there
+        }
+        for (String segment : path.segments()) {
+            int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > NAME_MAX) {
+                return Optional.of("a name in it is " + bytes + " bytes long; the cached clone's work tree holds at"
+                        + " most " + NAME_MAX + " bytes per name");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Distinct on Linux; macOS file systems (the clone's work tree) fold both forms into one. */
+    @Override
+    public boolean keepsUnicodeForms() {
+        return !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac");
+    }
+
+    private static final int NAME_MAX = 255;
+
+    /** A path in the remote's tree that the source has but this run does not carry: kept, not deleted. */
+    private static boolean withheld(Snapshot snapshot, String path) {
+        try {
+            return snapshot.withheld(SyncPath.exact(path));
+        } catch (SyncPath.InvalidPathException e) {
+            return false;
+        }
     }
 
     @Override
@@ -448,8 +528,8 @@ public final class GitRemoteDestination implements Destination {
             }
         }
         for (String path : base.files.keySet()) {
-            if (!offered.contains(path) && !preserve.matches(path)) {
-                diff.changes.add(Change.delete(SyncPath.of(path)));
+            if (!offered.contains(path) && !preserve.matches(path) && !withheld(snapshot, path)) {
+                diff.changes.add(Change.delete(SyncPath.exact(path)));
             }
         }
         if (blobIds.size() > offered.size()) {
@@ -529,7 +609,7 @@ public final class GitRemoteDestination implements Destination {
         DirCache dc = repo.lockDirCache();
         try {
             for (int i = 0; i < dc.getEntryCount(); i++) {
-                deleteFile(SyncPath.of(dc.getEntry(i).getPathString()));
+                deleteFile(SyncPath.exact(dc.getEntry(i).getPathString()));
             }
             dc.builder().finish();
             dc.write();
@@ -750,7 +830,7 @@ public final class GitRemoteDestination implements Destination {
     private void fetchOnce(Repository repo, Deadline runDeadline) {
         try (Git git = new Git(repo)) {
             auth.configure(git.fetch()
-                            .setRemote("origin")
+                            .setRemote(auth.remote("origin"))
                             .setTimeout(timeoutSeconds(runDeadline))
                             .setRefSpecs(new RefSpec("+" + clone.localRef() + ":" + clone.trackingRef())))
                     .call();
@@ -771,6 +851,8 @@ public final class GitRemoteDestination implements Destination {
             throw transportFailure("fetch from", e);
         } catch (GitAPIException e) {
             throw failure("Cannot fetch from " + target() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw failure("Cannot fetch from " + target() + ": " + e.getMessage(), e); // host does not resolve
         }
     }
 
@@ -782,7 +864,7 @@ public final class GitRemoteDestination implements Destination {
     private boolean pushOnce(Repository repo, Deadline runDeadline) {
         try (Git git = new Git(repo)) {
             var command = git.push()
-                    .setRemote("origin")
+                    .setRemote(auth.remote("origin"))
                     .setForce(false)
                     .setTimeout(timeoutSeconds(runDeadline))
                     .setRefSpecs(new RefSpec(clone.localRef() + ":" + clone.localRef()));
@@ -815,6 +897,8 @@ public final class GitRemoteDestination implements Destination {
             throw transportFailure("push to", e);
         } catch (GitAPIException e) {
             throw failure("Cannot push to " + target() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw failure("Cannot push to " + target() + ": " + e.getMessage(), e); // host does not resolve
         }
     }
 

@@ -109,7 +109,8 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
         return GitRemoteDestination.builder(url)
                 .branch(settings.string("git.branch", "main"))
                 .token(settings.secret("git.token").orElse(null))
-                .username(settings.string("git.username", "x-access-token"))
+                // Unset means: the user written in the URL, else x-access-token.
+                .username(settings.get("git.username").orElse(null))
                 .sshKey(settings.path("git.ssh-key").orElse(null))
                 .knownHosts(settings.path("git.known-hosts").orElse(null))
                 .sshKeyPassphrase(settings.secret("git.ssh-key-passphrase").orElse(null))

@@ -1,11 +1,13 @@
 package dev.workspacesync.git;
 
+import dev.workspacesync.core.Skipped;
 import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.spi.Source;
+import dev.workspacesync.git.internal.FileNames;
 import dev.workspacesync.git.internal.PatternSet;
 import dev.workspacesync.git.internal.WorkingTreeScanner;
 import java.io.File;
@@ -181,7 +183,7 @@ public final class LocalProjectSource implements Source {
             }
         }
         List<SnapshotEntry> entries = scanner.scan();
-        return new Snapshot(describe(), null, takenAt, attributes, entries);
+        return new Snapshot(describe(), null, takenAt, attributes, entries, scanner.skipped());
     }
 
     private Snapshot committed(Repository repo, Instant takenAt, Map<String, String> attributes) throws IOException {
@@ -199,6 +201,7 @@ public final class LocalProjectSource implements Source {
             prefix = workTree.relativize(root.toRealPath()).toString().replace(File.separatorChar, '/');
         }
         List<SnapshotEntry> entries = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
         try (RevWalk walk = new RevWalk(repo);
                 TreeWalk tree = new TreeWalk(repo);
                 ObjectReader reader = repo.newObjectReader()) {
@@ -219,11 +222,21 @@ public final class LocalProjectSource implements Source {
                 if (exclude.matchesFile(rel) || (!include.isEmpty() && !include.matchesFile(rel))) {
                     continue;
                 }
+                byte[] raw = tree.getRawPath();
+                if (!FileNames.isUtf8(raw)) {
+                    // JGit would decode it as Latin-1: another name. Report it instead.
+                    String shown = FileNames.shown(raw);
+                    skipped.add(new Skipped(
+                            prefix.isEmpty() ? shown : shown.substring(Math.min(shown.length(), prefix.length() + 1)),
+                            "its name in " + commit.name() + " is not valid UTF-8, so it cannot be carried under"
+                                    + " its own name; rename it"));
+                    continue;
+                }
                 SyncPath syncPath;
                 try {
-                    syncPath = SyncPath.of(rel);
+                    syncPath = SyncPath.exact(rel);
                 } catch (SyncPath.InvalidPathException e) {
-                    LOG.warn("Skipping {} in {}: {}", path, commit.name(), e.getMessage());
+                    skipped.add(new Skipped(SyncPath.escape(rel), e.getMessage()));
                     continue;
                 }
                 ObjectId blob = tree.getObjectId(0);
@@ -236,7 +249,7 @@ public final class LocalProjectSource implements Source {
                         () -> repo.open(blob, Constants.OBJ_BLOB).openStream()));
             }
             attributes.put("commit", commit.name());
-            return new Snapshot(describe(), commit.name(), takenAt, attributes, entries);
+            return new Snapshot(describe(), commit.name(), takenAt, attributes, entries, skipped);
         }
     }
 

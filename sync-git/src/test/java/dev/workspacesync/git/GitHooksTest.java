@@ -2,8 +2,10 @@ package dev.workspacesync.git;
 
 import static dev.workspacesync.git.testing.GitTesting.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.git.testing.GitTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,10 +117,10 @@ class GitHooksTest {
         Path home = tmp.resolve("home");
         Path globalConfig = home.resolve(".gitconfig");
         GitHooks.Installation installation =
-                GitHooks.installTemplate(tmp.resolve("template"), "echo synced", globalConfig);
+                GitHooks.installTemplate(tmp.resolve("template"), "echo synced", globalConfig, home);
         assertThat(installation.changed()).isTrue();
         assertThat(Files.readString(globalConfig)).contains("templateDir");
-        assertThat(GitHooks.installTemplate(tmp.resolve("template"), "echo synced", globalConfig)
+        assertThat(GitHooks.installTemplate(tmp.resolve("template"), "echo synced", globalConfig, home)
                         .changed())
                 .isFalse();
 
@@ -128,6 +130,88 @@ class GitHooksTest {
         assertThat(Files.isExecutable(repo.resolve(".git/hooks/post-commit"))).isTrue();
     }
 
+    @Test
+    void anExistingTemplateDirIsKeptAndAnotherOneRefused() throws Exception {
+        Path home = tmp.resolve("home");
+        Path globalConfig = home.resolve(".gitconfig");
+        Path theirs = tmp.resolve("their-template");
+        Path userHook = write(theirs, "hooks/post-commit", "#!/bin/sh\necho their hook\n");
+        Files.setPosixFilePermissions(userHook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String config = "[init]\n\ttemplateDir = " + theirs + "\n[user]\n\tname = Someone\n";
+        Files.createDirectories(home);
+        Files.writeString(globalConfig, config);
+
+        assertThat(GitHooks.configuredTemplateDir(globalConfig, home)).contains(theirs);
+        assertThatThrownBy(() -> GitHooks.installTemplate(tmp.resolve("ours"), "echo synced", globalConfig, home))
+                .isInstanceOf(SyncConfigException.class)
+                .hasMessageContaining("init.templateDir in " + globalConfig + " is already " + theirs)
+                .hasMessageContaining("kept");
+        assertThat(tmp.resolve("ours")).doesNotExist();
+        assertThat(Files.readString(globalConfig)).isEqualTo(config);
+
+        GitHooks.Installation installation = GitHooks.installTemplate(theirs, "echo synced", globalConfig, home);
+        assertThat(installation.chained()).isEqualTo(theirs.resolve("hooks/" + GitHooks.CHAINED));
+        assertThat(installation.chained()).hasContent("#!/bin/sh\necho their hook");
+        assertThat(Files.readString(installation.hook())).contains("echo synced");
+        assertThat(Files.readString(globalConfig)).isEqualTo(config);
+    }
+
+    @Test
+    void aTildeTemplateDirIsTheSameDirectoryAndARelativeOneIsRefused() throws Exception {
+        Path home = tmp.resolve("home");
+        Path globalConfig = home.resolve(".gitconfig");
+        Files.createDirectories(home);
+        Files.writeString(globalConfig, "[init]\n\ttemplateDir = ~/tpl\n");
+        assertThat(GitHooks.configuredTemplateDir(globalConfig, home)).contains(home.resolve("tpl"));
+        assertThat(GitHooks.installTemplate(home.resolve("tpl"), "echo synced", globalConfig, home)
+                        .hook())
+                .isEqualTo(home.resolve("tpl/hooks/post-commit"));
+        assertThat(globalConfig).content().contains("~/tpl");
+
+        Files.writeString(globalConfig, "[init]\n\ttemplateDir = relative/tpl\n");
+        assertThatThrownBy(() -> GitHooks.configuredTemplateDir(globalConfig, home))
+                .isInstanceOf(SyncConfigException.class)
+                .hasMessageContaining("relative path (relative/tpl)");
+    }
+
+    @Test
+    void aTemplateDirThatCannotBeWrittenIsRefusedAndTheSettingKept() throws Exception {
+        Path home = tmp.resolve("home");
+        Path globalConfig = home.resolve(".gitconfig");
+        // A regular file where the directory should be: unwritable even for root.
+        Path blocked = write(tmp, "not-a-directory", "x");
+        Files.createDirectories(home);
+        String config = "[init]\n\ttemplateDir = " + blocked + "\n";
+        Files.writeString(globalConfig, config);
+        assertThatThrownBy(() -> GitHooks.installTemplate(blocked, "echo synced", globalConfig, home))
+                .isInstanceOf(SyncConfigException.class)
+                .hasMessageContaining("Cannot write the git template directory " + blocked)
+                .hasMessageContaining("init.templateDir in " + globalConfig + " was kept");
+        assertThat(Files.readString(globalConfig)).isEqualTo(config);
+    }
+
+    @Test
+    void theCommandRunsAsAFunctionBodyWithTheHookLogAtHand() throws Exception {
+        assumeTrue(GitTesting.gitCliAvailable(), "git is not installed");
+        Path home = tmp.resolve("home");
+        Path repo = tmp.resolve("body-repo");
+        Files.createDirectories(repo);
+        assertThat(GitTesting.git(repo, home, "init", "-q", "-b", "main").exitCode())
+                .isZero();
+        Path done = tmp.resolve("done");
+        // Quotes, a multi-line body and a return: what the workspace-sync hook body uses.
+        String command = "x='it'\\''s'\nif [ -n \"$hook_log\" ]; then\n  echo \"$x $hook_log\" > '" + done
+                + "'\n  return\nfi\necho never > '" + done + "'";
+        GitHooks.installPostCommitHook(repo, command);
+        write(repo, "a.txt", "a");
+        assertThat(GitTesting.git(repo, home, "add", "a.txt").exitCode()).isZero();
+        assertThat(GitTesting.git(repo, home, "commit", "-q", "-m", "first").exitCode())
+                .isZero();
+        await(done);
+        await(() -> Files.readString(done).endsWith("\n"));
+        assertThat(Files.readString(done)).isEqualTo("it's .git/workspace-sync-hook.log\n");
+    }
+
     /** Waits for a file the background command creates (bounded, not a timing assertion). */
     private static void await(Path file) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
@@ -135,5 +219,17 @@ class GitHooksTest {
             Thread.sleep(50);
         }
         assertThat(file).exists();
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Check check) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!check.holds() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertThat(check.holds()).isTrue();
     }
 }

@@ -3,6 +3,7 @@ package dev.workspacesync.windmill;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.Secret;
@@ -22,7 +23,6 @@ import dev.workspacesync.windmill.internal.WmillLock;
 import dev.workspacesync.windmill.internal.WorkspaceSpecific;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,18 +105,18 @@ public final class WindmillSource implements Source {
 
     private WindmillSource(Builder b) {
         List<String> problems = new ArrayList<>();
+        Endpoint base = null;
         if (b.baseUrl == null || b.baseUrl.isBlank()) {
             problems.add("windmill.base-url is required");
         } else {
+            // Endpoint, not java.net.URI: Compose hosts (windmill_server) have no URI host; credentials in the
+            // URL are refused by name, never echoed.
             try {
-                URI uri = URI.create(b.baseUrl);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                    problems.add("windmill.base-url must be an http or https URL");
-                } else if (uri.getUserInfo() != null) {
-                    problems.add("windmill.base-url must not carry credentials; use windmill.token");
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add("windmill.base-url is not a URL");
+                base = Endpoint.parse("windmill.base-url", b.baseUrl)
+                        .requireHttp("windmill.base-url")
+                        .refuseUserInfo("windmill.base-url", "windmill.token (WINDMILL_TOKEN)");
+            } catch (SyncConfigException e) {
+                problems.addAll(e.problems());
             }
         }
         if (b.token == null || b.token.reveal().isEmpty()) {
@@ -128,7 +128,7 @@ public final class WindmillSource implements Source {
         if (!problems.isEmpty()) {
             throw new SyncConfigException(problems);
         }
-        this.baseUrl = b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl;
+        this.baseUrl = base.withPath("").display();
         this.token = b.token;
         this.workspace = b.workspace;
         this.mode = b.mode;

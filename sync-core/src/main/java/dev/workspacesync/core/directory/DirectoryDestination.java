@@ -5,6 +5,7 @@ import dev.workspacesync.core.Change;
 import dev.workspacesync.core.DestinationException;
 import dev.workspacesync.core.FileState;
 import dev.workspacesync.core.Planner;
+import dev.workspacesync.core.Skipped;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.SyncPlan;
@@ -16,8 +17,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -31,7 +34,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,8 +44,22 @@ import java.util.Set;
  * to a temporary sibling and renamed into place, so a reader or a crash never sees half a file; files
  * that left the source are deleted and emptied directories removed. Planning compares with the
  * recorded state (no directory walk) and also re-sends recorded files that went missing on disk.
+ *
+ * <p>Names: on a {@code /}-separated file system any name but NUL is held, byte for byte (on Linux
+ * also both Unicode forms of one name); a segment longer than {@value #NAME_MAX} bytes, or a path
+ * longer than {@value #PATH_MAX}, is reported as skipped, as is any name the file system refuses while
+ * writing. Temporary files have short random names, so a name that fits always fits while it is written.
  */
 public final class DirectoryDestination implements Destination {
+    /** The longest file name, in bytes, Linux file systems (ext4, xfs, btrfs, tmpfs) allow. */
+    static final int NAME_MAX = 255;
+
+    /** The longest path, in bytes, Linux system calls accept. */
+    static final int PATH_MAX = 4095;
+
+    private static final boolean LINUX =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+
     private final Path root;
     private final SyncStateStore store;
 
@@ -65,6 +84,39 @@ public final class DirectoryDestination implements Destination {
     @Override
     public String target() {
         return "directory:" + root;
+    }
+
+    @Override
+    public Optional<String> cannotHold(SyncPath path) {
+        if (!"/".equals(root.getFileSystem().getSeparator())) {
+            return path.portabilityProblem();
+        }
+        for (String segment : path.segments()) {
+            int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > NAME_MAX) {
+                return Optional.of("its name '" + SyncPath.escape(abbreviate(segment)) + "' is " + bytes
+                        + " bytes long; file names here may be at most " + NAME_MAX + " bytes");
+            }
+        }
+        int total = root.toString().getBytes(StandardCharsets.UTF_8).length
+                + 1
+                + path.value().getBytes(StandardCharsets.UTF_8).length;
+        if (total > PATH_MAX) {
+            return Optional.of("its full path under " + root + " is " + total + " bytes long; paths here may be at"
+                    + " most " + PATH_MAX + " bytes");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean keepsUnicodeForms() {
+        return LINUX; // macOS file systems treat both forms as one name
+    }
+
+    private static String abbreviate(String segment) {
+        return segment.length() <= 40
+                ? segment
+                : segment.substring(0, 20) + "…" + segment.substring(segment.length() - 12);
     }
 
     private String key(SyncPlan plan) {
@@ -105,6 +157,7 @@ public final class DirectoryDestination implements Destination {
         int updated = 0;
         int deleted = 0;
         long bytes = 0;
+        List<Skipped> skipped = new ArrayList<>();
         try (SyncStateStore.Session session = store.open(key(plan))) {
             for (SnapshotEntry entry : plan.refreshed()) {
                 session.put(entry.path(), FileState.of(entry));
@@ -120,7 +173,14 @@ public final class DirectoryDestination implements Destination {
                 if (change.kind() == Change.Kind.DELETE) {
                     continue;
                 }
-                session.put(change.path(), write(change.entry()));
+                FileState written;
+                try {
+                    written = write(change.entry());
+                } catch (NameRefused e) {
+                    skipped.add(Skipped.of(change.path(), e.getMessage()));
+                    continue;
+                }
+                session.put(change.path(), written);
                 if (change.kind() == Change.Kind.ADD) {
                     added++;
                 } else {
@@ -130,7 +190,24 @@ public final class DirectoryDestination implements Destination {
                 progress.transferred(change.path(), change.bytes());
             }
         }
-        return new ApplyResult(added, updated, deleted, bytes, "");
+        return new ApplyResult(added, updated, deleted, bytes, "", skipped);
+    }
+
+    /** The file system refused the name itself: reported as skipped, the rest of the plan goes on. */
+    private static final class NameRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NameRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static boolean refusesName(FileSystemException e) {
+        String reason = e.getReason();
+        return reason != null
+                && (reason.contains("File name too long")
+                        || reason.contains("Invalid argument")
+                        || reason.contains("Illegal byte sequence"));
     }
 
     private FileState write(SnapshotEntry entry) {
@@ -138,7 +215,8 @@ public final class DirectoryDestination implements Destination {
         Path temp = null;
         try {
             Files.createDirectories(target.getParent());
-            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+            // A short random name: the final name's length must not decide whether its temporary fits.
+            temp = Files.createTempFile(target.getParent(), ".ws-", ".partial");
             MessageDigest digest = SnapshotEntry.newSha256();
             long written;
             try (InputStream in = new DigestInputStream(entry.open(), digest);
@@ -162,6 +240,11 @@ public final class DirectoryDestination implements Destination {
             long time = entry.modified().map(Instant::toEpochMilli).orElse(FileState.NO_TIME);
             return new FileState(
                     entry.size(), time, HexFormat.of().formatHex(digest.digest()), entry.executable(), null);
+        } catch (FileSystemException e) {
+            if (refusesName(e)) {
+                throw new NameRefused("the file system refused its name (" + e.getReason() + ")");
+            }
+            throw new DestinationException("Cannot write " + target + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new DestinationException("Cannot write " + target + ": " + e.getMessage(), e);
         } finally {

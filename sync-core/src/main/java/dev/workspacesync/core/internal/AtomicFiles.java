@@ -20,7 +20,8 @@ public final class AtomicFiles {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
+            // Short and random: a temporary name must never be longer than the target's name allows.
+            temp = Files.createTempFile(dir, ".ws-", ".tmp");
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {

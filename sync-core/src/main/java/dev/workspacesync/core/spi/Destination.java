@@ -7,6 +7,7 @@ import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.SyncPlan;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where files land: a git remote, a Databricks Workspace folder. A destination first {@link #plan plans}
@@ -39,6 +40,27 @@ public interface Destination extends AutoCloseable {
      *     recorded so that the next run does only the rest
      */
     ApplyResult apply(SyncPlan plan, Progress progress);
+
+    /**
+     * Why this destination cannot hold a file at {@code path}, or empty when it can. The pipeline asks
+     * before planning and gives the destination only what it can hold; the rest is reported as skipped
+     * (the run is {@link dev.workspacesync.core.SyncStatus#INCOMPLETE}), never silently dropped.
+     *
+     * <p>The default is conservative: only names {@link SyncPath#of} accepts (no control character,
+     * backslash or drive letter). Destinations that can hold more (a git tree, a Linux directory) say so.
+     */
+    default Optional<String> cannotHold(SyncPath path) {
+        return path.portabilityProblem();
+    }
+
+    /**
+     * Whether two names that differ only in Unicode normalisation ({@code café} composed and decomposed)
+     * are two different files here. When false (the default), each name lands under its NFC spelling,
+     * and two that share one are both skipped as a clash.
+     */
+    default boolean keepsUnicodeForms() {
+        return false;
+    }
 
     /** The secrets this destination uses, so the pipeline can scrub them from every message. */
     default Collection<Secret> secrets() {

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Where files come from: a Windmill workspace, a local project. A source produces complete snapshots;
  * it never produces a partial one (a failure throws {@link dev.workspacesync.core.SourceException}), so a
- * destination is never told that files vanished because a request failed.
+ * destination is never told that files vanished because a request failed. A file the source has but
+ * cannot offer (a name that is not valid UTF-8) is listed in the snapshot's {@link Snapshot#skipped()
+ * skipped} list, never left out silently: the run is then reported incomplete.
  *
  * <p>Implementations are created explicitly (their builders) or through a {@link SourceProvider}. They may
  * hold resources (a staging directory, HTTP clients) until {@link #close()}.

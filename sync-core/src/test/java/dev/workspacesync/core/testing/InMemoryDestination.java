@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -39,6 +41,8 @@ public final class InMemoryDestination implements Destination {
     private volatile Predicate<SyncPath> failOn = p -> false;
     private volatile RuntimeException failPlanWith;
     private volatile boolean transientFailures;
+    private volatile Function<SyncPath, Optional<String>> cannotHold = SyncPath::portabilityProblem;
+    private volatile boolean keepsUnicodeForms;
 
     /** State kept in memory. */
     public InMemoryDestination(String name) {
@@ -66,6 +70,23 @@ public final class InMemoryDestination implements Destination {
     public InMemoryDestination transientFailures(boolean transientFailures) {
         this.transientFailures = transientFailures;
         return this;
+    }
+
+    /** Declares which names this destination can hold (default: the conservative {@code Destination} default). */
+    public InMemoryDestination holding(Function<SyncPath, Optional<String>> cannotHold, boolean keepsUnicodeForms) {
+        this.cannotHold = cannotHold;
+        this.keepsUnicodeForms = keepsUnicodeForms;
+        return this;
+    }
+
+    @Override
+    public Optional<String> cannotHold(SyncPath path) {
+        return cannotHold.apply(path);
+    }
+
+    @Override
+    public boolean keepsUnicodeForms() {
+        return keepsUnicodeForms;
     }
 
     public InMemoryDestination failPlanWith(RuntimeException failure) {

@@ -3,6 +3,7 @@ package dev.workspacesync.databricks.internal;
 import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.core.PatCredentialsProvider;
 import com.databricks.sdk.core.oauth.OAuthM2MServicePrincipalCredentialsProvider;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
 import java.util.ArrayList;
@@ -54,12 +55,31 @@ public record Auth(String host, Secret token, String profile, String clientId, S
             problems.add("OAuth M2M needs both '" + CLIENT_ID + "' and '" + CLIENT_SECRET + "'; only '"
                     + (clientId == null ? CLIENT_SECRET : CLIENT_ID) + "' is set");
         }
-        if (host != null && !(host.startsWith("https://") || host.startsWith("http://"))) {
-            problems.add(
-                    "'" + HOST + "' must be a URL such as https://adb-123.4.azuredatabricks.net, not '" + host + "'");
+        if (host != null) {
+            problems.addAll(hostProblems(HOST, host));
         }
         if (!problems.isEmpty()) {
             throw new SyncConfigException(problems);
+        }
+    }
+
+    /**
+     * What is wrong with a workspace URL from {@code key} (a setting or {@code DATABRICKS_HOST}): not an
+     * http(s) URL, https to a host the JDK's TLS cannot verify, or credentials inside it (refused: the SDK
+     * would print them, and the token belongs in its own setting). Messages never show the password.
+     */
+    static List<String> hostProblems(String key, String value) {
+        String where = "'" + TOKEN + "' (DATABRICKS_TOKEN)";
+        if (!(value.startsWith("https://") || value.startsWith("http://"))) {
+            String shown = Endpoint.stripUserInfo(value);
+            return List.of("'" + key + "' must be a URL such as https://adb-123.4.azuredatabricks.net, not '"
+                    + (shown.indexOf('@') >= 0 ? shown.substring(shown.lastIndexOf('@') + 1) : shown) + "'");
+        }
+        try {
+            Endpoint.parse("'" + key + "'", value).requireHttp("'" + key + "'").refuseUserInfo("'" + key + "'", where);
+            return List.of();
+        } catch (SyncConfigException e) {
+            return e.problems();
         }
     }
 
@@ -74,6 +94,10 @@ public record Auth(String host, Secret token, String profile, String clientId, S
         if (host != null) {
             config.setHost(host);
         } else if (profile == null && envHost != null) {
+            List<String> problems = hostProblems("DATABRICKS_HOST", envHost);
+            if (!problems.isEmpty()) {
+                throw new SyncConfigException(problems);
+            }
             config.setHost(envHost);
         }
         if (profile != null) {
@@ -143,13 +167,13 @@ public record Auth(String host, Secret token, String profile, String clientId, S
     /** Where the destination points, for descriptions: the host, or the profile's name. */
     public String describeHost(Map<String, String> environment) {
         if (host != null) {
-            return host.replaceAll("/+$", "");
+            return Endpoint.stripUserInfo(host).replaceAll("/+$", "");
         }
         if (profile != null) {
             return "profile " + profile;
         }
         String envHost = blankToNull(environment.get("DATABRICKS_HOST"));
-        return envHost != null ? envHost.replaceAll("/+$", "") : "default profile";
+        return envHost != null ? Endpoint.stripUserInfo(envHost).replaceAll("/+$", "") : "default profile";
     }
 
     private static String blankToNull(String s) {

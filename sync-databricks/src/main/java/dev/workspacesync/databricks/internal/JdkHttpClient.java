@@ -3,6 +3,7 @@ package dev.workspacesync.databricks.internal;
 import com.databricks.sdk.core.http.HttpClient;
 import com.databricks.sdk.core.http.Request;
 import com.databricks.sdk.core.http.Response;
+import dev.workspacesync.core.HttpRequests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,18 +38,25 @@ public final class JdkHttpClient implements HttpClient {
     private final java.net.http.HttpClient following;
     private final java.net.http.HttpClient notFollowing;
     private final Duration timeout;
+    private final Duration connectTimeout;
 
     /** A client whose connect and request timeouts are {@code timeout}. */
     public JdkHttpClient(Duration timeout) {
+        this(timeout, timeout);
+    }
+
+    /** A client with its own connect timeout (a down host should fail fast) and request timeout. */
+    public JdkHttpClient(Duration connectTimeout, Duration timeout) {
         this.timeout = timeout;
+        this.connectTimeout = connectTimeout;
         this.following = build(java.net.http.HttpClient.Redirect.NORMAL);
         this.notFollowing = build(java.net.http.HttpClient.Redirect.NEVER);
     }
 
     private java.net.http.HttpClient build(java.net.http.HttpClient.Redirect redirect) {
-        return java.net.http.HttpClient.newBuilder()
+        return HttpRequests.newClient()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
+                .connectTimeout(connectTimeout)
                 .followRedirects(redirect)
                 .build();
     }
@@ -65,14 +73,19 @@ public final class JdkHttpClient implements HttpClient {
         } else {
             body = HttpRequest.BodyPublishers.noBody();
         }
+        // Through core: a Compose host such as dbx_host has no java.net.URI host, and the SDK builds its URIs
+        // from the host string as given.
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(uri).timeout(timeout).method(in.getMethod(), body);
+                HttpRequests.newRequest(uri).timeout(timeout).method(in.getMethod(), body);
         in.getHeaders().forEach((name, value) -> {
             if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 request.header(name, value);
             }
         });
-        java.net.http.HttpClient client = in.getRedirectionBehavior().orElse(true) ? following : notFollowing;
+        // A request addressed by IP with the name in the Host header must not follow redirects: the JDK
+        // would send that Host header wherever the redirect points.
+        java.net.http.HttpClient client =
+                in.getRedirectionBehavior().orElse(true) && !HttpRequests.routed(uri) ? following : notFollowing;
         HttpResponse<InputStream> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * rate limiter (the SDK stores a rate limit but never enforces it), and the {@code Retry-After} of the
  * last response on the calling thread is kept so that our own retry can honour it (the SDK's error
  * objects do not carry response headers).
+ *
+ * <p>The SDK's host-metadata probe ({@code GET /.well-known/databricks-config}, made once per process
+ * when the configuration resolves) is answered here with the 404 that workspaces without it send: this
+ * tool needs no workspace id from it, and it would be one more request on every run, and a warning more
+ * when the host is down.
  */
 public final class LimitedHttpClient implements HttpClient {
     private static final ThreadLocal<Duration> RETRY_AFTER = new ThreadLocal<>();
@@ -41,6 +46,17 @@ public final class LimitedHttpClient implements HttpClient {
     @Override
     public Response execute(Request request) throws IOException {
         RETRY_AFTER.remove();
+        if (request.getMethod().equals("GET")
+                && request.getUri().getPath() != null
+                && request.getUri().getPath().endsWith("/.well-known/databricks-config")) {
+            return new Response(
+                    request,
+                    request.getUri().toURL(),
+                    404,
+                    "Not Found",
+                    java.util.Map.of("Content-Type", java.util.List.of("application/json")),
+                    "{\"error_code\":\"NOT_FOUND\",\"message\":\"Not found\"}");
+        }
         if (limiter != null) {
             try {
                 limiter.acquirePermit();

@@ -16,6 +16,8 @@ import com.databricks.sdk.service.workspace.ListWorkspaceRequest;
 import com.databricks.sdk.service.workspace.Mkdirs;
 import com.databricks.sdk.service.workspace.ObjectInfo;
 import com.databricks.sdk.service.workspace.WorkspaceAPI;
+import dev.workspacesync.core.Deadline;
+import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SourceException;
@@ -23,6 +25,11 @@ import dev.workspacesync.core.SyncConfigException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -33,21 +40,33 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The workspace calls the destination makes, through the Databricks SDK for Java with its own retries
  * switched off: every call goes through our {@link RetryPolicy} (backoff, {@code Retry-After}) and a
  * client-side rate limiter, and uploads stream the file with a fresh stream per attempt (SDK 0.141.0
  * re-sends a retried stream empty, which would write a 0-byte file).
+ *
+ * <p>Each call retries transient failures (429, 502, 503, 504, a dropped connection, a timeout) for at
+ * most the {@link Deadline} it is given, logging a "retrying (n/N)" line per retry; a host that refuses
+ * connections or whose name does not resolve fails at once. Either way the message names the host and
+ * the cause, and the failure {@link WorkspaceException#stopsRun() stops the run}.
  */
 public final class Workspace {
+    private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
     private static final String IMPORT_FILE = "/api/2.0/workspace-files/import-file/";
+    /** The longest a TCP connect may take: a host that does not answer is down, not slow. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final ApiClient api;
     private final WorkspaceAPI workspace;
     private final CurrentUserAPI currentUser;
     private final LimitedHttpClient http;
     private final RetryPolicy retry;
+    private final Duration deadline;
+    private final String host;
 
     /**
      * Resolves the configuration (the SDK's auth chain) and connects.
@@ -55,12 +74,15 @@ public final class Workspace {
      * @param config host and credentials; its HTTP client and retry settings are replaced
      * @param requestsPerSecond the client-side rate limit (0 or less for none)
      * @param retry how transient failures are retried
+     * @param deadline how long one call may keep retrying
      * @throws SyncConfigException if the SDK cannot resolve a usable configuration
      */
-    public Workspace(DatabricksConfig config, double requestsPerSecond, RetryPolicy retry) {
+    public Workspace(DatabricksConfig config, double requestsPerSecond, RetryPolicy retry, Duration deadline) {
         this.retry = retry;
+        this.deadline = deadline;
         int timeout = config.getHttpTimeoutSeconds() == null ? 300 : config.getHttpTimeoutSeconds();
-        this.http = new LimitedHttpClient(new JdkHttpClient(Duration.ofSeconds(timeout)), requestsPerSecond);
+        Duration connect = deadline.compareTo(CONNECT_TIMEOUT) < 0 ? deadline : CONNECT_TIMEOUT;
+        this.http = new LimitedHttpClient(new JdkHttpClient(connect, Duration.ofSeconds(timeout)), requestsPerSecond);
         config.setHttpClient(http).setDisableRetries(true);
         try {
             config.resolve();
@@ -71,12 +93,18 @@ public final class Workspace {
             throw new SyncConfigException("Cannot configure the Databricks client: no workspace URL; set"
                     + " databricks.host, DATABRICKS_HOST or a profile with a host in ~/.databrickscfg");
         }
+        this.host = Endpoint.stripUserInfo(config.getHost()).replaceAll("/+$", "");
         this.api = new ApiClient.Builder()
                 .withDatabricksConfig(config)
                 .withRetryStrategyPicker(new NoRetryStrategyPicker())
                 .build();
         this.workspace = new WorkspaceAPI(api);
         this.currentUser = new CurrentUserAPI(api);
+    }
+
+    /** The workspace URL, as shown in messages (never with credentials). */
+    public String host() {
+        return host;
     }
 
     /** HTTP requests sent so far (including the SDK's own, such as host metadata). */
@@ -167,6 +195,18 @@ public final class Workspace {
         return content == null ? new byte[0] : Base64.getDecoder().decode(content);
     }
 
+    /** The content of a file, or empty when there is none at the path. */
+    public Optional<byte[]> exportIfExists(String path) {
+        try {
+            return Optional.of(export(path));
+        } catch (WorkspaceException e) {
+            if (e.isNotFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /**
      * Uploads an entry's content to an absolute path with {@code import-file?overwrite=true}, streaming
      * it, retrying transient failures with a new stream each time. A stream that ends early or runs long
@@ -214,21 +254,93 @@ public final class Workspace {
     }
 
     private <T> T call(String what, Supplier<T> action) {
-        return retry.call(() -> {
-            try {
-                return action.get();
-            } catch (DatabricksError e) {
-                throw translate(what, e);
-            } catch (DatabricksException e) {
-                if (e.getCause() instanceof DatabricksError inner) {
-                    throw translate(what, inner);
-                }
-                throw new WorkspaceException(what + " failed: " + e.getMessage(), e, 0, "", false, null);
+        Deadline until = Deadline.after(deadline);
+        RetryPolicy.Listener listener = (attempt, max, wait, cause) -> LOG.warn(
+                "retrying ({}/{}) in {} ms: {} on {}: {}",
+                attempt,
+                max,
+                wait.toMillis(),
+                what,
+                host,
+                cause instanceof WorkspaceException w ? w.cause() : String.valueOf(cause.getMessage()));
+        try {
+            return retry.call(
+                    () -> {
+                        try {
+                            return action.get();
+                        } catch (DatabricksError e) {
+                            throw translate(what, e);
+                        } catch (DatabricksException e) {
+                            if (e.getCause() instanceof DatabricksError inner) {
+                                throw translate(what, inner);
+                            }
+                            throw new WorkspaceException(
+                                    what + " failed on " + host + ": " + e.getMessage(), e, 0, "", false, null);
+                        }
+                    },
+                    until,
+                    listener);
+        } catch (WorkspaceException e) {
+            if (e.isRetryable()) {
+                // Retries ran out (attempts or the deadline): the host is failing, so the run stops here.
+                throw e.givenUp(
+                        until.expired()
+                                ? what + " failed: " + until.exceededMessage(host, "databricks.deadline")
+                                        + "; last error: " + e.cause()
+                                : what + " failed on " + host + " after " + retry.maxAttempts() + " attempts: "
+                                        + e.cause());
             }
-        });
+            throw e;
+        }
     }
 
-    private static WorkspaceException translate(String what, DatabricksError e) {
+    /** Why a request never got an answer, in words (the JDK often leaves the message null). */
+    static String connectionProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "the host name does not resolve";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return "connect timed out";
+            }
+            if (t instanceof ConnectException) {
+                return t.getMessage() == null || t.getMessage().isBlank()
+                        ? "connection refused"
+                        : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpTimeoutException) {
+                return "request timed out";
+            }
+            if (t instanceof IOException
+                    && t.getMessage() != null
+                    && !t.getMessage().isBlank()) {
+                return t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** Connection refused or an unknown name: nobody is there, so retrying only makes the user wait. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return true;
+            }
+            if (t instanceof HttpConnectTimeoutException) {
+                return false;
+            }
+            if (t instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private WorkspaceException translate(String what, DatabricksError e) {
         Throwable cause = e.getCause();
         if (hasCause(e, SourceChanged.class)) {
             return new WorkspaceException(
@@ -240,20 +352,30 @@ public final class Workspace {
                     null);
         }
         boolean io = cause instanceof IOException || "IO_ERROR".equals(e.getErrorCode());
+        if (io && unreachable(e)) {
+            String problem = connectionProblem(e);
+            return new WorkspaceException(
+                            what + " failed: cannot reach " + host + ": " + problem
+                                    + " (check databricks.host / DATABRICKS_HOST and that the workspace is up)",
+                            e,
+                            523,
+                            "",
+                            false,
+                            null)
+                    .givenUp(null)
+                    .withCause(problem);
+        }
         int status = e.getStatusCode();
         boolean retryable = io || status == 429 || status == 502 || status == 503 || status == 504;
         Duration retryAfter =
                 retryable && !io ? LimitedHttpClient.lastRetryAfter().orElse(null) : null;
         String detail = io
-                ? "connection error ("
-                        + (cause == null
-                                ? e.getMessage()
-                                : cause.getClass().getSimpleName() + ": " + cause.getMessage())
-                        + ")"
+                ? "connection error (" + connectionProblem(e) + ")"
                 : status + (e.getErrorCode() == null || e.getErrorCode().isEmpty() ? "" : " " + e.getErrorCode()) + ": "
                         + e.getMessage();
         return new WorkspaceException(
-                what + " failed: " + detail, e, io ? 523 : status, e.getErrorCode(), retryable, retryAfter);
+                        what + " failed: " + detail, e, io ? 523 : status, e.getErrorCode(), retryable, retryAfter)
+                .withCause(detail);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

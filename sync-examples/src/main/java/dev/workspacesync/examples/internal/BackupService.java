@@ -4,12 +4,16 @@ import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncPipeline;
 import dev.workspacesync.core.SyncReport;
 import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.SyncStatus;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs syncs on request, one pipeline per target. Requests for the same target coalesce (the pipeline
  * is single-flight: a request arriving during a run is covered by one follow-up run); different targets
- * run in parallel, at most {@code maxParallel} at once. Remembers the last result of every target.
+ * run in parallel, at most {@code maxParallel} at once.
+ *
+ * <p>State stays bounded whatever callers send: pipelines of idle targets are closed and forgotten (the
+ * least recently used beyond {@link #DEFAULT_IDLE_PIPELINES}, and any idle for
+ * {@link #DEFAULT_IDLE_TIMEOUT}; a running one never), and the last result is remembered only for
+ * targets that synced at least once ({@code SYNCED}, {@code NO_CHANGES} or {@code INCOMPLETE}), the
+ * {@link #DEFAULT_STATUSES} most recent. A request that failed before its first success leaves nothing.
  */
 public final class BackupService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
@@ -38,10 +48,24 @@ public final class BackupService implements AutoCloseable {
     /** The last result of one target, free of secrets. */
     public record TargetStatus(String target, SyncReport report, Instant finishedAt) {}
 
+    /** Idle pipelines kept for reuse (the most recently used). */
+    public static final int DEFAULT_IDLE_PIPELINES = 32;
+    /** How long an idle pipeline is kept. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+    /** Targets whose last result {@code /status} shows (the most recent). */
+    public static final int DEFAULT_STATUSES = 100;
+
     private final PipelineFactory factory;
     private final Semaphore parallel;
-    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
-    private final Map<String, TargetStatus> statuses = new ConcurrentHashMap<>();
+    private final int idlePipelines;
+    private final Duration idleTimeout;
+    private final int maxStatuses;
+    private final Clock clock;
+    // Guards the membership of slots and each slot's users; access order = least recently used first.
+    private final Object lock = new Object();
+    private final LinkedHashMap<String, Slot> slots = new LinkedHashMap<>(16, 0.75f, true);
+    // Guarded by itself; insertion order = least recently finished first.
+    private final LinkedHashMap<String, TargetStatus> statuses = new LinkedHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -53,14 +77,40 @@ public final class BackupService implements AutoCloseable {
         private String fingerprint;
         private SyncPipeline pipeline;
         private int active;
+        // Callers holding this slot (guarded by BackupService.lock): a slot in use is never evicted.
+        private int users;
+        private Instant idleSince;
     }
 
     public BackupService(PipelineFactory factory, int maxParallel) {
+        this(factory, maxParallel, DEFAULT_IDLE_PIPELINES, DEFAULT_IDLE_TIMEOUT, DEFAULT_STATUSES, Clock.systemUTC());
+    }
+
+    /**
+     * @param idlePipelines idle pipelines kept for reuse
+     * @param idleTimeout how long an idle pipeline is kept
+     * @param maxStatuses targets whose last result is remembered
+     * @param clock for idle times and finish times
+     */
+    public BackupService(
+            PipelineFactory factory,
+            int maxParallel,
+            int idlePipelines,
+            Duration idleTimeout,
+            int maxStatuses,
+            Clock clock) {
         this.factory = Objects.requireNonNull(factory, "factory");
         if (maxParallel < 1) {
             throw new IllegalArgumentException("maxParallel must be at least 1");
         }
+        if (idlePipelines < 0 || maxStatuses < 1) {
+            throw new IllegalArgumentException("idlePipelines must be >= 0 and maxStatuses >= 1");
+        }
         this.parallel = new Semaphore(maxParallel, true);
+        this.idlePipelines = idlePipelines;
+        this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+        this.maxStatuses = maxStatuses;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -74,7 +124,27 @@ public final class BackupService implements AutoCloseable {
         }
         String target = factory.target(settings);
         String fingerprint = fingerprint(settings);
-        Slot slot = slots.computeIfAbsent(target, t -> new Slot());
+        Slot slot;
+        synchronized (lock) {
+            slot = slots.computeIfAbsent(target, t -> new Slot());
+            slot.users++;
+        }
+        try {
+            return run(target, fingerprint, settings, slot);
+        } finally {
+            List<SyncPipeline> evicted;
+            synchronized (lock) {
+                slot.users--;
+                if (slot.users == 0) {
+                    slot.idleSince = clock.instant();
+                }
+                evicted = evictIdle();
+            }
+            evicted.forEach(SyncPipeline::close);
+        }
+    }
+
+    private SyncReport run(String target, String fingerprint, SyncSettings settings, Slot slot) {
         SyncPipeline pipeline;
         synchronized (slot) {
             // Different settings for one target (a rotated token) wait until the running sync is done:
@@ -101,10 +171,7 @@ public final class BackupService implements AutoCloseable {
         try {
             report = pipeline.run();
             // Recorded while the target still counts as active, so shutdown and /health agree on it.
-            statuses.merge(
-                    target,
-                    new TargetStatus(target, report, Instant.now()),
-                    (old, now) -> old.report().startedAt().isAfter(now.report().startedAt()) ? old : now);
+            record(target, report);
         } finally {
             synchronized (slot) {
                 slot.active--;
@@ -115,6 +182,71 @@ public final class BackupService implements AutoCloseable {
             }
         }
         return report;
+    }
+
+    /**
+     * Removes idle slots beyond the bound or past the idle timeout (least recently used first), and slots
+     * whose pipeline could not be built; returns their pipelines, to be closed outside the lock.
+     */
+    private List<SyncPipeline> evictIdle() {
+        List<SyncPipeline> evicted = new ArrayList<>();
+        int idle = 0;
+        for (Slot slot : slots.values()) {
+            if (slot.users == 0) {
+                idle++;
+            }
+        }
+        Instant now = clock.instant();
+        Iterator<Slot> it = slots.values().iterator();
+        while (it.hasNext()) {
+            Slot slot = it.next();
+            if (slot.users > 0) {
+                continue;
+            }
+            boolean expired =
+                    slot.idleSince != null && slot.idleSince.plus(idleTimeout).isBefore(now);
+            if (idle > idlePipelines || expired || slot.pipeline == null) {
+                it.remove();
+                idle--;
+                if (slot.pipeline != null) {
+                    evicted.add(slot.pipeline);
+                }
+            }
+        }
+        return evicted;
+    }
+
+    /** The number of pipelines kept (running or idle). */
+    public int pipelines() {
+        synchronized (lock) {
+            return slots.size();
+        }
+    }
+
+    /**
+     * Remembers a result: for a target that synced at least once (this time or before), the most recent
+     * targets only.
+     */
+    private void record(String target, SyncReport report) {
+        boolean success = report.status() == SyncStatus.SYNCED
+                || report.status() == SyncStatus.NO_CHANGES
+                || report.status() == SyncStatus.INCOMPLETE;
+        synchronized (statuses) {
+            TargetStatus old = statuses.get(target);
+            if (old == null && !success) {
+                return; // never synced: a typo, a dead remote or a refused token leaves no entry
+            }
+            if (old != null && old.report().startedAt().isAfter(report.startedAt())) {
+                return;
+            }
+            statuses.remove(target);
+            statuses.put(target, new TargetStatus(target, report, clock.instant()));
+            Iterator<String> oldest = statuses.keySet().iterator();
+            while (statuses.size() > maxStatuses && oldest.hasNext()) {
+                oldest.next();
+                oldest.remove();
+            }
+        }
     }
 
     private static void waitOn(Object monitor) {
@@ -136,24 +268,49 @@ public final class BackupService implements AutoCloseable {
         return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
-    /** The last result per target, sorted by target. */
-    public List<TargetStatus> statuses() {
-        return statuses.values().stream()
-                .sorted((a, b) -> a.target().compareTo(b.target()))
+    /** The targets with a sync running now, sorted (what a shutdown past its grace period abandons). */
+    public List<String> runningTargets() {
+        return slots.entrySet().stream()
+                .filter(e -> {
+                    synchronized (e.getValue()) {
+                        return e.getValue().active > 0;
+                    }
+                })
+                .map(Map.Entry::getKey)
+                .sorted()
                 .toList();
     }
 
-    /** Statuses as plain maps for JSON, messages already redacted by the pipelines. */
+    /** The last result per target, sorted by target. */
+    public List<TargetStatus> statuses() {
+        synchronized (statuses) {
+            return statuses.values().stream()
+                    .sorted((a, b) -> a.target().compareTo(b.target()))
+                    .toList();
+        }
+    }
+
+    /**
+     * Statuses as plain maps for JSON. Only the target name (validated fields, URLs without userinfo) and
+     * numbers: a report's message may quote a remote's answer, so it stays in the log and the
+     * {@code /sync} answer.
+     */
     public List<Map<String, Object>> statusJson() {
         return statuses().stream()
                 .map(s -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("target", s.target());
                     m.put("status", s.report().status().name());
-                    m.put("message", s.report().message());
                     m.put("added", s.report().added());
                     m.put("updated", s.report().updated());
                     m.put("deleted", s.report().deleted());
+                    // An incomplete backup names what it could not carry (the first 100).
+                    m.put(
+                            "skipped",
+                            s.report().skipped().stream()
+                                    .limit(100)
+                                    .map(k -> Map.of("path", k.path(), "reason", k.reason()))
+                                    .toList());
                     m.put("finishedAt", s.finishedAt().toString());
                     return m;
                 })
@@ -164,11 +321,15 @@ public final class BackupService implements AutoCloseable {
      * Refuses new requests, waits up to {@code timeout} for running syncs to finish, and closes every
      * pipeline. Returns whether everything finished in time.
      */
-    public boolean shutdown(java.time.Duration timeout) {
+    public boolean shutdown(Duration timeout) {
         closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean finished = true;
-        for (Slot slot : slots.values()) {
+        List<Slot> all;
+        synchronized (lock) {
+            all = new ArrayList<>(slots.values());
+        }
+        for (Slot slot : all) {
             synchronized (slot) {
                 while (slot.active > 0) {
                     long left = deadline - System.nanoTime();
@@ -193,6 +354,6 @@ public final class BackupService implements AutoCloseable {
 
     @Override
     public void close() {
-        shutdown(java.time.Duration.ofSeconds(30));
+        shutdown(Duration.ofSeconds(30));
     }
 }

@@ -1,6 +1,9 @@
 package dev.workspacesync.examples.internal;
 
+import dev.workspacesync.core.Endpoint;
+import dev.workspacesync.core.HttpRequests;
 import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncListener;
 import dev.workspacesync.core.SyncReport;
 import java.net.URI;
@@ -23,8 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class Notifier implements SyncListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
-    private final URI slack;
-    private final URI discord;
+    private final Endpoint slack;
+    private final Endpoint discord;
     private final boolean onSuccess;
     private final HttpClient http;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
@@ -33,13 +36,33 @@ public final class Notifier implements SyncListener, AutoCloseable {
         return t;
     });
 
-    /** Either URI may be null; with both null nothing is sent. */
+    /**
+     * Either URI may be null; with both null nothing is sent.
+     *
+     * @throws SyncConfigException when a URL is not one the project can post to (the message names the
+     *     service, never the URL: a webhook URL is a secret)
+     */
     public Notifier(URI slack, URI discord, boolean onSuccess) {
-        this.slack = slack;
-        this.discord = discord;
+        this.slack = endpoint(slack, "SLACK_WEBHOOK_URL");
+        this.discord = endpoint(discord, "DISCORD_WEBHOOK_URL");
         this.onSuccess = onSuccess;
-        this.http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpRequests.newClient()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Through core's Endpoint: a Compose host such as hooks_server has no java.net.URI host. */
+    private static Endpoint endpoint(URI uri, String name) {
+        if (uri == null) {
+            return null;
+        }
+        try {
+            return Endpoint.parse(name, uri.toString()).requireHttp(name);
+        } catch (SyncConfigException e) {
+            throw new SyncConfigException(name + " must be an http or https URL that Java can reach"
+                    + " (https needs a host name without '_'); its value is not shown, it is a secret");
+        }
     }
 
     public boolean enabled() {
@@ -62,10 +85,10 @@ public final class Notifier implements SyncListener, AutoCloseable {
         }
     }
 
-    private void post(URI uri, String json, String service) {
+    private void post(Endpoint endpoint, String json, String service) {
         sender.execute(() -> {
             try {
-                HttpRequest request = HttpRequest.newBuilder(uri)
+                HttpRequest request = HttpRequests.newRequest(endpoint)
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))

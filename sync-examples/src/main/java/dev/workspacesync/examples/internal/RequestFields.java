@@ -4,30 +4,73 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Maps a request's JSON fields onto setting keys, falls back to other settings (the environment) for
- * absent fields, adds fixed settings, and names every required field still missing in one message:
- * {@code Missing required fields: windmill_token, git_remote_url}.
+ * Maps a request's JSON fields onto setting keys, validates every field, falls back to other settings
+ * (the environment) for absent fields, adds fixed settings, and names every required field still
+ * missing in one message: {@code Missing required fields: windmill_token, git_remote_url}.
+ *
+ * <p>Every field of a body is checked before anything runs: an unknown field (with a "did you mean"
+ * for a near miss), a value that is not a string ({@code null}, a number, an array, an object), a string
+ * longer than {@link #MAX_LENGTH} or one its {@link Check} refuses is a {@link SyncConfigException}
+ * (400) naming the field. Messages never repeat a value of a field whose name says it is a token.
+ * An empty string counts as absent (the seed service's callers send {@code ""} for "use the default").
  *
  * @param fields JSON field → setting key, in the order missing fields are reported
+ * @param checks per-field checks of a present value; each throws {@link SyncConfigException} naming the
+ *     field
  * @param required which fields must end up with a value; each is tested against the merged settings
  * @param fallback settings for absent fields (typically from the environment)
  * @param fixed settings every request gets, whatever it says
+ * @param merge combines the request's own values (by setting key) with the fallback; the default puts the
+ *     request over the fallback, the service passes {@link CredentialBinding#apply}
  */
 public record RequestFields(
         Map<String, String> fields,
+        Map<String, Check> checks,
         Map<String, Predicate<SyncSettings>> required,
         SyncSettings fallback,
-        SyncSettings fixed) {
+        SyncSettings fixed,
+        Function<SyncSettings, SyncSettings> merge) {
+
+    /** The longest string any field may hold (a field's check may allow less). */
+    public static final int MAX_LENGTH = 4096;
+    /** The longest field name repeated in a message. */
+    private static final int SHOWN_NAME = 40;
+
+    /** A check of one field's present, non-empty value. */
+    @FunctionalInterface
+    public interface Check {
+        /**
+         * @throws SyncConfigException naming the field, if the value is not acceptable
+         */
+        void check(String value);
+    }
 
     public RequestFields {
         fields = new LinkedHashMap<>(fields);
+        checks = new LinkedHashMap<>(checks);
         required = new LinkedHashMap<>(required);
+        if (merge == null) {
+            SyncSettings base = fallback;
+            merge = requested -> requested.orElse(base);
+        }
+    }
+
+    /** Fields without checks beyond types and length, the request over the fallback. */
+    public RequestFields(
+            Map<String, String> fields,
+            Map<String, Predicate<SyncSettings>> required,
+            SyncSettings fallback,
+            SyncSettings fixed) {
+        this(fields, Map.of(), required, fallback, fixed, null);
     }
 
     /** A field that is always required. */
@@ -35,19 +78,52 @@ public record RequestFields(
         return settings -> true;
     }
 
-    /** The settings a request asks for. */
+    /**
+     * The settings a request asks for.
+     *
+     * @throws SyncConfigException (400) naming every field at fault
+     * @throws RequestRefusedException (403) from {@link #merge}, naming the field
+     */
     public SyncSettings settings(JsonNode body) {
+        List<String> problems = new ArrayList<>();
         Map<String, String> values = new LinkedHashMap<>();
-        fields.forEach((field, key) -> {
-            JsonNode value = body.get(field);
-            if (value != null
-                    && !value.isNull()
-                    && value.isValueNode()
-                    && !value.asText().isBlank()) {
-                values.put(key, value.asText());
+        Iterator<Map.Entry<String, JsonNode>> entries = body.fields();
+        while (entries.hasNext()) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            String field = entry.getKey();
+            JsonNode value = entry.getValue();
+            String key = fields.get(field);
+            if (key == null) {
+                problems.add(unknown(field));
+                continue;
             }
-        });
-        SyncSettings settings = fixed.orElse(SyncSettings.of(values)).orElse(fallback);
+            if (!value.isTextual()) {
+                problems.add("Field '" + field + "' must be a string, not " + kind(value));
+                continue;
+            }
+            String text = value.textValue();
+            if (text.isBlank()) {
+                continue;
+            }
+            if (text.length() > MAX_LENGTH) {
+                problems.add("Field '" + field + "' is longer than " + MAX_LENGTH + " characters");
+                continue;
+            }
+            Check check = checks.get(field);
+            if (check != null) {
+                try {
+                    check.check(text.strip());
+                } catch (SyncConfigException e) {
+                    problems.add(e.getMessage());
+                    continue;
+                }
+            }
+            values.put(key, text);
+        }
+        if (!problems.isEmpty()) {
+            throw new SyncConfigException(String.join("; ", problems));
+        }
+        SyncSettings settings = fixed.orElse(merge.apply(SyncSettings.of(values)));
         List<String> missing = new ArrayList<>();
         required.forEach((field, when) -> {
             if (when.test(settings) && settings.get(fields.get(field)).isEmpty()) {
@@ -58,5 +134,80 @@ public record RequestFields(
             throw new SyncConfigException("Missing required fields: " + String.join(", ", missing));
         }
         return settings;
+    }
+
+    private String unknown(String field) {
+        String shown = shown(field);
+        String suggestion = null;
+        int best = Integer.MAX_VALUE;
+        for (String known : fields.keySet()) {
+            int distance = field.length() > 2 * SHOWN_NAME
+                    ? Integer.MAX_VALUE
+                    : distance(field.toLowerCase(Locale.ROOT), known);
+            if (distance < best) {
+                best = distance;
+                suggestion = known;
+            }
+        }
+        // A near miss: a typo or two, or only the case differs (a quarter of the name at most).
+        if (suggestion != null && best <= Math.max(1, Math.min(3, suggestion.length() / 4))) {
+            return "Unknown field '" + shown + "'; did you mean '" + suggestion + "'?";
+        }
+        return "Unknown field '" + shown + "'; known fields: " + String.join(", ", fields.keySet());
+    }
+
+    /** A field name as it may appear in a message: bounded, printable. */
+    private static String shown(String field) {
+        StringBuilder out = new StringBuilder();
+        field.codePoints().limit(SHOWN_NAME).forEach(c -> {
+            if (Character.isISOControl(c) || c == '\'' || Character.getType(c) == Character.FORMAT) {
+                out.append('?');
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        if (field.codePointCount(0, field.length()) > SHOWN_NAME) {
+            out.append('…');
+        }
+        return out.toString();
+    }
+
+    private static String kind(JsonNode value) {
+        if (value.isNull()) {
+            return "null";
+        }
+        if (value.isNumber()) {
+            return "a number";
+        }
+        if (value.isBoolean()) {
+            return "a boolean";
+        }
+        if (value.isArray()) {
+            return "an array";
+        }
+        if (value.isObject()) {
+            return "an object";
+        }
+        return value.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Levenshtein distance (names are short). */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 }

@@ -1,193 +1,403 @@
 package dev.workspacesync.examples.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncReport;
 import dev.workspacesync.core.SyncSettings;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backup service's HTTP face, on the JDK's built-in server (no framework to clash with a host's):
+ * The backup service's HTTP face, on embedded Jetty (the JDK's {@code HttpServer} has no timeouts and no
+ * connection bound, so a few slow clients could starve it):
  *
  * <ul>
  *   <li>{@code GET /health} → 200 {@code {"status":"healthy"}}
  *   <li>{@code GET /status} → the last result per target
  *   <li>{@code POST /sync} → runs a sync and answers when it is done: 200 with counts, 400 for a bad body
- *       or missing fields, 409 when a guard refused the plan, 500 when the sync failed (redacted)
+ *       or missing fields, 409 when a guard refused the plan, 500 when the sync failed (redacted), 503
+ *       while shutting down
  * </ul>
  *
- * Paths match exactly (the JDK server matches prefixes), a wrong method is 405, bodies over 64 KiB are
- * 413, and with a webhook secret every route but {@code /health} needs {@code Authorization: Bearer}.
+ * Paths match exactly, a wrong method is 405, bodies over 64 KiB are 413 (counted while reading, whatever
+ * the request declares), and with a webhook secret every route but {@code /health} needs
+ * {@code Authorization: Bearer} (scheme in any case). Bounds ({@link HttpLimits}): a whole request must
+ * arrive within the read timeout of the connection opening, idle connections close, connections and
+ * threads are capped, and each connection carries one request. Request handling never blocks: bodies are
+ * read asynchronously and syncs run on their own threads, so {@code /health} answers while syncs run and
+ * slow clients wait.
  */
 public final class WebhookServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
     /** The largest request body accepted. */
     public static final int MAX_BODY = 64 * 1024;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ThreadPoolExecutor syncs;
     private final BackupService service;
     private final Function<JsonNode, SyncSettings> requestSettings;
     private final Secret webhookSecret;
+    private final HttpLimits limits;
+    /** Connections whose request has not fully arrived yet, with the task that closes them. */
+    private final Map<Connection, Scheduler.Task> readDeadlines = new ConcurrentHashMap<>();
+    /** Requests not yet answered (guarded by itself). */
+    private final Set<Exchange> open = new HashSet<>();
+
+    private final AtomicBoolean accepting = new AtomicBoolean(true);
 
     /**
-     * @param bind where to listen
+     * @param bind where to listen (port 0: any free port, see {@link #port()})
      * @param service runs the syncs
      * @param requestSettings turns a request body into settings (environment fallback included); throws
      *     {@link SyncConfigException} naming missing fields
      * @param webhookSecret the bearer token requests must carry, or null for none
-     * @param threads the most requests handled at once
+     * @param limits timeouts and bounds
      */
     public WebhookServer(
             InetSocketAddress bind,
             BackupService service,
             Function<JsonNode, SyncSettings> requestSettings,
             Secret webhookSecret,
-            int threads)
-            throws IOException {
+            HttpLimits limits) {
         this.service = service;
         this.requestSettings = requestSettings;
         this.webhookSecret = webhookSecret;
-        this.server = HttpServer.create(bind, 64);
-        this.executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "workspace-sync-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.limits = limits;
+
+        // A bounded pool; its queue stays unbounded as Jetty requires (connections are what is capped).
+        QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), 2);
+        threads.setName("workspace-sync-http");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        server.setStopTimeout(1_000);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(limits.maxHeaderBytes());
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(bind.getHostString());
+        connector.setPort(bind.getPort());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.addEventListener(new ReadDeadlines());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        server.setHandler(new Routes());
+        server.setErrorHandler(WebhookServer::jettyError);
+        // A sync waits on these threads, never the HTTP server's; one per connection at most.
+        this.syncs = new ThreadPoolExecutor(
+                0, limits.maxConnections(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "workspace-sync-request");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
-    public void start() {
-        server.start();
-        LOG.info("Listening on {}", server.getAddress());
+    /** Starts listening. */
+    public void start() throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
+        }
+        LOG.info("Listening on {}:{}", connector.getHost(), port());
     }
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            switch (path) {
-                case "/health" -> {
-                    if (allow(exchange, "GET")) {
-                        send(exchange, 200, object().put("status", "healthy"));
-                    }
-                }
-                case "/status" -> {
-                    if (allow(exchange, "GET") && authorized(exchange)) {
-                        ObjectNode body = object();
-                        body.set("targets", ReportJson.MAPPER.valueToTree(service.statusJson()));
-                        send(exchange, 200, body);
-                    }
-                }
-                case "/sync" -> {
-                    if (allow(exchange, "POST") && authorized(exchange)) {
-                        sync(exchange);
-                    }
-                }
-                default -> send(exchange, 404, failure("Not found: " + method + " " + path));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Request failed: {}", e.getClass().getName());
-            // The message may hold request data (tokens): answer without it.
-            send(exchange, 500, failure("Internal error"));
+    // ---- shutting down
+
+    /** Closes the listening socket: new connections are refused, open requests carry on. Idempotent. */
+    public void stopAccepting() {
+        if (accepting.compareAndSet(true, false)) {
+            connector.shutdown();
         }
     }
 
-    private boolean allow(HttpExchange exchange, String method) throws IOException {
-        if (exchange.getRequestMethod().equals(method)) {
+    /** Waits until every request that reached a handler has been answered; false on timeout. */
+    public boolean awaitAnswered(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (open) {
+            while (!open.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                open.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+        return true;
+    }
+
+    /** Answers every request still open with 503 and this message (past the shutdown grace period). */
+    public void abandon(String message) {
+        List<Exchange> left;
+        synchronized (open) {
+            left = new ArrayList<>(open);
+        }
+        left.forEach(e -> e.answer(503, failure(message)));
+    }
+
+    /** Stops the server at once: requests still open get no answer. */
+    public void stop() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the HTTP server failed: {}", e.getClass().getName());
+        }
+        syncs.shutdown();
+    }
+
+    /** Stops accepting, waits up to 5 s for open requests, then stops the server. */
+    @Override
+    public void close() {
+        stopAccepting();
+        try {
+            awaitAnswered(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop();
+    }
+
+    // ---- routes
+
+    private final class Routes extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Exchange exchange = new Exchange(request, response, callback);
+            try {
+                route(exchange);
+            } catch (RuntimeException e) {
+                LOG.warn("Request failed: {}", e.getClass().getName());
+                // The message may hold request data (tokens): answer without it.
+                exchange.answer(500, failure("Internal error"));
+            }
             return true;
         }
-        exchange.getResponseHeaders().set("Allow", method);
-        send(exchange, 405, failure("Method " + exchange.getRequestMethod() + " not allowed; use " + method));
+    }
+
+    private void route(Exchange exchange) {
+        String path = Request.getPathInContext(exchange.request);
+        String method = exchange.request.getMethod();
+        switch (path) {
+            case "/health" -> {
+                if (allow(exchange, "GET")) {
+                    exchange.answer(200, object().put("status", "healthy"));
+                }
+            }
+            case "/status" -> {
+                if (allow(exchange, "GET") && authorized(exchange)) {
+                    ObjectNode body = object();
+                    body.set("targets", ReportJson.MAPPER.valueToTree(service.statusJson()));
+                    exchange.answer(200, body);
+                }
+            }
+            case "/sync" -> {
+                if (allow(exchange, "POST") && authorized(exchange)) {
+                    if (exchange.request.getLength() > MAX_BODY) {
+                        exchange.answer(413, tooLarge());
+                    } else {
+                        new BodyReader(exchange).run();
+                    }
+                }
+            }
+            default -> exchange.answer(404, failure("Not found: " + method + " " + path));
+        }
+    }
+
+    private static boolean allow(Exchange exchange, String method) {
+        if (exchange.request.getMethod().equals(method)) {
+            return true;
+        }
+        exchange.answer(
+                405,
+                failure("Method " + exchange.request.getMethod() + " not allowed; use " + method),
+                HttpHeader.ALLOW,
+                method);
         return false;
     }
 
-    private boolean authorized(HttpExchange exchange) throws IOException {
+    private boolean authorized(Exchange exchange) {
         if (webhookSecret == null) {
             return true;
         }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        String presented = header != null && header.startsWith("Bearer ")
-                ? header.substring(7).trim()
-                : null;
-        if (webhookSecret.matches(presented)) {
+        if (webhookSecret.matches(bearerToken(exchange.request.getHeaders().get(HttpHeader.AUTHORIZATION)))) {
             return true;
         }
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-        send(exchange, 401, failure("Unauthorized: send Authorization: Bearer <SYNC_WEBHOOK_SECRET>"));
+        exchange.answer(
+                401,
+                failure("Unauthorized: send Authorization: Bearer <SYNC_WEBHOOK_SECRET>"),
+                HttpHeader.WWW_AUTHENTICATE,
+                "Bearer");
         return false;
     }
 
-    private void sync(HttpExchange exchange) throws IOException {
-        byte[] body = readCapped(exchange.getRequestBody());
-        if (body == null) {
-            send(exchange, 413, failure("Request body larger than " + MAX_BODY + " bytes"));
-            return;
+    /** The credentials of a {@code Bearer} authorization; the scheme is case-insensitive (RFC 7235). */
+    public static String bearerToken(String header) {
+        if (header == null) {
+            return null;
         }
+        String value = header.strip();
+        int space = value.indexOf(' ');
+        if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) {
+            return null;
+        }
+        String token = value.substring(space + 1).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    /** Collects a body without holding a thread while the client is slow; stops at {@link #MAX_BODY}. */
+    private final class BodyReader implements Runnable {
+        private final Exchange exchange;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        BodyReader(Exchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = exchange.request.read();
+                if (chunk == null) {
+                    exchange.request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    if (chunk.isLast()) {
+                        exchange.fail(chunk.getFailure()); // the connection is gone
+                    } else {
+                        exchange.answer(408, failure("Request body not received in time"));
+                    }
+                    return;
+                }
+                ByteBuffer buffer = chunk.getByteBuffer();
+                if (bytes.size() + buffer.remaining() > MAX_BODY) {
+                    chunk.release();
+                    exchange.answer(413, tooLarge());
+                    return;
+                }
+                byte[] part = new byte[buffer.remaining()];
+                buffer.get(part);
+                bytes.writeBytes(part);
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    received(exchange.request);
+                    sync(exchange, bytes.toByteArray());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void sync(Exchange exchange, byte[] body) {
         JsonNode json;
         try {
             json = body.length == 0 ? object() : ReportJson.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            send(exchange, 400, failure("Invalid JSON body"));
+        } catch (IOException e) {
+            exchange.answer(400, failure("Invalid JSON body"));
             return;
         }
         if (json == null || !json.isObject()) {
-            send(exchange, 400, failure("Invalid JSON body: expected an object"));
+            exchange.answer(400, failure("Invalid JSON body: expected an object"));
             return;
         }
         SyncSettings settings;
         try {
             settings = requestSettings.apply(json);
         } catch (SyncConfigException e) {
-            send(exchange, 400, failure(secretFree(json, e.getMessage())));
+            exchange.answer(refusalStatus(e), failure(secretFree(json, e.getMessage())));
             return;
         }
+        // The caller waits for the sync, with no traffic meanwhile: that is not an idle client.
+        exchange.request.addIdleTimeoutListener(timeout -> false);
+        try {
+            syncs.execute(() -> exchange.answer(runSync(settings)));
+        } catch (RejectedExecutionException e) {
+            exchange.answer(503, failure("Too many requests in flight; retry later"));
+        }
+    }
+
+    private Answer runSync(SyncSettings settings) {
         SyncReport report;
         try {
             report = service.sync(settings);
         } catch (SyncConfigException e) {
-            send(exchange, 400, failure(Redactor.of(settings.secrets()).redact(e.getMessage())));
-            return;
+            return new Answer(
+                    refusalStatus(e), failure(Redactor.of(settings.secrets()).redact(e.getMessage())));
         } catch (IllegalStateException e) {
-            send(exchange, 503, failure("The service is shutting down"));
-            return;
+            return new Answer(503, failure("The service is shutting down"));
+        } catch (RuntimeException e) {
+            LOG.warn("Sync failed: {}", e.getClass().getName());
+            return new Answer(500, failure("Internal error"));
         }
         ObjectNode answer = ReportJson.of(report);
         answer.put("success", report.succeeded());
         int status = switch (report.status()) {
-            case SYNCED, NO_CHANGES -> 200;
+            case SYNCED, NO_CHANGES, INCOMPLETE -> 200; // INCOMPLETE: "success": false and "skipped" say why
             case REFUSED -> 409;
             case FAILED -> 500;
         };
-        send(exchange, status, answer);
+        return new Answer(status, answer);
+    }
+
+    /**
+     * The HTTP status for settings refused before any sync ran: the one place this mapping lives, for the
+     * request-settings function and for pipeline creation alike.
+     */
+    private static int refusalStatus(SyncConfigException e) {
+        // 403: the request would lend the service's credentials elsewhere (CredentialBinding).
+        return e instanceof RequestRefusedException ? 403 : 400;
     }
 
     /** Scrubs every string value of the request from a message (they may be tokens). */
     private static String secretFree(JsonNode json, String message) {
-        List<Secret> values = new java.util.ArrayList<>();
+        List<Secret> values = new ArrayList<>();
         json.fields().forEachRemaining(f -> {
             if (f.getValue().isTextual()
                     && f.getKey().contains("token")
@@ -198,11 +408,6 @@ public final class WebhookServer implements AutoCloseable {
         return Redactor.of(values).redact(message);
     }
 
-    private static byte[] readCapped(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_BODY + 1);
-        return bytes.length > MAX_BODY ? null : bytes;
-    }
-
     private static ObjectNode object() {
         return ReportJson.MAPPER.createObjectNode();
     }
@@ -211,24 +416,117 @@ public final class WebhookServer implements AutoCloseable {
         return object().put("success", false).put("message", message);
     }
 
-    private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+    private static ObjectNode tooLarge() {
+        return failure("Request body larger than " + MAX_BODY + " bytes");
+    }
+
+    /** Errors Jetty answers itself (431 headers too large, 400 malformed): JSON too, without request data. */
+    private static boolean jettyError(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        write(response, callback, status, failure(HttpStatus.getMessage(status)));
+        return true;
+    }
+
+    private static void write(Response response, Callback callback, int status, ObjectNode body, Object... headers) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        // One request per connection: the read timeout then bounds every request, not only the first.
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE);
+        for (int i = 0; i < headers.length; i += 2) {
+            response.getHeaders().put((HttpHeader) headers[i], (String) headers[i + 1]);
+        }
         byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    private record Answer(int status, ObjectNode body) {}
+
+    /** One request: answered exactly once, tracked until the answer is written. */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            synchronized (open) {
+                open.add(this);
+            }
+        }
+
+        void answer(Answer answer) {
+            answer(answer.status(), answer.body());
+        }
+
+        void answer(int status, ObjectNode body, Object... headers) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            received(request);
+            Callback written = Callback.from(
+                    () -> {
+                        done();
+                        callback.succeeded();
+                    },
+                    x -> {
+                        done();
+                        callback.failed(x);
+                    });
+            write(response, written, status, body, headers);
+        }
+
+        void fail(Throwable failure) {
+            if (answered.compareAndSet(false, true)) {
+                done();
+                callback.failed(failure);
+            }
+        }
+
+        private void done() {
+            synchronized (open) {
+                open.remove(this);
+                open.notifyAll();
+            }
         }
     }
 
-    /** Stops accepting requests, lets running ones finish for up to the grace period. */
-    @Override
-    public void close() {
-        server.stop(1);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    // ---- the read deadline
+
+    /** The request on this connection has arrived (or been answered): it is no longer held to the deadline. */
+    private void received(Request request) {
+        Scheduler.Task deadline =
+                readDeadlines.remove(request.getConnectionMetaData().getConnection());
+        if (deadline != null) {
+            deadline.cancel();
+        }
+    }
+
+    /** Closes a connection whose request has not fully arrived within the read timeout of its opening. */
+    private final class ReadDeadlines implements Connection.Listener {
+        @Override
+        public void onOpened(Connection connection) {
+            readDeadlines.put(
+                    connection, connector.getScheduler().schedule(() -> expire(connection), limits.readTimeout()));
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            Scheduler.Task deadline = readDeadlines.remove(connection);
+            if (deadline != null) {
+                deadline.cancel();
+            }
+        }
+
+        private void expire(Connection connection) {
+            if (readDeadlines.remove(connection) != null) {
+                LOG.debug("Closing a connection that sent no complete request within {}", limits.readTimeout());
+                connection
+                        .getEndPoint()
+                        .close(new TimeoutException("request not received within " + limits.readTimeout()));
+            }
         }
     }
 }

@@ -91,4 +91,106 @@ class BackupServiceTest {
                 .containsExactly("a", "b");
         service.close();
     }
+
+    @Test
+    void idlePipelinesAreBoundedAndOnlyTargetsThatSyncedAreRemembered() {
+        BackupService service = new BackupService(
+                new RegistryPipelines(
+                        ProviderRegistry.discover(), "memory", "directory", s -> s.string("memory.name"), List.of()),
+                2,
+                3,
+                Duration.ofHours(1),
+                5,
+                java.time.Clock.systemUTC());
+        for (int i = 0; i < 12; i++) {
+            assertThat(service.sync(settings("t" + i, 0)).status()).isEqualTo(SyncStatus.SYNCED);
+            assertThat(service.pipelines()).as("idle pipelines kept").isLessThanOrEqualTo(3);
+        }
+        assertThat(service.statuses())
+                .extracting(BackupService.TargetStatus::target)
+                .as("the 5 most recent targets")
+                .containsExactly("t10", "t11", "t7", "t8", "t9");
+        // A target that never synced leaves no status (and no pipeline beyond the bound).
+        SyncSettings failing = settings("never", 0).with("memory.fail", "true");
+        assertThat(service.sync(failing).status()).isEqualTo(SyncStatus.FAILED);
+        assertThat(service.statuses())
+                .extracting(BackupService.TargetStatus::target)
+                .doesNotContain("never");
+        // One that synced before keeps showing its latest result, a failure included.
+        assertThat(service.sync(settings("t11", 0).with("memory.fail", "true")).status())
+                .isEqualTo(SyncStatus.FAILED);
+        assertThat(service.statuses())
+                .filteredOn(s -> s.target().equals("t11"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.report().status()).isEqualTo(SyncStatus.FAILED));
+        assertThat(service.statusJson()).allSatisfy(m -> assertThat(m).doesNotContainKey("message"));
+        service.close();
+    }
+
+    @Test
+    void aRunningPipelineIsNeverEvictedAndIdleOnesExpire() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        CountDownLatch started = new CountDownLatch(1);
+        BackupService service = new BackupService(
+                new RegistryPipelines(
+                        ProviderRegistry.discover(),
+                        "memory",
+                        "directory",
+                        s -> s.string("memory.name"),
+                        List.of(new SyncListener() {
+                            @Override
+                            public void started(String source, List<String> destinations, boolean dryRun) {
+                                if (source.contains("slow")) {
+                                    started.countDown();
+                                }
+                            }
+                        })),
+                4,
+                0,
+                Duration.ofMinutes(10),
+                100,
+                clock);
+        CompletableFuture<SyncReport> slow = CompletableFuture.supplyAsync(() -> service.sync(settings("slow", 1_500)));
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 5; i++) {
+            service.sync(settings("quick" + i, 0));
+        }
+        assertThat(service.pipelines()).as("only the running one is kept").isEqualTo(1);
+        assertThat(slow.get(60, TimeUnit.SECONDS).status()).isEqualTo(SyncStatus.SYNCED);
+        assertThat(service.pipelines()).isZero();
+        service.close();
+
+        BackupService keeping = new BackupService(
+                new RegistryPipelines(
+                        ProviderRegistry.discover(), "memory", "directory", s -> s.string("memory.name"), List.of()),
+                4,
+                10,
+                Duration.ofMinutes(10),
+                100,
+                clock);
+        keeping.sync(settings("a", 0));
+        keeping.sync(settings("b", 0));
+        assertThat(keeping.pipelines()).isEqualTo(2);
+        now.set(now.get().plus(Duration.ofMinutes(11)));
+        keeping.sync(settings("c", 0));
+        assertThat(keeping.pipelines()).as("a and b idle for 11 minutes").isEqualTo(1);
+        keeping.close();
+    }
 }

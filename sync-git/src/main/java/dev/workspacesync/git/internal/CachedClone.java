@@ -351,7 +351,10 @@ public final class CachedClone {
             } catch (NoSuchFileException e) {
                 continue;
             }
-            boolean afterOurs = !crashed && previous.at() != null && made.isAfter(previous.at());
+            // File times come from a coarse clock: a lock made just after the release may look older.
+            boolean afterOurs = !crashed
+                    && previous.at() != null
+                    && made.isAfter(previous.at().minusSeconds(2));
             if (afterOurs && made.plus(FOREIGN_LOCK_GRACE).isAfter(now)) {
                 throw new DestinationException("The cached clone at " + dir + " is locked by " + lock
                         + ", made after the last sync ended, so not by workspace-sync (a git command run in the"

@@ -1,12 +1,16 @@
 package dev.workspacesync.git.internal;
 
+import dev.workspacesync.core.Endpoint;
+import dev.workspacesync.core.HttpRequests;
 import dev.workspacesync.core.Secret;
 import java.io.File;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.JGitKeyCache;
@@ -23,12 +27,33 @@ public final class GitAuth implements AutoCloseable {
     private final String username;
     private final Secret token;
     private final SshdSessionFactory ssh;
+    private final Endpoint routed;
 
     public GitAuth(
             URIish remote, String username, Secret token, Path sshKey, Path knownHosts, Secret sshKeyPassphrase) {
         this.username = username;
         this.token = token;
         this.ssh = isSsh(remote) ? sshFactory(sshKey, knownHosts, sshKeyPassphrase) : null;
+        String scheme = remote.getScheme();
+        Endpoint endpoint = scheme != null && scheme.startsWith("http")
+                ? Endpoint.parse("git.remote-url", remote.toString()).withoutUserInfo()
+                : null;
+        this.routed = endpoint != null && HttpRequests.routed(endpoint) ? endpoint : null;
+    }
+
+    /**
+     * What a fetch or push names as its remote: {@code configured} (the clone's remote), or, for an http
+     * remote whose host {@link java.net.URI} cannot hold (a Compose name such as {@code git_server}), its URL
+     * by address: JGit's own proxy lookup cannot handle such a host, so JGit is given the address and
+     * {@link RoutedHttpConnection} sends every request to the named host through core.
+     *
+     * @throws IOException when the host does not resolve (the message names it)
+     */
+    public String remote(String configured) throws IOException {
+        if (routed == null) {
+            return configured;
+        }
+        return HttpRequests.newRequest(routed).build().uri().toString();
     }
 
     /** Whether a URL is reached over SSH ({@code ssh://} or scp-like {@code user@host:path}). */
@@ -69,6 +94,14 @@ public final class GitAuth implements AutoCloseable {
             command.setTransportConfigCallback(transport -> {
                 if (transport instanceof SshTransport sshTransport) {
                     sshTransport.setSshSessionFactory(ssh);
+                }
+            });
+        } else if (routed != null) {
+            command.setTransportConfigCallback(transport -> {
+                if (transport instanceof TransportHttp http) {
+                    URIish by = transport.getURI();
+                    String address = by.getHost() + (by.getPort() == -1 ? "" : ":" + by.getPort());
+                    http.setHttpConnectionFactory(RoutedHttpConnection.factory(address, routed));
                 }
             });
         }

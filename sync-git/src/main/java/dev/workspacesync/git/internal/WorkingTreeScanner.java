@@ -1,5 +1,6 @@
 package dev.workspacesync.git.internal;
 
+import dev.workspacesync.core.Skipped;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.core.SyncPath;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * above the root when the root is a subdirectory of a work tree), then {@code .git/info/exclude}, then
  * {@code core.excludesFile}, in git's order of precedence. {@code .git} is never entered; symbolic links
  * are followed only to regular files inside the root.
+ *
+ * <p>Names are kept exactly ({@link SyncPath#exact}): control characters, backslashes and either Unicode
+ * form. A file whose name (or a folder's above it) is not valid UTF-8 is listed in {@link #skipped()},
+ * never offered under the decoded text.
  */
 public final class WorkingTreeScanner {
     private static final Logger LOG = LoggerFactory.getLogger(WorkingTreeScanner.class);
@@ -37,6 +42,7 @@ public final class WorkingTreeScanner {
     private final boolean skipNestedRepositories;
     private final PatternSet include;
     private final PatternSet exclude;
+    private final List<Skipped> skipped = new ArrayList<>();
 
     /**
      * @param root the directory to list
@@ -97,8 +103,14 @@ public final class WorkingTreeScanner {
             }
         }
         List<SnapshotEntry> out = new ArrayList<>();
-        walk(root, "", levels, out);
+        skipped.clear();
+        walk(root, "", "", null, levels, out);
         return out;
+    }
+
+    /** The files the last {@link #scan()} found but could not offer, with the reason. */
+    public List<Skipped> skipped() {
+        return List.copyOf(skipped);
     }
 
     private void push(Deque<Level> levels, Path dir, String relToWorkTree) {
@@ -108,7 +120,17 @@ public final class WorkingTreeScanner {
         }
     }
 
-    private void walk(Path dir, String dirRelToRoot, Deque<Level> levels, List<SnapshotEntry> out) {
+    /**
+     * @param dirShown the directory's path below the root, shown safely
+     * @param dirProblem why nothing below this directory can be offered (its name), or null
+     */
+    private void walk(
+            Path dir,
+            String dirRelToRoot,
+            String dirShown,
+            String dirProblem,
+            Deque<Level> levels,
+            List<SnapshotEntry> out) {
         String dirRel = relToWorkTree(dir);
         IgnoreNode here = load(dir.resolve(".gitignore"));
         if (here != null) {
@@ -135,6 +157,10 @@ public final class WorkingTreeScanner {
             }
             String rel = dirRel.isEmpty() ? name : dirRel + "/" + name;
             String relToRoot = dirRelToRoot.isEmpty() ? name : dirRelToRoot + "/" + name;
+            String shown = (dirShown.isEmpty() ? "" : dirShown + "/") + FileNames.shown(child);
+            String problem = dirProblem != null
+                    ? dirProblem
+                    : FileNames.undecodable(child).orElse(null);
             if (attrs.isSymbolicLink()) {
                 attrs = followLink(child, relToRoot);
                 if (attrs == null) {
@@ -149,18 +175,28 @@ public final class WorkingTreeScanner {
                     LOG.debug("Skipping {}: a nested git repository, whose files git does not track", child);
                     continue;
                 }
-                walk(child, relToRoot, levels, out);
+                walk(
+                        child,
+                        relToRoot,
+                        shown,
+                        problem == null || dirProblem != null ? problem : "the folder " + shown + ": " + problem,
+                        levels,
+                        out);
             } else if (attrs.isRegularFile()) {
                 if (ignored(levels, rel, false)
                         || exclude.matchesFile(relToRoot)
                         || (!include.isEmpty() && !include.matchesFile(relToRoot))) {
                     continue;
                 }
+                if (problem != null) {
+                    skipped.add(new Skipped(shown, problem));
+                    continue;
+                }
                 SyncPath path;
                 try {
-                    path = SyncPath.of(relToRoot);
+                    path = SyncPath.exact(relToRoot);
                 } catch (SyncPath.InvalidPathException e) {
-                    LOG.warn("Skipping {}: {}", child, e.getMessage());
+                    skipped.add(new Skipped(shown, e.getMessage()));
                     continue;
                 }
                 out.add(new SnapshotEntry(

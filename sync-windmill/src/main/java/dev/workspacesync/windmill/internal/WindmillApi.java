@@ -2,6 +2,8 @@ package dev.workspacesync.windmill.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.workspacesync.core.Endpoint;
+import dev.workspacesync.core.HttpRequests;
 import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SourceException;
@@ -10,7 +12,6 @@ import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,7 @@ public final class WindmillApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private final Endpoint base;
     private final Secret token;
     private final String workspace;
     private final HttpClient http;
@@ -43,12 +45,14 @@ public final class WindmillApi {
      * @param retry how to retry transient failures
      */
     public WindmillApi(String baseUrl, Secret token, String workspace, Duration timeout, RetryPolicy retry) {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        // Endpoint, not java.net.URI: a Compose host such as windmill_server has no URI host.
+        this.base = Endpoint.parse("windmill.base-url", baseUrl).requireHttp("windmill.base-url");
+        this.baseUrl = base.withPath("").display();
         this.token = token;
         this.workspace = workspace;
         this.timeout = timeout;
         this.retry = retry;
-        this.http = HttpClient.newBuilder()
+        this.http = HttpRequests.newClient()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
@@ -178,8 +182,8 @@ public final class WindmillApi {
         }
     }
 
-    private HttpRequest request(String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+    private HttpRequest request(String pathAndQuery) throws IOException {
+        return HttpRequests.newRequest(base.withPath(pathAndQuery))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + token.reveal())
                 .header("X-Windmill-Client", "cli")
