@@ -2,9 +2,11 @@ package dev.workspacesync.git;
 
 import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
+import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.DestinationException;
 import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SnapshotEntry;
@@ -15,6 +17,8 @@ import dev.workspacesync.core.SyncPlan;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.git.internal.BlobIdCache;
 import dev.workspacesync.git.internal.CachedClone;
+import dev.workspacesync.git.internal.CloneCache;
+import dev.workspacesync.git.internal.CrashPoint;
 import dev.workspacesync.git.internal.GitAuth;
 import dev.workspacesync.git.internal.Glob;
 import dev.workspacesync.git.internal.MessageTemplate;
@@ -28,14 +32,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,11 +80,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Cached clone.</b> The clone lives in {@code git.work-dir} (default: the user cache directory,
- *       {@code ~/.cache/workspace-sync/git/<remote>-<hash of remote and branch>} on Linux). It is
- *       created with {@code init} + {@code fetch}, so an empty remote or a missing branch works (the
- *       first push creates the branch). A directory that holds other files, a clone of another remote, a
- *       damaged clone or a stale {@code .git/index.lock} is reported with its path and what to do;
- *       nothing is ever deleted to recover.
+ *       {@code ~/.cache/workspace-sync/git/<host>-<digest of remote and branch>} on Linux). It is created
+ *       with {@code init} + {@code fetch}, so an empty remote or a missing branch works (the first push
+ *       creates the branch); a failed first fetch leaves nothing behind. A sync holds an OS lock on it; a
+ *       crashed sync's JGit lock files are removed by the next one, and a damaged clone is made again
+ *       from the remote (see {@link CachedClone}). A directory that holds other files, another git
+ *       repository or a clone of another remote is reported with its path and left alone. Clones in the
+ *       default cache root unused for {@code cacheMaxIdle} are removed.
+ *   <li><b>Deadline.</b> Fetches and pushes retry timeouts, resets and HTTP 5xx/429 within {@code
+ *       deadline} (default 60 s), with a {@code retrying (n/N)} WARN line; a refused connection or an
+ *       unknown host fails at once, naming the host.
  *   <li><b>Plan</b> fetches the branch into the clone (a local cache; the remote, the clone's branch
  *       and work tree are untouched) and compares the snapshot with the remote's tree by git blob id.
  *       Unchanged source files are not read again: their blob ids are remembered by path, size and
@@ -122,6 +129,9 @@ public final class GitRemoteDestination implements Destination {
     /** The default commit message template. */
     public static final String DEFAULT_MESSAGE = "Automated backup of {source}";
 
+    /** Clones in the default cache root unused this long are removed. */
+    public static final Duration DEFAULT_CACHE_MAX_IDLE = Duration.ofDays(7);
+
     /** Destination files never deleted by default. */
     public static final List<String> DEFAULT_PRESERVE =
             List.of(".github/**", "README.md", ".gitignore", "wmill.yaml", "wmill-lock.yaml");
@@ -144,6 +154,10 @@ public final class GitRemoteDestination implements Destination {
     private final Redactor redactor;
     private final BlobIdCache blobIds;
     private final boolean ssh;
+    private final String host;
+    private final Duration deadline;
+    private final Duration cacheMaxIdle;
+    private final Path cacheRoot;
     private volatile Planned planned;
     private volatile Base knownBase;
     private Boolean posix;
@@ -208,8 +222,14 @@ public final class GitRemoteDestination implements Destination {
         this.ssh = GitAuth.isSsh(uri);
         this.auth = new GitAuth(
                 uri, username == null ? DEFAULT_USERNAME : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
-        Path workDir = b.workDir != null ? b.workDir : defaultWorkDir(remoteUrl, branch);
-        this.clone = new CachedClone(workDir, remoteUrl, branch);
+        this.host = uri.getHost() != null ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
+        this.deadline = b.deadline;
+        this.cacheMaxIdle = b.cacheMaxIdle;
+        // Only clones in the default cache root are ever swept; a configured work dir is the user's.
+        Path root = b.cacheRoot != null ? b.cacheRoot : CloneCache.root();
+        this.cacheRoot = b.workDir == null ? root : null;
+        Path workDir = b.workDir != null ? b.workDir : root.resolve(CloneCache.folderName(uri, branch));
+        this.clone = new CachedClone(workDir, remoteUrl, branch, b.workDir == null);
         this.blobIds = new BlobIdCache(clone.stateDir().resolve("blob-ids"));
     }
 
@@ -303,10 +323,16 @@ public final class GitRemoteDestination implements Destination {
 
     @Override
     public SyncPlan plan(Snapshot snapshot) {
-        try (CachedClone.Session session = clone.open()) {
+        Deadline runDeadline = Deadline.after(deadline);
+        if (cacheRoot != null) {
+            CloneCache.sweep(cacheRoot, cacheMaxIdle, clone.dir());
+        }
+        long start = System.nanoTime();
+        try (CachedClone.Session session = clone.open(runDeadline.remaining(), repo -> fetch(repo, runDeadline))) {
             Repository repo = session.repository();
-            long start = System.nanoTime();
-            fetch(repo);
+            if (!session.created()) {
+                fetch(repo, runDeadline);
+            }
             long fetched = System.nanoTime();
             Base base = base(repo);
             Diff diff = diff(snapshot, base, repo);
@@ -332,7 +358,8 @@ public final class GitRemoteDestination implements Destination {
         }
         Set<SyncPath> plannedDeletes = new HashSet<>();
         plan.deletes().forEach(c -> plannedDeletes.add(c.path()));
-        try (CachedClone.Session session = clone.open()) {
+        Deadline runDeadline = Deadline.after(deadline);
+        try (CachedClone.Session session = clone.open(runDeadline.remaining(), repo -> fetch(repo, runDeadline))) {
             Repository repo = session.repository();
             for (int attempt = 1; attempt <= maxPushAttempts; attempt++) {
                 long start = System.nanoTime();
@@ -367,7 +394,8 @@ public final class GitRemoteDestination implements Destination {
                 }
                 Written written = commit(repo, snapshot, base, diff);
                 long committed = System.nanoTime();
-                boolean landed = push(repo, written.commit);
+                CrashPoint.reached(CrashPoint.COMMIT);
+                boolean landed = push(repo, written.commit, runDeadline);
                 LOG.debug(
                         "Attempt {} for {}: compare and reset {} ms, commit {} ms, push {} ms",
                         attempt,
@@ -376,6 +404,7 @@ public final class GitRemoteDestination implements Destination {
                         millis(compared, committed),
                         millis(committed, System.nanoTime()));
                 if (landed) {
+                    CrashPoint.reached(CrashPoint.PUSHED);
                     int unpreserved = base.unpreservedCount - diff.deletes().size();
                     for (Change change : diff.changes) {
                         if (change.kind() == Change.Kind.ADD
@@ -398,7 +427,7 @@ public final class GitRemoteDestination implements Destination {
                             "Pushed commit " + written.commit.name() + " to " + target() + retried);
                 }
                 LOG.info("Push to {} was rejected (the remote moved); fetching and mirroring again", target());
-                fetch(repo);
+                fetch(repo, runDeadline);
             }
             throw DestinationException.transientFailure(
                     "Push to " + target() + " was rejected " + maxPushAttempts
@@ -609,9 +638,14 @@ public final class GitRemoteDestination implements Destination {
                     editor.add(new DirCacheEditor.DeletePath(change.path().value()));
                 }
             }
+            int toWrite = diff.adds() + diff.updates();
+            int writtenFiles = 0;
             for (Change change : diff.changes) {
                 if (change.kind() == Change.Kind.DELETE) {
                     continue;
+                }
+                if (writtenFiles++ == toWrite / 2) {
+                    CrashPoint.reached(CrashPoint.WRITE);
                 }
                 SnapshotEntry entry = change.entry();
                 Path file = entry.path().under(clone.dir());
@@ -650,6 +684,7 @@ public final class GitRemoteDestination implements Destination {
             editor.finish();
             tree = dc.writeTree(inserter);
             dc.write();
+            CrashPoint.reached(CrashPoint.STAGE);
             dc.commit();
 
             CommitBuilder commit = new CommitBuilder();
@@ -782,36 +817,66 @@ public final class GitRemoteDestination implements Destination {
 
     // ---- talking to the remote
 
-    private void fetch(Repository repo) throws IOException {
+    /** Retries of one fetch or push; the run's deadline bounds them (see {@code git.deadline}). */
+    private static final RetryPolicy REMOTE_RETRY = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(15));
+
+    private void fetch(Repository repo, Deadline runDeadline) throws IOException {
+        remote("fetch from", runDeadline, () -> {
+            fetchOnce(repo, runDeadline);
+            return null;
+        });
+    }
+
+    private void fetchOnce(Repository repo, Deadline runDeadline) {
         try (Git git = new Git(repo)) {
             auth.configure(git.fetch()
                             .setRemote(auth.remote("origin"))
+                            .setTimeout(timeoutSeconds(runDeadline))
                             .setRefSpecs(new RefSpec("+" + clone.localRef() + ":" + clone.trackingRef())))
                     .call();
         } catch (TransportException e) {
             if (e.getMessage() != null && e.getMessage().contains("does not have")) {
                 // An empty remote, or the branch does not exist yet: the first push creates it.
-                RefUpdate delete = repo.updateRef(clone.trackingRef());
-                delete.setForceUpdate(true);
-                if (repo.exactRef(clone.trackingRef()) != null) {
-                    delete.delete();
+                try {
+                    RefUpdate delete = repo.updateRef(clone.trackingRef());
+                    delete.setForceUpdate(true);
+                    if (repo.exactRef(clone.trackingRef()) != null) {
+                        delete.delete();
+                    }
+                } catch (IOException io) {
+                    throw failure("Cannot update the cached clone of " + target() + ": " + io.getMessage(), io);
                 }
                 return;
             }
             throw transportFailure("fetch from", e);
         } catch (GitAPIException e) {
             throw failure("Cannot fetch from " + target() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw failure("Cannot fetch from " + target() + ": " + e.getMessage(), e); // host does not resolve
         }
     }
 
     /** Pushes without force: true when it landed, false when the remote moved meanwhile. */
-    private boolean push(Repository repo, ObjectId commit) {
+    private boolean push(Repository repo, ObjectId commit, Deadline runDeadline) {
+        return remote("push to", runDeadline, () -> pushOnce(repo, runDeadline));
+    }
+
+    private boolean pushOnce(Repository repo, Deadline runDeadline) {
         try (Git git = new Git(repo)) {
-            Iterable<PushResult> results = auth.configure(git.push()
-                            .setRemote(auth.remote("origin"))
-                            .setForce(false)
-                            .setRefSpecs(new RefSpec(clone.localRef() + ":" + clone.localRef())))
-                    .call();
+            var command = git.push()
+                    .setRemote(auth.remote("origin"))
+                    .setForce(false)
+                    .setTimeout(timeoutSeconds(runDeadline))
+                    .setRefSpecs(new RefSpec(clone.localRef() + ":" + clone.localRef()));
+            if (CrashPoint.enabled()) {
+                command.setProgressMonitor(new org.eclipse.jgit.lib.EmptyProgressMonitor() {
+                    @Override
+                    public void beginTask(String title, int totalWork) {
+                        CrashPoint.reached(CrashPoint.PUSH);
+                    }
+                });
+            }
+            Iterable<PushResult> results = auth.configure(command).call();
             for (PushResult result : results) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
                     switch (update.getStatus()) {
@@ -833,8 +898,45 @@ public final class GitRemoteDestination implements Destination {
         } catch (GitAPIException e) {
             throw failure("Cannot push to " + target() + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw DestinationException.transientFailure(
-                    redactor.redact("Cannot push to " + target() + ": " + e.getMessage()), scrubbed(e), null);
+            throw failure("Cannot push to " + target() + ": " + e.getMessage(), e); // host does not resolve
+        }
+    }
+
+    /**
+     * JGit's connect and read timeout: a third of the time left, because JGit may send a request more
+     * than once (protocol fallbacks), and all of them must end within the run's deadline.
+     */
+    private static int timeoutSeconds(Deadline runDeadline) {
+        long seconds = (runDeadline.remaining().toMillis() / 3 + 999) / 1000;
+        return (int) Math.max(1, Math.min(seconds, Integer.MAX_VALUE));
+    }
+
+    /**
+     * Talks to the remote: transient failures (timeouts, resets, 5xx, 429) are retried within the run's
+     * deadline with a visible "retrying (n/N)" line; a refused connection or an unknown host fails at once.
+     * What is given up on is not retried again by the pipeline: the deadline has been spent.
+     */
+    private <T> T remote(String action, Deadline runDeadline, java.util.function.Supplier<T> call) {
+        try {
+            return REMOTE_RETRY.call(
+                    call,
+                    runDeadline,
+                    (attempt, max, wait, cause) -> LOG.warn(
+                            "retrying ({}/{}) {} {} in {} ms: {}",
+                            attempt,
+                            max,
+                            action,
+                            host,
+                            wait.toMillis(),
+                            cause.getMessage()));
+        } catch (DestinationException e) {
+            if (!e.isRetryable()) {
+                throw e;
+            }
+            String why = runDeadline.expired()
+                    ? "; " + runDeadline.exceededMessage(action + " " + host, "git.deadline")
+                    : " (gave up after " + REMOTE_RETRY.maxAttempts() + " attempts)";
+            throw new DestinationException(e.getMessage() + why, e.getCause());
         }
     }
 
@@ -857,8 +959,58 @@ public final class GitRemoteDestination implements Destination {
                             + text),
                     scrubbed(e));
         }
-        return DestinationException.transientFailure(
-                redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e), null);
+        String unreachable = unreachable(e);
+        if (unreachable != null) {
+            return new DestinationException(
+                    redactor.redact("Cannot " + action + " " + target() + ": " + unreachable
+                            + " (check git.remote-url and that the server is up)"),
+                    scrubbed(e));
+        }
+        if (isTransient(e)) {
+            return DestinationException.transientFailure(
+                    redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e), null);
+        }
+        return new DestinationException(
+                redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e));
+    }
+
+    /** "host … cannot be resolved" or "connection refused by …" when the host cannot be reached at all. */
+    private String unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (t instanceof java.net.UnknownHostException
+                    || text.contains("unknownhost")
+                    || text.contains("name or service not known")
+                    || text.contains("nodename nor servname")
+                    || text.contains("temporary failure in name resolution")) {
+                return "the host " + host + " cannot be resolved";
+            }
+            if ((t instanceof java.net.ConnectException && !text.contains("timed out"))
+                    || text.contains("connection refused")
+                    || t instanceof java.net.NoRouteToHostException
+                    || text.contains("no route to host")) {
+                return "connection refused by " + host;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (t instanceof java.io.InterruptedIOException
+                    || t instanceof java.net.SocketException
+                    || t instanceof EOFException
+                    || text.contains("timed out")
+                    || text.contains("timeout")
+                    || text.contains("connection reset")
+                    || text.contains("broken pipe")
+                    || text.contains("end of file")
+                    || text.matches("(?s).*\\b(429|5\\d\\d)\\b.*")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private DestinationException failure(String text, Exception cause) {
@@ -879,32 +1031,6 @@ public final class GitRemoteDestination implements Destination {
         return "git destination " + target();
     }
 
-    /**
-     * The default clone location: the user cache directory ({@code $XDG_CACHE_HOME} or {@code ~/.cache},
-     * {@code ~/Library/Caches}, {@code %LOCALAPPDATA%}), then {@code workspace-sync/git/<name>-<hash>}.
-     */
-    static Path defaultWorkDir(String remoteUrl, String branch) {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        Path home = Path.of(System.getProperty("user.home"));
-        Path cache;
-        if (os.contains("win")) {
-            String local = System.getenv("LOCALAPPDATA");
-            cache = local != null ? Path.of(local) : home.resolve("AppData").resolve("Local");
-        } else if (os.contains("mac")) {
-            cache = home.resolve("Library").resolve("Caches");
-        } else {
-            String xdg = System.getenv("XDG_CACHE_HOME");
-            cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache");
-        }
-        String slug = remoteUrl.replaceFirst("^[a-z+]+://", "").replaceAll("[^A-Za-z0-9._-]+", "-");
-        slug = slug.length() > 60 ? slug.substring(slug.length() - 60) : slug;
-        MessageDigest sha = dev.workspacesync.core.SnapshotEntry.newSha256();
-        String hash = HexFormat.of()
-                .formatHex(sha.digest((remoteUrl + "#" + branch).getBytes(StandardCharsets.UTF_8)))
-                .substring(0, 12);
-        return cache.resolve("workspace-sync").resolve("git").resolve(slug + "-" + hash);
-    }
-
     /** Assembles a {@link GitRemoteDestination}; only the remote URL is required. */
     public static final class Builder {
         private final String remoteUrl;
@@ -920,6 +1046,9 @@ public final class GitRemoteDestination implements Destination {
         private Path workDir;
         private List<String> preserve = DEFAULT_PRESERVE;
         private int maxPushAttempts = 5;
+        private Duration deadline = Deadline.DEFAULT;
+        private Duration cacheMaxIdle = DEFAULT_CACHE_MAX_IDLE;
+        private Path cacheRoot;
 
         private Builder(String remoteUrl) {
             this.remoteUrl = Objects.requireNonNull(remoteUrl, "remoteUrl");
@@ -992,6 +1121,36 @@ public final class GitRemoteDestination implements Destination {
                 throw new IllegalArgumentException("maxPushAttempts must be at least 1");
             }
             this.maxPushAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * How long one plan or apply may keep trying to reach the remote, retries included; default 60 s.
+         * Also bounds JGit's connect and read timeouts, and the wait for another sync using the clone.
+         */
+        public Builder deadline(Duration deadline) {
+            if (deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("the deadline must be positive");
+            }
+            this.deadline = deadline;
+            return this;
+        }
+
+        /**
+         * Clones in the default cache root that no sync used for this long are removed when a sync starts;
+         * default 7 days. A clone in a configured {@link #workDir(Path)} is never removed.
+         */
+        public Builder cacheMaxIdle(Duration maxIdle) {
+            if (maxIdle.isNegative() || maxIdle.isZero()) {
+                throw new IllegalArgumentException("the cache idle time must be positive");
+            }
+            this.cacheMaxIdle = maxIdle;
+            return this;
+        }
+
+        /** Tests: another default cache root than the user cache directory's. */
+        Builder cacheRoot(Path root) {
+            this.cacheRoot = root.toAbsolutePath().normalize();
             return this;
         }
 

@@ -1,12 +1,17 @@
 package dev.workspacesync.git;
 
+import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.SettingKey.Type;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Creates {@link GitRemoteDestination}s from settings (type {@code git}).
@@ -32,7 +37,15 @@ import java.util.List;
  *       of destination files never deleted</td></tr>
  *   <tr><td>{@code git.push-attempts}</td><td>{@code 5}</td><td>pushes tried when others push
  *       meanwhile</td></tr>
+ *   <tr><td>{@code git.deadline}</td><td>{@code 60s}</td><td>how long a plan or apply keeps trying to reach
+ *       the remote (retries of timeouts and 5xx included); a refused connection or unknown host fails at
+ *       once</td></tr>
+ *   <tr><td>{@code git.cache-max-idle}</td><td>{@code 7d}</td><td>clones in the default cache root unused
+ *       this long are removed when a sync starts</td></tr>
  * </table>
+ *
+ * <p>Durations are a number with a unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d} (a
+ * bare number is seconds).
  */
 public final class GitRemoteDestinationProvider implements DestinationProvider {
     @Override
@@ -72,7 +85,17 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
                         Type.LIST,
                         String.join(",", GitRemoteDestination.DEFAULT_PRESERVE),
                         "Globs of destination files the mirror never deletes"),
-                SettingKey.optional("git.push-attempts", Type.INTEGER, "5", "Pushes tried when others push meanwhile"));
+                SettingKey.optional("git.push-attempts", Type.INTEGER, "5", "Pushes tried when others push meanwhile"),
+                SettingKey.optional(
+                        "git.deadline",
+                        Type.STRING,
+                        "60s",
+                        "How long to keep trying to reach the remote, retries included (e.g. 30s, 5m)"),
+                SettingKey.optional(
+                        "git.cache-max-idle",
+                        Type.STRING,
+                        "7d",
+                        "Cached clones (default cache root only) unused this long are removed (e.g. 12h, 7d)"));
     }
 
     @Override
@@ -98,6 +121,32 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
                 .workDir(settings.path("git.work-dir").orElse(null))
                 .preserve(settings.list("git.preserve", GitRemoteDestination.DEFAULT_PRESERVE))
                 .maxPushAttempts((int) attempts)
+                .deadline(duration(settings, "git.deadline", Deadline.DEFAULT))
+                .cacheMaxIdle(duration(settings, "git.cache-max-idle", GitRemoteDestination.DEFAULT_CACHE_MAX_IDLE))
                 .build();
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
+
+    /** A positive duration: a number with a unit ({@code ms}, {@code s}, {@code m}, {@code h}, {@code d}). */
+    static Duration duration(SyncSettings settings, String key, Duration defaultValue) {
+        String value = settings.get(key).map(String::strip).orElse(null);
+        if (value == null) {
+            return defaultValue;
+        }
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        long n = m.matches() ? Long.parseLong(m.group(1)) : 0;
+        if (n <= 0) {
+            throw new SyncConfigException("Setting '" + key + "' has value '" + value
+                    + "', which is not a positive duration such as 30s, 5m, 2h or 7d");
+        }
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 }

@@ -16,6 +16,8 @@ import dev.workspacesync.git.testing.GitTesting.TreeFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,34 +101,43 @@ class GitRemoteDestinationCloneTest {
     }
 
     @Test
-    void aStaleIndexLockIsReportedNotDeleted() throws Exception {
+    void aFreshLockFileMadeAfterTheLastSyncIsLeftAloneAnAbandonedOneIsRemoved() throws Exception {
+        Path remote = bareRemote("remote.git");
         Path workDir = tmp.resolve("work");
         GitRemoteDestination destination = GitRemoteDestination.builder(
-                        bareRemote("remote.git").toUri().toString())
+                        remote.toUri().toString())
                 .workDir(workDir)
                 .build();
         sync(destination, snapshot(Map.of("a", new TreeFile("a", false))));
+        // The last sync ended cleanly; a lock made since is some other program's (a git command by hand).
         Path lock = Files.createFile(workDir.resolve(".git/index.lock"));
         assertThatThrownBy(() -> destination.plan(snapshot(Map.of("a", new TreeFile("b", false)))))
                 .isInstanceOf(DestinationException.class)
                 .hasMessageContaining(lock.toString())
+                .hasMessageContaining("not by workspace-sync")
                 .hasMessageContaining("delete");
         assertThat(lock).exists();
+        // Old enough, it is taken for abandoned.
+        Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        sync(destination, snapshot(Map.of("a", new TreeFile("b", false))));
+        assertThat(lock).doesNotExist();
+        assertThat(GitTesting.tree(remote, "main")).isEqualTo(Map.of("a", new TreeFile("b", false)));
     }
 
     @Test
-    void aDamagedCloneIsReported() throws Exception {
+    void aDamagedCloneIsMadeAgainFromTheRemote() throws Exception {
+        Path remote = bareRemote("remote.git");
         Path workDir = tmp.resolve("work");
         GitRemoteDestination destination = GitRemoteDestination.builder(
-                        bareRemote("remote.git").toUri().toString())
+                        remote.toUri().toString())
                 .workDir(workDir)
                 .build();
         sync(destination, snapshot(Map.of("a", new TreeFile("a", false))));
         Files.writeString(workDir.resolve(".git/config"), "[core\nbroken");
-        assertThatThrownBy(() -> destination.plan(snapshot(Map.of("a", new TreeFile("b", false)))))
-                .isInstanceOf(DestinationException.class)
-                .hasMessageContaining(workDir.toString())
-                .hasMessageContaining("damaged");
+        sync(destination, snapshot(Map.of("a", new TreeFile("b", false))));
+        assertThat(GitTesting.tree(remote, "main")).isEqualTo(Map.of("a", new TreeFile("b", false)));
+        assertThat(GitTesting.log(remote, "main")).hasSize(2);
+        assertThat(workDir.resolve("a")).hasContent("b");
     }
 
     @Test

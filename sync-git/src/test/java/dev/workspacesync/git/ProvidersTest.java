@@ -95,4 +95,27 @@ class ProvidersTest {
                 .isInstanceOf(SyncConfigException.class)
                 .hasMessageContaining("git.branch");
     }
+
+    @Test
+    void durationsTakeAUnitAndBadOnesNameTheKey() {
+        SyncSettings good = SyncSettings.of(Map.of("git.deadline", "90s", "git.cache-max-idle", "2d", "n", "15"));
+        assertThat(GitRemoteDestinationProvider.duration(good, "git.deadline", java.time.Duration.ZERO))
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(GitRemoteDestinationProvider.duration(good, "git.cache-max-idle", java.time.Duration.ZERO))
+                .isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(GitRemoteDestinationProvider.duration(good, "n", java.time.Duration.ZERO))
+                .isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(GitRemoteDestinationProvider.duration(good, "absent", java.time.Duration.ofMinutes(1)))
+                .isEqualTo(java.time.Duration.ofMinutes(1));
+        for (String bad : new String[] {"0s", "-5s", "soon", "5 weeks", "1.5m"}) {
+            assertThatThrownBy(() -> ProviderRegistry.discover()
+                            .createDestination(
+                                    "git",
+                                    SyncSettings.of(Map.of("git.remote-url", "https://h/r.git", "git.deadline", bad))))
+                    .as(bad)
+                    .isInstanceOf(SyncConfigException.class)
+                    .hasMessageContaining("git.deadline")
+                    .hasMessageContaining("30s");
+        }
+    }
 }

@@ -1,8 +1,14 @@
 package dev.workspacesync.git.testing;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
@@ -22,6 +28,8 @@ public final class GitHttpServer implements AutoCloseable {
     /** Its password: use it as the token. */
     public static final String PASSWORD = AppServer.password;
 
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile int failStatus = 503;
     private final AppServer server;
     private final Path base;
 
@@ -47,6 +55,16 @@ public final class GitHttpServer implements AutoCloseable {
             }
         });
         context.addServlet(new ServletHolder(servlet), "/*");
+        context.addFilter(
+                new FilterHolder((Filter) (request, response, chain) -> {
+                    if (failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                        ((HttpServletResponse) response).sendError(failStatus, "failing on purpose");
+                        return;
+                    }
+                    chain.doFilter(request, response);
+                }),
+                "/*",
+                EnumSet.of(DispatcherType.REQUEST));
         server.authBasic(context);
         server.setUp();
     }
@@ -54,6 +72,12 @@ public final class GitHttpServer implements AutoCloseable {
     /** Creates an empty bare repository (HEAD on {@code main}) and returns its directory. */
     public Path createRepository(String name) throws IOException {
         return GitTesting.bareRepository(base.resolve(name));
+    }
+
+    /** Answers the next {@code count} requests with {@code status} (e.g. 503) instead of serving them. */
+    public void failNext(int count, int status) {
+        failStatus = status;
+        failures.set(count);
     }
 
     /** The HTTP URL of a repository, without credentials. */
