@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -37,6 +39,8 @@ import java.util.regex.Pattern;
  * {@code password}, {@code passphrase}).
  */
 public final class SyncSettings {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
+
     private static final Pattern SECRET_NAME = Pattern.compile(".*(token|secret|password|passphrase).*");
     private static final SyncSettings EMPTY = new SyncSettings(Map.of(), Set.of());
 
@@ -278,6 +282,49 @@ public final class SyncSettings {
         } catch (NumberFormatException e) {
             throw malformed(key, "a whole number");
         }
+    }
+
+    /** A positive duration; see {@link #duration(String, Duration, boolean)}. */
+    public Duration duration(String key, Duration defaultValue) {
+        return duration(key, defaultValue, false);
+    }
+
+    /**
+     * A duration: {@code 500ms}, {@code 90} (seconds), {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}, or
+     * ISO-8601 ({@code PT1H30M}). The one duration syntax of every adapter's settings.
+     *
+     * @param allowZero whether {@code 0} is a value (e.g. "never"); otherwise it must be positive
+     * @throws SyncConfigException naming the key and value if it is not such a duration
+     */
+    public Duration duration(String key, Duration defaultValue, boolean allowZero) {
+        Optional<String> value = get(key).map(String::strip);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        String raw = value.get();
+        Duration d = null;
+        java.util.regex.Matcher m = DURATION.matcher(raw.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2) == null ? "s" : m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofSeconds(n);
+            };
+        } else {
+            try {
+                d = Duration.parse(raw.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        if (d == null || d.isNegative() || (d.isZero() && !allowZero)) {
+            throw new SyncConfigException("Setting '" + key + "' has value '" + raw + "', which is not a "
+                    + (allowZero ? "" : "positive ") + "duration such as 500ms, 30s, 5m, 2h, 7d or PT1H");
+        }
+        return d;
     }
 
     public double decimal(String key, double defaultValue) {

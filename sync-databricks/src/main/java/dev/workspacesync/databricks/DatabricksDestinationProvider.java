@@ -1,16 +1,11 @@
 package dev.workspacesync.databricks;
 
-import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Provider {@code databricks}: a Databricks Workspace folder, see {@link DatabricksWorkspaceDestination}.
@@ -119,37 +114,9 @@ public final class DatabricksDestinationProvider implements DestinationProvider 
         return builder.build();
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
-
-    /** {@code 90}, {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}, {@code 500ms} or ISO-8601 ({@code PT1H}). */
+    /** A duration setting ({@link SyncSettings#duration}); with {@code zeroMeansNever}, 0 is null. */
     static Duration duration(SyncSettings settings, String key, String defaultValue, boolean zeroMeansNever) {
-        String raw = settings.get(key).orElse(defaultValue).trim();
-        Duration d;
-        Matcher m = DURATION.matcher(raw.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            d = switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofSeconds(n);
-            };
-        } else {
-            try {
-                d = Duration.parse(raw.toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException e) {
-                throw new SyncConfigException(
-                        "'" + key + "' must be a duration such as 60s, 15m, 24h or 7d, not '" + raw + "'");
-            }
-        }
-        if (d.isZero() && zeroMeansNever) {
-            return null;
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new SyncConfigException("'" + key + "' must be a positive duration such as 60s, not '" + raw + "'");
-        }
-        return d;
+        Duration d = settings.with(key, settings.get(key).orElse(defaultValue)).duration(key, null, zeroMeansNever);
+        return d.isZero() ? null : d;
     }
 }

@@ -9,9 +9,6 @@ import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.SettingKey.Type;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Creates {@link GitRemoteDestination}s from settings (type {@code git}).
@@ -126,27 +123,7 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
                 .build();
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
-
-    /** A positive duration: a number with a unit ({@code ms}, {@code s}, {@code m}, {@code h}, {@code d}). */
     static Duration duration(SyncSettings settings, String key, Duration defaultValue) {
-        String value = settings.get(key).map(String::strip).orElse(null);
-        if (value == null) {
-            return defaultValue;
-        }
-        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        long n = m.matches() ? Long.parseLong(m.group(1)) : 0;
-        if (n <= 0) {
-            throw new SyncConfigException("Setting '" + key + "' has value '" + value
-                    + "', which is not a positive duration such as 30s, 5m, 2h or 7d");
-        }
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofSeconds(n);
-        };
+        return settings.duration(key, defaultValue);
     }
 }

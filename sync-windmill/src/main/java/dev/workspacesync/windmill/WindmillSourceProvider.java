@@ -1,5 +1,6 @@
 package dev.workspacesync.windmill;
 
+import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.SettingKey;
@@ -8,7 +9,6 @@ import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.core.spi.SourceProvider;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.internal.ArchiveReader.Limits;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,41 +137,7 @@ public final class WindmillSourceProvider implements SourceProvider {
                 .maxEntryBytes(settings.integer(Limits.ENTRY_KEY, d.maxEntryBytes()))
                 .maxEntries((int) maxEntries)
                 .maxCompressionRatio(settings.decimal(Limits.RATIO_KEY, d.maxCompressionRatio()))
-                .deadline(duration(WindmillSource.DEADLINE_KEY, settings.string(WindmillSource.DEADLINE_KEY, "60s")));
+                .deadline(settings.duration(WindmillSource.DEADLINE_KEY, Deadline.DEFAULT));
         return builder.build();
-    }
-
-    /** {@code 90}, {@code 90s}, {@code 2m}, {@code 1h} or an ISO-8601 duration ({@code PT90S}). */
-    static Duration duration(String key, String value) {
-        String v = value.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (v.startsWith("pt") || v.startsWith("p")) {
-                return positive(key, value, Duration.parse(v.toUpperCase(Locale.ROOT)));
-            }
-            if (v.endsWith("ms")) {
-                return positive(key, value, Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2))));
-            }
-            char unit = v.isEmpty() ? 's' : v.charAt(v.length() - 1);
-            String number = Character.isDigit(unit) ? v : v.substring(0, v.length() - 1);
-            long n = Long.parseLong(number);
-            return positive(
-                    key,
-                    value,
-                    switch (Character.isDigit(unit) ? 's' : unit) {
-                        case 's' -> Duration.ofSeconds(n);
-                        case 'm' -> Duration.ofMinutes(n);
-                        case 'h' -> Duration.ofHours(n);
-                        default -> throw new NumberFormatException(value);
-                    });
-        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-            throw new SyncConfigException(key + " must be a duration such as 60s, 2m or PT90S, not '" + value + "'");
-        }
-    }
-
-    private static Duration positive(String key, String value, Duration d) {
-        if (d.isNegative() || d.isZero()) {
-            throw new SyncConfigException(key + " must be positive, not '" + value + "'");
-        }
-        return d;
     }
 }
