@@ -1,8 +1,9 @@
 package dev.workspacesync.examples;
 
+import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Redactor;
-import dev.workspacesync.core.SyncException;
+import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncPipeline;
 import dev.workspacesync.core.SyncReport;
 import dev.workspacesync.core.SyncSettings;
@@ -28,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hook-run}: what the post-commit hook runs. Syncs the repository's committed tree to
+ * {@code hook-run}: what the post-commit hook runs. Syncs the committed tree of the repository holding
+ * {@code --repo} (or the current directory; its top is found as git does) to
  * {@code /Workspace/Users/<email>/projects/<repo name>} with the Databricks settings of the environment
  * ({@code DATABRICKS_HOST}/{@code DATABRICKS_TOKEN}, or a profile). Never fails a commit: it always exits
  * 0, and a failure is appended, with a timestamp and redacted, to {@code ~/.sync-errors.log}. The state only
@@ -42,7 +44,10 @@ final class HookRunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--repo", description = "The repository (default: the current directory).")
+    @Option(
+            names = "--repo",
+            description = "A directory in the repository (default: the current directory); its top is found as"
+                    + " git does.")
     private Path repo;
 
     @Option(names = "--error-log", description = "Where failures are appended (default: ~/.sync-errors.log).")
@@ -54,19 +59,22 @@ final class HookRunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path root = (repo == null ? Path.of("") : repo).toAbsolutePath().normalize();
+        PrintWriter err = spec.commandLine().getErr();
+        Path start = (repo == null ? Path.of("") : repo).toAbsolutePath().normalize();
         Path log = errorLog != null ? errorLog : InstallHookCommand.home(parent).resolve(".sync-errors.log");
         AtomicReference<Redactor> redactor = new AtomicReference<>(Redactor.none());
+        Path root = start;
         try {
-            if (!Files.isDirectory(root.resolve(".git"))) {
-                throw new SyncException(root + " is not the top of a git repository");
-            }
-            boolean ran = new RepoLock(root.resolve(".git/workspace-sync")).runCoalesced(() -> {
-                SyncReport report = syncOnce(root, redactor);
+            root = top(start);
+            Path top = root;
+            SyncSettings settings = settings(top);
+            redactor.set(Redactor.of(settings.secrets()));
+            boolean ran = new RepoLock(gitDir(top).resolve("workspace-sync")).runCoalesced(() -> {
+                SyncReport report = syncOnce(settings);
                 if (report.succeeded()) {
                     report.destinations().forEach(d -> out.println("✓ Synced to " + d.target()));
                 } else {
-                    record(log, root, report.message());
+                    record(err, log, top, report.message());
                     out.println("✗ Sync failed; see " + log);
                 }
                 out.flush();
@@ -74,25 +82,80 @@ final class HookRunCommand implements Callable<Integer> {
             if (!ran) {
                 out.println("A sync of " + root + " is already running; it will include this commit.");
             }
+        } catch (SyncConfigException e) {
+            // A wrong directory or setting fails every commit the same way: say it where the committer looks.
+            String message = redactor.get().redact(e.getMessage());
+            record(err, log, root, message);
+            err.println("workspace-sync hook-run: " + message);
+            out.println("✗ Sync failed; see " + log);
         } catch (IOException | RuntimeException e) {
-            record(log, root, redactor.get().redact(String.valueOf(e.getMessage())));
+            record(err, log, root, redactor.get().redact(String.valueOf(e.getMessage())));
             out.println("✗ Sync failed; see " + log);
         }
+        out.flush();
+        err.flush();
         return WorkspaceSync.OK;
     }
 
-    private SyncReport syncOnce(Path root, AtomicReference<Redactor> redactor) {
+    /**
+     * The top of the working tree holding {@code dir}, found as git does: the nearest directory, from
+     * {@code dir} up, with a {@code .git} directory or a {@code .git} file (a linked worktree or submodule).
+     *
+     * @throws SyncConfigException when {@code dir} does not exist or is in no repository
+     */
+    static Path top(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new SyncConfigException("no such directory: " + dir);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new SyncConfigException("not a directory: " + dir);
+        }
+        for (Path p = dir; p != null; p = p.getParent()) {
+            Path git = p.resolve(".git");
+            if (Files.isDirectory(git) || Files.isRegularFile(git)) {
+                return p;
+            }
+        }
+        throw new SyncConfigException(dir + " is not in a git repository (no .git in it or any parent directory)");
+    }
+
+    /** The git directory of a top: its {@code .git}, or where a {@code .git} file points ({@code gitdir: …}). */
+    static Path gitDir(Path top) throws IOException {
+        Path git = top.resolve(".git");
+        if (Files.isDirectory(git)) {
+            return git;
+        }
+        String text = Files.readString(git).strip();
+        if (!text.startsWith("gitdir:")) {
+            throw new SyncConfigException(git + " is neither a directory nor a 'gitdir: <path>' file");
+        }
+        return top.resolve(text.substring("gitdir:".length()).strip()).normalize();
+    }
+
+    /** The settings of the sync: {@code --set} over the repository's over the environment, every key checked. */
+    private SyncSettings settings(Path root) {
         ProviderRegistry registry = ProviderRegistry.discover();
         List<SettingKey> keys = new ArrayList<>();
         registry.source("local").ifPresent(p -> keys.addAll(p.settings()));
         registry.destination("databricks").ifPresent(p -> keys.addAll(p.settings()));
-        SyncSettings settings = SyncSettings.of(sets)
+        KnownSettings known =
+                KnownSettings.of(keys, SettingsResolver.allKeys(registry), List.of("local", "databricks"));
+        List<String> problems = new ArrayList<>();
+        sets.keySet().forEach(key -> known.check(key.strip(), "hook-run --set", true).ifPresent(problems::add));
+        problems.addAll(known.checkEnvironment(parent.environment(), SettingsResolver.OTHER_VARIABLES));
+        if (!problems.isEmpty()) {
+            throw new SyncConfigException(problems);
+        }
+        return SyncSettings.of(sets)
                 .orElse(SyncSettings.of(Map.of(
                         "local.path", root.toString(),
                         "local.mode", "committed",
                         "databricks.project", root.getFileName().toString())))
                 .orElse(SettingsResolver.fromEnvironment(parent.environment(), keys));
-        redactor.set(Redactor.of(settings.secrets()));
+    }
+
+    private static SyncReport syncOnce(SyncSettings settings) {
+        ProviderRegistry registry = ProviderRegistry.discover();
         try (SyncPipeline pipeline = SyncPipeline.builder()
                 .source(registry.createSource("local", settings))
                 .destination(registry.createDestination("databricks", settings))
@@ -102,12 +165,27 @@ final class HookRunCommand implements Callable<Integer> {
         }
     }
 
-    private static void record(Path log, Path repo, String message) {
+    /** Appends a failure to the error log; if the log cannot be written, says so (and the failure) on stderr. */
+    private static void record(PrintWriter err, Path log, Path repo, String message) {
         String line = Instant.now() + " " + repo + ": " + message.replace('\n', ' ') + System.lineSeparator();
         try {
             Files.writeString(log, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.err.println("Cannot write " + log + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            err.println("workspace-sync hook-run: cannot write the error log " + log + " ("
+                    + reason(e)
+                    + "; pass --error-log FILE to write it elsewhere). The failure was: "
+                    + message.replace('\n', ' '));
+            err.flush();
         }
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "its directory does not exist";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

@@ -1,33 +1,86 @@
 package dev.workspacesync.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.ProviderRegistry;
+import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.SourceProvider;
 import dev.workspacesync.examples.internal.ReportJson;
+import dev.workspacesync.examples.internal.SettingsResolver;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code providers}: every discovered source and destination with its settings. */
-@Command(name = "providers", description = "List every source and destination type with its settings.")
+@Command(
+        name = "providers",
+        description = "List every source and destination type with its settings.%n"
+                + "With --explain: each setting of the providers in use (--source/--destination, else the config"
+                + " file's, else every provider), its effective value (secrets masked) and where it came from:"
+                + " --set, a config file line, env VARIABLE, or default.")
 final class ProvidersCommand implements Callable<Integer> {
+    /** The variables the Databricks SDK reads itself when a setting is absent. */
+    private static final Map<String, String> SDK_VARIABLES = Map.of(
+            "databricks.host", "DATABRICKS_HOST",
+            "databricks.token", "DATABRICKS_TOKEN",
+            "databricks.client-id", "DATABRICKS_CLIENT_ID",
+            "databricks.client-secret", "DATABRICKS_CLIENT_SECRET",
+            "databricks.profile", "DATABRICKS_CONFIG_PROFILE");
+
+    @ParentCommand
+    private WorkspaceSync parent;
+
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--json", description = "Print JSON.")
     private boolean json;
 
+    @Option(names = "--explain", description = "Show each setting's effective value and where it came from.")
+    private boolean explain;
+
+    @Option(names = "--source", paramLabel = "TYPE", description = "With --explain: the source, as for run.")
+    private String source;
+
+    @Option(
+            names = "--destination",
+            paramLabel = "TYPE",
+            description = "With --explain: a destination, as for run; repeatable.")
+    private List<String> destinations;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "With --explain: a setting, as for run.")
+    private Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "With --explain: a settings file, as for run.")
+    private Path config;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ProviderRegistry registry = ProviderRegistry.discover();
+        if (explain) {
+            return explain(out, spec.commandLine().getErr(), registry);
+        }
+        if (source != null || destinations != null || !sets.isEmpty() || config != null) {
+            throw new SyncConfigException("--source, --destination, --set and --config go with --explain");
+        }
         if (json) {
             ObjectNode root = ReportJson.MAPPER.createObjectNode();
             ArrayNode sources = root.putArray("sources");
@@ -82,5 +135,167 @@ final class ProvidersCommand implements Callable<Integer> {
             line.append(" - ").append(key.description());
             out.println(line);
         }
+    }
+
+    /** A provider in use: its type and settings. */
+    private record Used(String type, String role, List<SettingKey> keys) {}
+
+    private int explain(PrintWriter out, PrintWriter err, ProviderRegistry registry) {
+        SettingsResolver resolver = SettingsResolver.load(
+                sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
+        List<String> problems = new ArrayList<>();
+        List<Used> used = new ArrayList<>();
+        SettingsResolver.Selection selection = select(resolver);
+        if (selection != null) {
+            if (selection.source() != null) {
+                registry.source(selection.source())
+                    .ifPresentOrElse(
+                            p -> used.add(new Used(p.type(), "source", p.settings())),
+                            () -> problems.add("Unknown source type '" + selection.source() + "' (from "
+                                    + selection.sourceOrigin() + ")"));
+            }
+            for (String type : selection.destinations()) {
+                registry.destination(type)
+                        .ifPresentOrElse(
+                                p -> used.add(new Used(p.type(), "destination", p.settings())),
+                                () -> problems.add("Unknown destination type '" + type + "' (from "
+                                        + selection.destinationOrigin() + ")"));
+            }
+        } else {
+            // Nothing chosen yet: every provider, so any key can be looked up.
+            registry.sources().forEach(p -> used.add(new Used(p.type(), "source", p.settings())));
+            registry.destinations().forEach(p -> used.add(new Used(p.type(), "destination", p.settings())));
+        }
+        List<SettingKey> keys = new ArrayList<>();
+        used.forEach(u -> keys.addAll(u.keys()));
+        boolean strict = selection != null;
+        KnownSettings known = KnownSettings.of(
+                strict ? keys : SettingsResolver.allKeys(registry),
+                SettingsResolver.allKeys(registry),
+                used.stream().map(Used::type).distinct().toList());
+        problems.addAll(resolver.problems(known));
+        SettingsResolver.Resolved resolved = resolver.layered(keys);
+        SyncSettings settings = resolved.settings();
+        Map<String, String> env = parent.environment();
+        List<String> found = resolver.files().stream().map(Path::toString).toList();
+
+        ObjectNode root = ReportJson.MAPPER.createObjectNode();
+        ArrayNode files = root.putArray("files");
+        resolver.looked().forEach(p -> files.addObject()
+                .put("path", p.toString())
+                .put("found", found.contains(p.toString())));
+        if (selection != null) {
+            root.putObject("source").put("type", selection.source()).put("from", selection.sourceOrigin());
+            ObjectNode d = root.putObject("destinations").put("from", selection.destinationOrigin());
+            ArrayNode types = d.putArray("types");
+            selection.destinations().forEach(types::add);
+        }
+        ArrayNode list = root.putArray("settings");
+        for (Used u : used) {
+            for (SettingKey key : u.keys()) {
+                boolean secret = key.secret() || settings.isSecret(key.key());
+                String value = settings.get(key.key()).orElse(null);
+                String from = resolved.origins().get(key.key());
+                String sdk = SDK_VARIABLES.get(key.key());
+                if (value == null && sdk != null && env.get(sdk) != null && !env.get(sdk).isBlank()) {
+                    value = env.get(sdk);
+                    from = "env " + sdk + " (read by the Databricks SDK)";
+                    secret |= sdk.endsWith("TOKEN") || sdk.endsWith("SECRET");
+                }
+                if (value == null && key.defaultValue() != null) {
+                    value = key.defaultValue();
+                    from = "default";
+                }
+                ObjectNode s = list.addObject()
+                        .put("provider", u.type())
+                        .put("key", key.key())
+                        .put("value", value == null ? null : secret ? Redactor.MASK : value)
+                        .put("from", from)
+                        .put("secret", secret)
+                        .put("required", key.required())
+                        .put("environment", key.environmentName());
+                if (value == null) {
+                    s.putNull("from");
+                }
+            }
+        }
+        problems.forEach(root.putArray("problems")::add);
+        if (json) {
+            out.println(root.toPrettyString());
+        } else {
+            printExplained(out, root, selection == null);
+        }
+        out.flush();
+        if (!problems.isEmpty()) {
+            if (!json) {
+                problems.forEach(p -> err.println("Problem: " + p));
+                err.flush();
+            }
+            return WorkspaceSync.USAGE;
+        }
+        return WorkspaceSync.OK;
+    }
+
+    /**
+     * The providers chosen (as {@code run} would choose them), possibly only a source or only
+     * destinations; null when nothing is chosen at all.
+     */
+    private SettingsResolver.Selection select(SettingsResolver resolver) {
+        Optional<SettingsResolver.Sourced> src = source != null && !source.isBlank()
+                ? Optional.of(new SettingsResolver.Sourced(source.strip(), "--source"))
+                : resolver.source();
+        Optional<SettingsResolver.Sourced> dst = destinations != null && !destinations.isEmpty()
+                ? Optional.of(new SettingsResolver.Sourced(String.join(",", destinations), "--destination"))
+                : resolver.destination();
+        if (src.isEmpty() && dst.isEmpty()) {
+            return null;
+        }
+        return new SettingsResolver.Selection(
+                src.map(SettingsResolver.Sourced::value).orElse(null),
+                src.map(SettingsResolver.Sourced::origin).orElse(null),
+                dst.map(SettingsResolver.Sourced::list).orElse(List.of()),
+                dst.map(SettingsResolver.Sourced::origin).orElse(null));
+    }
+
+    private static void printExplained(PrintWriter out, ObjectNode root, boolean everyProvider) {
+        out.println("Config files (a key in an earlier one wins; --set over these over the environment over"
+                + " defaults):");
+        root.get("files")
+                .forEach(f -> out.println("  " + f.get("path").asText() + (f.get("found").asBoolean() ? "" : " (none)")));
+        if (everyProvider) {
+            out.println("No source or destination chosen (--source/--destination, or source=/destination= in a"
+                    + " config file): every provider's settings.");
+        } else {
+            out.println("Source: " + chosen(root.get("source").get("type"), root.get("source").get("from")));
+            List<String> types = new ArrayList<>();
+            root.get("destinations").get("types").forEach(t -> types.add(t.asText()));
+            out.println("Destinations: "
+                    + chosen(
+                            types.isEmpty() ? null : new TextNode(String.join(", ", types)),
+                            root.get("destinations").get("from")));
+        }
+        String provider = null;
+        for (var s : root.get("settings")) {
+            if (!s.get("provider").asText().equals(provider)) {
+                provider = s.get("provider").asText();
+                out.println(provider + ":");
+            }
+            StringBuilder line = new StringBuilder("  ").append(s.get("key").asText());
+            if (s.get("value").isNull()) {
+                line.append(" is not set").append(s.get("required").asBoolean() ? " (required)" : "");
+                line.append("; set it with --set, a config file or ")
+                        .append(s.get("environment").asText());
+            } else {
+                line.append(" = ").append(s.get("value").asText()).append("  (")
+                        .append(s.get("from").asText()).append(')');
+            }
+            out.println(line);
+        }
+    }
+
+    private static String chosen(JsonNode value, JsonNode from) {
+        return value == null || value.isNull()
+                ? "none chosen (--source/--destination, or source=/destination= in a config file)"
+                : value.asText() + " (from " + from.asText() + ")";
     }
 }

@@ -1,6 +1,7 @@
 package dev.workspacesync.examples;
 
 import dev.workspacesync.core.DeletionGuard;
+import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.Skipped;
@@ -33,8 +34,14 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "run",
         description = "Sync a source to one or more destinations once.%n"
-                + "Settings: --set over --config over the environment (WORKSPACE_SYNC_<KEY>, and WINDMILL_*, GIT_*"
-                + " seed names; DATABRICKS_* is read by the SDK) over defaults.",
+                + "Settings: --set over the config file(s) over the environment (WORKSPACE_SYNC_<KEY>, and"
+                + " WINDMILL_*, GIT_* seed names; DATABRICKS_* is read by the SDK) over defaults.%n"
+                + "Config files: --config FILE; without it, ./workspace-sync.properties over"
+                + " $XDG_CONFIG_HOME/workspace-sync/config.properties (default ~/.config), both read when both exist,"
+                + " a key in the project file winning (like git's local over global config). A file may also set"
+                + " source=TYPE and destination=TYPE[,TYPE...], used when --source/--destination are not given.%n"
+                + "Unknown keys are refused in every channel (exit 2, with a did-you-mean); see where each value"
+                + " comes from with 'workspace-sync providers --explain'.",
         sortOptions = false)
 final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
     @ParentCommand
@@ -43,20 +50,26 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--source", required = true, paramLabel = "TYPE", description = "Source type (see providers).")
+    @Option(
+            names = "--source",
+            paramLabel = "TYPE",
+            description = "Source type (see providers); default: the config file's source.")
     private String source;
 
     @Option(
             names = "--destination",
-            required = true,
             paramLabel = "TYPE",
-            description = "Destination type; repeat to fan out to several.")
+            description = "Destination type; repeat to fan out to several; default: the config file's destination.")
     private List<String> destinations;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set git.branch=main.")
     private Map<String, String> sets = new LinkedHashMap<>();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A .properties file of settings.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A .properties file of settings (instead of ./workspace-sync.properties and"
+                    + " ~/.config/workspace-sync/config.properties).")
     private Path config;
 
     @Option(names = "--dry-run", description = "Plan and report; change nothing.")
@@ -114,6 +127,16 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProviderRegistry registry = ProviderRegistry.discover();
+        SettingsResolver resolver;
+        try {
+            resolver = SettingsResolver.load(
+                    sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
+            SettingsResolver.Selection selection = resolver.select(source, destinations, registry);
+            source = selection.source();
+            destinations = selection.destinations();
+        } catch (SyncConfigException e) {
+            return usage(out, err, e);
+        }
         SourceProvider sourceProvider;
         List<DestinationProvider> destinationProviders = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -136,9 +159,13 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
         }
         List<SettingKey> keys = new ArrayList<>(sourceProvider.settings());
         destinationProviders.forEach(p -> keys.addAll(p.settings()));
+        List<String> types = new ArrayList<>(List.of(source));
+        types.addAll(destinations);
         SyncSettings settings;
         try {
-            settings = SettingsResolver.resolve(sets, config, parent.environment(), keys);
+            // Every key of every channel checked: a typo is refused (with a did-you-mean), never ignored.
+            KnownSettings known = KnownSettings.of(keys, SettingsResolver.allKeys(registry), types);
+            settings = resolver.resolve(known, keys).settings();
         } catch (SyncConfigException e) {
             return usage(out, err, e);
         }

@@ -244,6 +244,8 @@ final class ServeCommand implements Callable<Integer> {
             int maxParallel,
             HttpLimits limits)
             throws IOException {
+        // A misspelt WORKSPACE_SYNC_* variable stops the service at start, rather than being ignored.
+        SettingsResolver.checkEnvironment(env, registry);
         List<SettingKey> keys = new ArrayList<>();
         keys.addAll(registry.source("windmill")
                 .orElseThrow(() -> new SyncConfigException("The windmill source is not on the class path"))

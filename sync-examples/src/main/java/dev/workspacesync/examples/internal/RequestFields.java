@@ -1,6 +1,7 @@
 package dev.workspacesync.examples.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import java.util.ArrayList;
@@ -138,22 +139,10 @@ public record RequestFields(
 
     private String unknown(String field) {
         String shown = shown(field);
-        String suggestion = null;
-        int best = Integer.MAX_VALUE;
-        for (String known : fields.keySet()) {
-            int distance = field.length() > 2 * SHOWN_NAME
-                    ? Integer.MAX_VALUE
-                    : distance(field.toLowerCase(Locale.ROOT), known);
-            if (distance < best) {
-                best = distance;
-                suggestion = known;
-            }
-        }
-        // A near miss: a typo or two, or only the case differs (a quarter of the name at most).
-        if (suggestion != null && best <= Math.max(1, Math.min(3, suggestion.length() / 4))) {
-            return "Unknown field '" + shown + "'; did you mean '" + suggestion + "'?";
-        }
-        return "Unknown field '" + shown + "'; known fields: " + String.join(", ", fields.keySet());
+        // The same near-miss rule as every other settings channel (case, _ for -, a few typos).
+        return KnownSettings.suggest(field, fields.keySet())
+                .map(suggestion -> "Unknown field '" + shown + "'; did you mean '" + suggestion + "'?")
+                .orElse("Unknown field '" + shown + "'; known fields: " + String.join(", ", fields.keySet()));
     }
 
     /** A field name as it may appear in a message: bounded, printable. */
@@ -189,25 +178,5 @@ public record RequestFields(
             return "an object";
         }
         return value.getNodeType().name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Levenshtein distance (names are short). */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

@@ -1,0 +1,174 @@
+package dev.workspacesync.core;
+
+import dev.workspacesync.core.spi.SettingKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The setting keys a run knows, to catch typos wherever settings come from (a command line, a file, the
+ * environment, a request body). A key is <em>used</em> when a provider of this run declares it, and
+ * <em>known</em> when any discovered provider does. A key known to no provider is refused with the
+ * nearest known key as a "did you mean"; a key of a provider the run does not use is refused only where
+ * the caller asks for it ({@code strict}: a command-line {@code --set} names this run, a shared config
+ * file may hold keys for several providers).
+ */
+public final class KnownSettings {
+    /** The prefix of every environment variable that carries a setting ({@link SettingKey#environmentName()}). */
+    public static final String ENVIRONMENT_PREFIX = "WORKSPACE_SYNC_";
+
+    private final Map<String, SettingKey> used;
+    private final Map<String, SettingKey> known;
+    private final Set<String> providers;
+
+    private KnownSettings(Collection<SettingKey> used, Collection<SettingKey> known, Collection<String> providers) {
+        this.used = index(used);
+        Map<String, SettingKey> all = index(known);
+        all.putAll(this.used);
+        this.known = Collections.unmodifiableMap(all);
+        this.providers = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(providers));
+    }
+
+    private static Map<String, SettingKey> index(Collection<SettingKey> keys) {
+        Map<String, SettingKey> map = new TreeMap<>();
+        keys.forEach(k -> map.put(k.key(), k));
+        return map;
+    }
+
+    /**
+     * @param used the keys of the providers this run uses
+     * @param known the keys of every provider discovered (may repeat {@code used})
+     * @param providers the types this run uses, for messages ({@code local}, {@code git})
+     */
+    public static KnownSettings of(
+            Collection<SettingKey> used, Collection<SettingKey> known, Collection<String> providers) {
+        return new KnownSettings(used, known, providers);
+    }
+
+    /** Every key the run uses. */
+    public Set<String> used() {
+        return used.keySet();
+    }
+
+    /** Every key any provider declares. */
+    public Set<String> known() {
+        return known.keySet();
+    }
+
+    /**
+     * What is wrong with one key, if anything.
+     *
+     * @param channel where the key came from, as a message shows it: {@code --set}, {@code app.properties line 3}
+     * @param strict whether a key of a provider this run does not use is refused too
+     * @return the problem, naming the key and the channel; empty when the key is fine
+     */
+    public Optional<String> check(String key, String channel, boolean strict) {
+        if (used.containsKey(key) || (!strict && known.containsKey(key))) {
+            return Optional.empty();
+        }
+        String shown = "'" + printable(key) + "' (from " + channel + ")";
+        if (known.containsKey(key)) {
+            String provider = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+            return Optional.of("Setting " + shown + " belongs to " + provider + ", which this run does not use"
+                    + (providers.isEmpty() ? "" : " (it uses " + String.join(", ", providers) + ")")
+                    + "; use " + provider + " as the source or a destination, or drop the setting");
+        }
+        Optional<String> near = suggest(key, used.keySet());
+        if (near.isEmpty()) {
+            near = suggest(key, known.keySet());
+        }
+        return Optional.of("Unknown setting " + shown
+                + near.map(n -> "; did you mean '" + n + "'?").orElse("; no setting has a similar name"));
+    }
+
+    /**
+     * Problems with the {@code WORKSPACE_SYNC_*} variables of an environment: each must carry a known
+     * key ({@link SettingKey#environmentName()}) or be one of {@code otherVariables} (variables with that
+     * prefix that are not settings, such as {@code WORKSPACE_SYNC_BIND}). Values are never shown.
+     */
+    public List<String> checkEnvironment(Map<String, String> environment, Collection<String> otherVariables) {
+        Map<String, String> names = new TreeMap<>();
+        known.values().forEach(k -> names.put(k.environmentName(), k.key()));
+        List<String> problems = new ArrayList<>();
+        new TreeSet<>(environment.keySet()).forEach(variable -> {
+            if (!variable.startsWith(ENVIRONMENT_PREFIX)
+                    || names.containsKey(variable)
+                    || otherVariables.contains(variable)) {
+                return;
+            }
+            Optional<String> near = suggest(variable, names.keySet());
+            problems.add("Unknown setting '" + printable(variable) + "' (from the environment)"
+                    + near.map(n -> "; did you mean '" + n + "' (" + names.get(n) + ")?")
+                            .orElse("; no setting has a similar name (variables named "
+                                    + ENVIRONMENT_PREFIX + "* carry settings)"));
+        });
+        return problems;
+    }
+
+    /**
+     * The candidate nearest to what was typed, if it is a near miss: the case, {@code _} for {@code -},
+     * or a few dropped, added, replaced or swapped characters (a quarter of the name at most).
+     */
+    public static Optional<String> suggest(String typed, Collection<String> candidates) {
+        if (typed.length() > 200) {
+            return Optional.empty();
+        }
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : new TreeSet<>(candidates)) {
+            int d = distance(normal(typed), normal(candidate));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        if (best != null && bestDistance <= Math.max(1, Math.min(3, best.length() / 4))) {
+            return Optional.of(best);
+        }
+        return Optional.empty();
+    }
+
+    private static String normal(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * Edit distance counting an insertion, a deletion, a replacement or a swap of two neighbours as one
+     * (optimal string alignment).
+     */
+    public static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    v = Math.min(v, d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    /** A name as a message may repeat it: bounded, without control characters or quotes. */
+    static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        name.codePoints().limit(80).forEach(c -> out.appendCodePoint(
+                Character.isISOControl(c) || c == '\'' || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return name.codePointCount(0, name.length()) > 80 ? out.append('…').toString() : out.toString();
+    }
+}
