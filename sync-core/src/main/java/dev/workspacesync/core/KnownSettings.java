@@ -106,8 +106,8 @@ public final class KnownSettings {
             Optional<String> near = suggest(variable, names.keySet());
             problems.add("Unknown setting '" + printable(variable) + "' (from the environment)"
                     + near.map(n -> "; did you mean '" + n + "' (" + names.get(n) + ")?")
-                            .orElse("; no setting has a similar name (variables named "
-                                    + ENVIRONMENT_PREFIX + "* carry settings)"));
+                            .orElse("; no setting has a similar name (variables named " + ENVIRONMENT_PREFIX
+                                    + "* carry settings)"));
         });
         return problems;
     }
@@ -167,8 +167,10 @@ public final class KnownSettings {
     /** A name as a message may repeat it: bounded, without control characters or quotes. */
     static String printable(String name) {
         StringBuilder out = new StringBuilder();
-        name.codePoints().limit(80).forEach(c -> out.appendCodePoint(
-                Character.isISOControl(c) || c == '\'' || Character.getType(c) == Character.FORMAT ? '?' : c));
+        name.codePoints()
+                .limit(80)
+                .forEach(c -> out.appendCodePoint(
+                        Character.isISOControl(c) || c == '\'' || Character.getType(c) == Character.FORMAT ? '?' : c));
         return name.codePointCount(0, name.length()) > 80 ? out.append('…').toString() : out.toString();
     }
 }

@@ -11,21 +11,38 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class KnownSettingsTest {
     /** Keys shaped like the real providers' (near neighbours included: includes/excludes, every/every-runs). */
     private static final List<SettingKey> GIT = keys(
-            "git.remote-url", "git.branch", "git.token", "git.username", "git.ssh-key", "git.ssh-key-passphrase",
-            "git.author-name", "git.author-email", "git.work-dir", "git.push-attempts", "git.deadline");
+            "git.remote-url",
+            "git.branch",
+            "git.token",
+            "git.username",
+            "git.ssh-key",
+            "git.ssh-key-passphrase",
+            "git.author-name",
+            "git.author-email",
+            "git.work-dir",
+            "git.push-attempts",
+            "git.deadline");
+
     private static final List<SettingKey> LOCAL =
             keys("local.path", "local.mode", "local.ref", "local.include", "local.exclude");
     private static final List<SettingKey> OTHERS = keys(
-            "databricks.host", "databricks.token", "databricks.reconcile-every", "databricks.reconcile-every-runs",
-            "databricks.state-dir", "windmill.includes", "windmill.excludes", "windmill.extra-includes",
-            "directory.path", "directory.state-dir");
+            "databricks.host",
+            "databricks.token",
+            "databricks.reconcile-every",
+            "databricks.reconcile-every-runs",
+            "databricks.state-dir",
+            "windmill.includes",
+            "windmill.excludes",
+            "windmill.extra-includes",
+            "directory.path",
+            "directory.state-dir");
 
     private static List<SettingKey> keys(String... names) {
         return Stream.of(names)
@@ -55,9 +72,10 @@ class KnownSettingsTest {
         int i = random.nextInt(key.length());
         return switch (random.nextInt(6)) {
             case 0 -> key.substring(0, i) + key.substring(i + 1);
-            case 1 -> i + 1 < key.length()
-                    ? key.substring(0, i) + key.charAt(i + 1) + key.charAt(i) + key.substring(i + 2)
-                    : key.substring(0, i) + "x";
+            case 1 ->
+                i + 1 < key.length()
+                        ? key.substring(0, i) + key.charAt(i + 1) + key.charAt(i) + key.substring(i + 2)
+                        : key.substring(0, i) + "x";
             case 2 -> key.substring(0, i) + (char) ('a' + random.nextInt(26)) + key.substring(i + 1);
             case 3 -> key.substring(0, i) + (char) ('a' + random.nextInt(26)) + key.substring(i);
             case 4 -> key.contains("-") ? key.replace('-', '_') : key.replace('.', '_');
@@ -140,10 +158,11 @@ class KnownSettingsTest {
         assertThat(known.check("git.remote_url", "--set", true))
                 .contains("Unknown setting 'git.remote_url' (from --set); did you mean 'git.remote-url'?");
         assertThat(known.check("local.exclud", "/p/w.properties line 3", false))
-                .contains("Unknown setting 'local.exclud' (from /p/w.properties line 3); did you mean 'local.exclude'?");
+                .contains(
+                        "Unknown setting 'local.exclud' (from /p/w.properties line 3); did you mean 'local.exclude'?");
         // A typo of another provider's key is still suggested.
-        assertThat(known.check("databricks.hots", "--set", true)).hasValueSatisfying(m -> assertThat(m)
-                .contains("did you mean 'databricks.host'?"));
+        assertThat(known.check("databricks.hots", "--set", true))
+                .hasValueSatisfying(m -> assertThat(m).contains("did you mean 'databricks.host'?"));
     }
 
     @Test
@@ -157,7 +176,8 @@ class KnownSettingsTest {
                 .contains("git.bra?nch??");
         String longName = "git.branch" + "x".repeat(5000);
         assertThat(known.check(longName, "--set", true).orElseThrow()).hasSizeLessThan(300);
-        assertThat(known.checkEnvironment(Map.of("WORKSPACE_SYNC_BIND", "x", "PATH", "/bin"), List.of("WORKSPACE_SYNC_BIND")))
+        assertThat(known.checkEnvironment(
+                        Map.of("WORKSPACE_SYNC_BIND", "x", "PATH", "/bin"), List.of("WORKSPACE_SYNC_BIND")))
                 .isEmpty();
     }
 
@@ -169,9 +189,13 @@ class KnownSettingsTest {
         assertThat(KnownSettings.distance("branch", "bramch")).isEqualTo(1);
         assertThat(KnownSettings.distance("branch", "branchh")).isEqualTo(1);
         assertThat(KnownSettings.distance("", "abc")).isEqualTo(3);
-        assertThat(KnownSettings.suggest("GIT.BRANCH", List.of("git.branch", "git.token"))).contains("git.branch");
-        assertThat(KnownSettings.suggest("git_remote_url", List.of("git.remote-url"))).contains("git.remote-url");
-        assertThat(KnownSettings.suggest("git.remote", List.of("git.remote-url"))).isEmpty();
-        assertThat(KnownSettings.suggest("git.remote_url", List.of("git.remote-url"))).contains("git.remote-url");
+        assertThat(KnownSettings.suggest("GIT.BRANCH", List.of("git.branch", "git.token")))
+                .contains("git.branch");
+        assertThat(KnownSettings.suggest("git_remote_url", List.of("git.remote-url")))
+                .contains("git.remote-url");
+        assertThat(KnownSettings.suggest("git.remote", List.of("git.remote-url")))
+                .isEmpty();
+        assertThat(KnownSettings.suggest("git.remote_url", List.of("git.remote-url")))
+                .contains("git.remote-url");
     }
 }

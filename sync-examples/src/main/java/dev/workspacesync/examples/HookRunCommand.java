@@ -141,7 +141,8 @@ final class HookRunCommand implements Callable<Integer> {
         KnownSettings known =
                 KnownSettings.of(keys, SettingsResolver.allKeys(registry), List.of("local", "databricks"));
         List<String> problems = new ArrayList<>();
-        sets.keySet().forEach(key -> known.check(key.strip(), "hook-run --set", true).ifPresent(problems::add));
+        sets.keySet()
+                .forEach(key -> known.check(key.strip(), "hook-run --set", true).ifPresent(problems::add));
         problems.addAll(known.checkEnvironment(parent.environment(), SettingsResolver.OTHER_VARIABLES));
         if (!problems.isEmpty()) {
             throw new SyncConfigException(problems);

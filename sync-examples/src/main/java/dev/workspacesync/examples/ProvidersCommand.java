@@ -141,18 +141,18 @@ final class ProvidersCommand implements Callable<Integer> {
     private record Used(String type, String role, List<SettingKey> keys) {}
 
     private int explain(PrintWriter out, PrintWriter err, ProviderRegistry registry) {
-        SettingsResolver resolver = SettingsResolver.load(
-                sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
+        SettingsResolver resolver =
+                SettingsResolver.load(sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
         List<String> problems = new ArrayList<>();
         List<Used> used = new ArrayList<>();
         SettingsResolver.Selection selection = select(resolver);
         if (selection != null) {
             if (selection.source() != null) {
                 registry.source(selection.source())
-                    .ifPresentOrElse(
-                            p -> used.add(new Used(p.type(), "source", p.settings())),
-                            () -> problems.add("Unknown source type '" + selection.source() + "' (from "
-                                    + selection.sourceOrigin() + ")"));
+                        .ifPresentOrElse(
+                                p -> used.add(new Used(p.type(), "source", p.settings())),
+                                () -> problems.add("Unknown source type '" + selection.source() + "' (from "
+                                        + selection.sourceOrigin() + ")"));
             }
             for (String type : selection.destinations()) {
                 registry.destination(type)
@@ -181,9 +181,8 @@ final class ProvidersCommand implements Callable<Integer> {
 
         ObjectNode root = ReportJson.MAPPER.createObjectNode();
         ArrayNode files = root.putArray("files");
-        resolver.looked().forEach(p -> files.addObject()
-                .put("path", p.toString())
-                .put("found", found.contains(p.toString())));
+        resolver.looked()
+                .forEach(p -> files.addObject().put("path", p.toString()).put("found", found.contains(p.toString())));
         if (selection != null) {
             root.putObject("source").put("type", selection.source()).put("from", selection.sourceOrigin());
             ObjectNode d = root.putObject("destinations").put("from", selection.destinationOrigin());
@@ -197,7 +196,10 @@ final class ProvidersCommand implements Callable<Integer> {
                 String value = settings.get(key.key()).orElse(null);
                 String from = resolved.origins().get(key.key());
                 String sdk = SDK_VARIABLES.get(key.key());
-                if (value == null && sdk != null && env.get(sdk) != null && !env.get(sdk).isBlank()) {
+                if (value == null
+                        && sdk != null
+                        && env.get(sdk) != null
+                        && !env.get(sdk).isBlank()) {
                     value = env.get(sdk);
                     from = "env " + sdk + " (read by the Databricks SDK)";
                     secret |= sdk.endsWith("TOKEN") || sdk.endsWith("SECRET");
@@ -261,12 +263,14 @@ final class ProvidersCommand implements Callable<Integer> {
         out.println("Config files (a key in an earlier one wins; --set over these over the environment over"
                 + " defaults):");
         root.get("files")
-                .forEach(f -> out.println("  " + f.get("path").asText() + (f.get("found").asBoolean() ? "" : " (none)")));
+                .forEach(f -> out.println(
+                        "  " + f.get("path").asText() + (f.get("found").asBoolean() ? "" : " (none)")));
         if (everyProvider) {
             out.println("No source or destination chosen (--source/--destination, or source=/destination= in a"
                     + " config file): every provider's settings.");
         } else {
-            out.println("Source: " + chosen(root.get("source").get("type"), root.get("source").get("from")));
+            out.println("Source: "
+                    + chosen(root.get("source").get("type"), root.get("source").get("from")));
             List<String> types = new ArrayList<>();
             root.get("destinations").get("types").forEach(t -> types.add(t.asText()));
             out.println("Destinations: "
@@ -286,8 +290,11 @@ final class ProvidersCommand implements Callable<Integer> {
                 line.append("; set it with --set, a config file or ")
                         .append(s.get("environment").asText());
             } else {
-                line.append(" = ").append(s.get("value").asText()).append("  (")
-                        .append(s.get("from").asText()).append(')');
+                line.append(" = ")
+                        .append(s.get("value").asText())
+                        .append("  (")
+                        .append(s.get("from").asText())
+                        .append(')');
             }
             out.println(line);
         }

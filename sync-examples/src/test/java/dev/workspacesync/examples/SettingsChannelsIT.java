@@ -90,9 +90,7 @@ class SettingsChannelsIT {
     /** Every key of the jar's providers (the test class path adds a memory source the jar does not have). */
     private static List<SettingKey> allKeys() {
         List<SettingKey> all = new ArrayList<>();
-        REGISTRY.sources().stream()
-                .filter(p -> !p.type().equals("memory"))
-                .forEach(p -> all.addAll(p.settings()));
+        REGISTRY.sources().stream().filter(p -> !p.type().equals("memory")).forEach(p -> all.addAll(p.settings()));
         REGISTRY.destinations().forEach(p -> all.addAll(p.settings()));
         return all;
     }
@@ -167,7 +165,8 @@ class SettingsChannelsIT {
         SplittableRandom random = Seeds.random("SettingsChannelsIT.set", seed);
         List<String> used =
                 keysOf("local", "directory").stream().map(SettingKey::key).toList();
-        Set<String> real = new LinkedHashSet<>(allKeys().stream().map(SettingKey::key).toList());
+        Set<String> real =
+                new LinkedHashSet<>(allKeys().stream().map(SettingKey::key).toList());
         Map<String, String> typos = typos(random, used, real, 6);
         List<String> args = runArgs(project());
         typos.keySet().forEach(t -> args.addAll(List.of("--set", t + "=x")));
@@ -180,7 +179,8 @@ class SettingsChannelsIT {
         SplittableRandom random = Seeds.random("SettingsChannelsIT.config", seed);
         List<String> used =
                 keysOf("local", "directory").stream().map(SettingKey::key).toList();
-        Set<String> real = new LinkedHashSet<>(allKeys().stream().map(SettingKey::key).toList());
+        Set<String> real =
+                new LinkedHashSet<>(allKeys().stream().map(SettingKey::key).toList());
         Map<String, String> typos = typos(random, used, real, 6);
         StringBuilder file = new StringBuilder("# settings\n");
         // Another provider's key is fine in a shared file.
@@ -207,11 +207,19 @@ class SettingsChannelsIT {
     @MethodSource("seeds")
     void typosInTheEnvironmentAreRefusedByRunAndServe(long seed) throws Exception {
         SplittableRandom random = Seeds.random("SettingsChannelsIT.environment", seed);
-        List<String> names = allKeys().stream().map(SettingKey::environmentName).distinct().toList();
+        List<String> names =
+                allKeys().stream().map(SettingKey::environmentName).distinct().toList();
         Map<String, String> typos = new LinkedHashMap<>();
-        typos(random, names.stream().map(n -> n.substring("WORKSPACE_SYNC_".length())).toList(), Set.of(), 40)
+        typos(
+                        random,
+                        names.stream()
+                                .map(n -> n.substring("WORKSPACE_SYNC_".length()))
+                                .toList(),
+                        Set.of(),
+                        40)
                 .forEach((typo, name) -> {
-                    String variable = "WORKSPACE_SYNC_" + typo.toUpperCase(Locale.ROOT).replace('-', '_');
+                    String variable =
+                            "WORKSPACE_SYNC_" + typo.toUpperCase(Locale.ROOT).replace('-', '_');
                     if (!names.contains(variable)
                             && KnownSettings.suggest(variable, names).orElse("").equals("WORKSPACE_SYNC_" + name)
                             && typos.size() < 5) {
@@ -228,8 +236,8 @@ class SettingsChannelsIT {
         for (Result result : List.of(run, serve)) {
             assertThat(result.code()).as(result.both()).isEqualTo(WorkspaceSync.USAGE);
             typos.forEach((variable, meant) -> assertThat(result.err())
-                    .contains("Unknown setting '" + variable + "' (from the environment); did you mean '" + meant
-                            + "'"));
+                    .contains(
+                            "Unknown setting '" + variable + "' (from the environment); did you mean '" + meant + "'"));
             assertThat(result.both()).doesNotContain(TOKEN).doesNotContain("WORKSPACE_SYNC_DATABRICKS_HOST");
         }
         assertThat(serve.out()).doesNotContain("listening");
@@ -258,13 +266,16 @@ class SettingsChannelsIT {
         Path home = dir.resolve("home");
         Path user = home.resolve(".config/workspace-sync/config.properties");
         Files.createDirectories(user.getParent());
-        Files.writeString(user, properties(Map.of(
-                "source", "local",
-                "destination", "directory",
-                "local.path", project.toString(),
-                "directory.path", dir.resolve("user-out").toString(),
-                "directory.state-dir", dir.resolve("state").toString())));
-        Map<String, String> env = Map.of("WORKSPACE_SYNC_DIRECTORY_PATH", dir.resolve("env-out").toString());
+        Files.writeString(
+                user,
+                properties(Map.of(
+                        "source", "local",
+                        "destination", "directory",
+                        "local.path", project.toString(),
+                        "directory.path", dir.resolve("user-out").toString(),
+                        "directory.state-dir", dir.resolve("state").toString())));
+        Map<String, String> env =
+                Map.of("WORKSPACE_SYNC_DIRECTORY_PATH", dir.resolve("env-out").toString());
 
         // Only the user's file: it beats the environment, and names source and destination.
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
@@ -303,12 +314,13 @@ class SettingsChannelsIT {
 
         // --config replaces discovery: its file has no source, and the message says what to do.
         Path named = dir.resolve("named.properties");
-        Files.writeString(named, properties(Map.of("directory.path", dir.resolve("named-out").toString())));
+        Files.writeString(
+                named,
+                properties(Map.of("directory.path", dir.resolve("named-out").toString())));
         Result explicit = cli(project, env, "run", "--config", named.toString());
         assertThat(explicit.code()).isEqualTo(WorkspaceSync.USAGE);
         assertThat(explicit.err())
-                .contains("No source: pass --source TYPE (one of [local, windmill]), or put 'source=TYPE' in "
-                        + named)
+                .contains("No source: pass --source TYPE (one of [local, windmill]), or put 'source=TYPE' in " + named)
                 .contains("No destination: pass --destination TYPE");
 
         // Nothing anywhere: both places are named.
@@ -417,8 +429,8 @@ class SettingsChannelsIT {
             // A linked worktree: its .git is a file.
             Path worktree = dir.resolve("wt/other");
             git(repo, "worktree", "add", "-q", worktree.toString());
-            Result linked = cli(dir, env, "hook-run", "--repo", worktree.resolve("src").toString(), "--error-log",
-                    log.toString());
+            Result linked = cli(
+                    dir, env, "hook-run", "--repo", worktree.resolve("src").toString(), "--error-log", log.toString());
             assertThat(linked.code()).isZero();
             assertThat(linked.out()).as(linked.both()).contains("✓ Synced to");
             assertThat(emulator.object("/Users/" + WorkspaceEmulator.USER + "/projects/other/src/app.py"))
@@ -439,8 +451,8 @@ class SettingsChannelsIT {
 
             // The log cannot be written (its path is a directory): stderr says so, and what failed.
             Path unwritable = Files.createDirectories(dir.resolve("log-is-a-directory"));
-            Result noLog = cli(dir, env, "hook-run", "--repo", missing.toString(), "--error-log",
-                    unwritable.toString());
+            Result noLog =
+                    cli(dir, env, "hook-run", "--repo", missing.toString(), "--error-log", unwritable.toString());
             assertThat(noLog.code()).isZero();
             assertThat(noLog.err())
                     .contains("cannot write the error log " + unwritable)

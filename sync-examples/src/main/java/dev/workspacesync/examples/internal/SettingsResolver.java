@@ -84,7 +84,8 @@ public final class SettingsResolver {
      */
     public static SettingsResolver load(
             Map<String, String> sets, Path config, Path workingDirectory, Map<String, String> environment, Path home) {
-        List<Path> candidates = config != null ? List.of(config) : configCandidates(workingDirectory, environment, home);
+        List<Path> candidates =
+                config != null ? List.of(config) : configCandidates(workingDirectory, environment, home);
         List<ConfigFile> files = new ArrayList<>();
         for (Path candidate : candidates) {
             if (config != null || Files.isRegularFile(candidate)) {
@@ -98,9 +99,8 @@ public final class SettingsResolver {
     public static List<Path> configCandidates(Path workingDirectory, Map<String, String> environment, Path home) {
         String xdg = environment.get("XDG_CONFIG_HOME");
         // Like git and the XDG spec: a relative XDG_CONFIG_HOME is ignored.
-        Path configHome = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-                ? Path.of(xdg)
-                : home.resolve(".config");
+        Path configHome =
+                xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".config");
         return List.of(
                 workingDirectory.toAbsolutePath().normalize().resolve(PROJECT_FILE),
                 configHome.resolve("workspace-sync").resolve("config.properties"));
