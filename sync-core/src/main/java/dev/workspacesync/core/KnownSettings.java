@@ -17,8 +17,9 @@ import java.util.TreeSet;
  * environment, a request body). A key is <em>used</em> when a provider of this run declares it, and
  * <em>known</em> when any discovered provider does. A key known to no provider is refused with the
  * nearest known key as a "did you mean"; a key of a provider the run does not use is refused only where
- * the caller asks for it ({@code strict}: a command-line {@code --set} names this run, a shared config
- * file may hold keys for several providers).
+ * the caller asks for it ({@code strict}), else {@link #unused} words a warning (the command line warns:
+ * one script may pass the same keys to several runs, and a shared config file may hold several
+ * providers' keys).
  */
 public final class KnownSettings {
     /** The prefix of every environment variable that carries a setting ({@link SettingKey#environmentName()}). */
@@ -75,10 +76,8 @@ public final class KnownSettings {
         }
         String shown = "'" + printable(key) + "' (from " + channel + ")";
         if (known.containsKey(key)) {
-            String provider = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
-            return Optional.of("Setting " + shown + " belongs to " + provider + ", which this run does not use"
-                    + (providers.isEmpty() ? "" : " (it uses " + String.join(", ", providers) + ")")
-                    + "; use " + provider + " as the source or a destination, or drop the setting");
+            return Optional.of(notUsed(key, channel) + "; use " + provider(key)
+                    + " as the source or a destination, or drop the setting");
         }
         Optional<String> near = suggest(key, used.keySet());
         if (near.isEmpty()) {
@@ -86,6 +85,29 @@ public final class KnownSettings {
         }
         return Optional.of("Unknown setting " + shown
                 + near.map(n -> "; did you mean '" + n + "'?").orElse("; no setting has a similar name"));
+    }
+
+    /**
+     * A warning for a key some provider declares but none of this run's: the run ignores it (a script may
+     * pass one set of keys to several runs), yet a person who forgot a destination wants to know.
+     *
+     * @return the warning, naming the key, the channel and the provider; empty for a used or unknown key
+     */
+    public Optional<String> unused(String key, String channel) {
+        if (used.containsKey(key) || !known.containsKey(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(notUsed(key, channel) + "; ignored");
+    }
+
+    private String notUsed(String key, String channel) {
+        return "Setting '" + printable(key) + "' (from " + channel + ") belongs to " + provider(key)
+                + ", which this run does not use"
+                + (providers.isEmpty() ? "" : " (it uses " + String.join(", ", providers) + ")");
+    }
+
+    private static String provider(String key) {
+        return key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
     }
 
     /**

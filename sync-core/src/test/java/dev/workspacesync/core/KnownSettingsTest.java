@@ -155,6 +155,11 @@ class KnownSettingsTest {
         assertThat(known.check("databricks.host", "--set", true))
                 .contains("Setting 'databricks.host' (from --set) belongs to databricks, which this run does not use"
                         + " (it uses local, git); use databricks as the source or a destination, or drop the setting");
+        assertThat(known.unused("databricks.host", "--set"))
+                .contains("Setting 'databricks.host' (from --set) belongs to databricks, which this run does not use"
+                        + " (it uses local, git); ignored");
+        assertThat(known.unused("git.branch", "--set")).isEmpty();
+        assertThat(known.unused("git.brnch", "--set")).isEmpty();
         assertThat(known.check("git.remote_url", "--set", true))
                 .contains("Unknown setting 'git.remote_url' (from --set); did you mean 'git.remote-url'?");
         assertThat(known.check("local.exclud", "/p/w.properties line 3", false))

@@ -67,7 +67,7 @@ final class HookRunCommand implements Callable<Integer> {
         try {
             root = top(start);
             Path top = root;
-            SyncSettings settings = settings(top);
+            SyncSettings settings = settings(top, err);
             redactor.set(Redactor.of(settings.secrets()));
             boolean ran = new RepoLock(gitDir(top).resolve("workspace-sync")).runCoalesced(() -> {
                 SyncReport report = syncOnce(settings);
@@ -133,7 +133,7 @@ final class HookRunCommand implements Callable<Integer> {
     }
 
     /** The settings of the sync: {@code --set} over the repository's over the environment, every key checked. */
-    private SyncSettings settings(Path root) {
+    private SyncSettings settings(Path root, PrintWriter err) {
         ProviderRegistry registry = ProviderRegistry.discover();
         List<SettingKey> keys = new ArrayList<>();
         registry.source("local").ifPresent(p -> keys.addAll(p.settings()));
@@ -142,7 +142,11 @@ final class HookRunCommand implements Callable<Integer> {
                 KnownSettings.of(keys, SettingsResolver.allKeys(registry), List.of("local", "databricks"));
         List<String> problems = new ArrayList<>();
         sets.keySet()
-                .forEach(key -> known.check(key.strip(), "hook-run --set", true).ifPresent(problems::add));
+                .forEach(
+                        key -> known.check(key.strip(), "hook-run --set", false).ifPresent(problems::add));
+        sets.keySet()
+                .forEach(key -> known.unused(key.strip(), "hook-run --set")
+                        .ifPresent(w -> err.println("workspace-sync hook-run: warning: " + w)));
         problems.addAll(known.checkEnvironment(parent.environment(), SettingsResolver.OTHER_VARIABLES));
         if (!problems.isEmpty()) {
             throw new SyncConfigException(problems);

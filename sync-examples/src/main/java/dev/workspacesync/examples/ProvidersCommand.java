@@ -168,12 +168,12 @@ final class ProvidersCommand implements Callable<Integer> {
         }
         List<SettingKey> keys = new ArrayList<>();
         used.forEach(u -> keys.addAll(u.keys()));
-        boolean strict = selection != null;
         KnownSettings known = KnownSettings.of(
-                strict ? keys : SettingsResolver.allKeys(registry),
+                selection != null ? keys : SettingsResolver.allKeys(registry),
                 SettingsResolver.allKeys(registry),
                 used.stream().map(Used::type).distinct().toList());
         problems.addAll(resolver.problems(known));
+        List<String> warnings = resolver.warnings(known);
         SettingsResolver.Resolved resolved = resolver.layered(keys);
         SyncSettings settings = resolved.settings();
         Map<String, String> env = parent.environment();
@@ -222,12 +222,17 @@ final class ProvidersCommand implements Callable<Integer> {
             }
         }
         problems.forEach(root.putArray("problems")::add);
+        warnings.forEach(root.putArray("warnings")::add);
         if (json) {
             out.println(root.toPrettyString());
         } else {
             printExplained(out, root, selection == null);
         }
         out.flush();
+        if (!json) {
+            warnings.forEach(w -> err.println("Warning: " + w));
+            err.flush();
+        }
         if (!problems.isEmpty()) {
             if (!json) {
                 problems.forEach(p -> err.println("Problem: " + p));

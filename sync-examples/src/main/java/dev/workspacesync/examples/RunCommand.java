@@ -166,6 +166,7 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             // Every key of every channel checked: a typo is refused (with a did-you-mean), never ignored.
             KnownSettings known = KnownSettings.of(keys, SettingsResolver.allKeys(registry), types);
             settings = resolver.resolve(known, keys).settings();
+            resolver.warnings(known).forEach(w -> err.println("Warning: " + w));
         } catch (SyncConfigException e) {
             return usage(out, err, e);
         }

@@ -244,14 +244,14 @@ class SettingsChannelsIT {
     }
 
     @Test
-    void aSettingOfAProviderTheRunDoesNotUseIsRefusedOnTheCommandLine() throws Exception {
+    void aSettingOfAProviderTheRunDoesNotUseIsIgnoredWithAWarning() throws Exception {
         List<String> args = runArgs(project(), "--set", "databricks.host=https://example.invalid");
         Result result = cli(project(), Map.of(), args.toArray(String[]::new));
-        assertThat(result.code()).isEqualTo(WorkspaceSync.USAGE);
+        assertThat(result.code()).as(result.both()).isZero();
         assertThat(result.err())
-                .contains("Setting 'databricks.host' (from --set) belongs to databricks, which this run does not use"
-                        + " (it uses local, directory)");
-        assertThat(dir.resolve("mirror")).doesNotExist();
+                .contains("Warning: Setting 'databricks.host' (from --set) belongs to databricks, which this run"
+                        + " does not use (it uses local, directory); ignored");
+        assertThat(dir.resolve("mirror/a.txt")).exists();
     }
 
     private static String properties(Map<String, String> values) {

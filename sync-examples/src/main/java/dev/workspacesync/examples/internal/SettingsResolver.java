@@ -192,9 +192,8 @@ public final class SettingsResolver {
     }
 
     /**
-     * The settings of a run, each key checked: a {@code --set} key must belong to a provider of this run
-     * (a typo, or a setting for a provider the run forgot); a file or environment key must belong to some
-     * provider (a shared file may hold several providers' keys).
+     * The settings of a run, each key checked: every key of every channel must belong to some provider
+     * (a {@code --set} key of a provider this run does not use is only a {@link #warnings warning}).
      *
      * @throws SyncConfigException listing every unknown key with its channel and a "did you mean"
      */
@@ -209,7 +208,7 @@ public final class SettingsResolver {
     /** Every unknown key of every channel, each named with its channel and a "did you mean". */
     public List<String> problems(KnownSettings known) {
         List<String> problems = new ArrayList<>();
-        sets.keySet().forEach(key -> known.check(key.strip(), "--set", true).ifPresent(problems::add));
+        sets.keySet().forEach(key -> known.check(key.strip(), "--set", false).ifPresent(problems::add));
         for (ConfigFile file : files) {
             file.values().keySet().forEach(key -> {
                 if (!key.equals(SOURCE) && !key.equals(DESTINATION)) {
@@ -219,6 +218,13 @@ public final class SettingsResolver {
         }
         problems.addAll(known.checkEnvironment(environment, OTHER_VARIABLES));
         return problems;
+    }
+
+    /** Warnings for {@code --set} keys of providers this run does not use (ignored, and said so). */
+    public List<String> warnings(KnownSettings known) {
+        List<String> warnings = new ArrayList<>();
+        sets.keySet().forEach(key -> known.unused(key.strip(), "--set").ifPresent(warnings::add));
+        return warnings;
     }
 
     /** The settings of every layer, unchecked, with where each value came from. */
