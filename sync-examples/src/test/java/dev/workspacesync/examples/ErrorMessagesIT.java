@@ -85,13 +85,15 @@ class ErrorMessagesIT {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         // Nothing of the machine's own sign-ins: no DATABRICKS_*, no databricks or az CLI on the PATH.
-        builder.environment().keySet().removeIf(k -> k.startsWith("DATABRICKS_")
-                || k.startsWith("WORKSPACE_SYNC_")
-                || k.startsWith("GIT_")
-                || k.startsWith("WINDMILL_")
-                || k.startsWith("ARM_")
-                || k.startsWith("GOOGLE_")
-                || k.startsWith("ACTIONS_"));
+        builder.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("DATABRICKS_")
+                        || k.startsWith("WORKSPACE_SYNC_")
+                        || k.startsWith("GIT_")
+                        || k.startsWith("WINDMILL_")
+                        || k.startsWith("ARM_")
+                        || k.startsWith("GOOGLE_")
+                        || k.startsWith("ACTIONS_"));
         builder.environment().put("PATH", "/usr/bin:/bin");
         builder.environment().put("HOME", dir.resolve("home").toString());
         builder.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
@@ -182,7 +184,10 @@ class ErrorMessagesIT {
             // The right token syncs, and the SDK's host-metadata warning is not printed.
             Result ok = cli(Map.of("DATABRICKS_TOKEN", right), databricks(emulator.host()));
             assertThat(ok.code()).as(ok.toString()).isZero();
-            assertThat(ok.all()).doesNotContain("host metadata").doesNotContain("WARN").doesNotContain(right);
+            assertThat(ok.all())
+                    .doesNotContain("host metadata")
+                    .doesNotContain("WARN")
+                    .doesNotContain(right);
             assertThat(emulator.requestLog()).noneMatch(line -> line.contains("databricks-config"));
         }
     }
@@ -291,7 +296,9 @@ class ErrorMessagesIT {
         }
         Result refused = cli(Map.of("GIT_TOKEN", token), git("http://127.0.0.1:" + port + "/acme/backup.git"));
         assertThat(refused.code()).as(refused.toString()).isEqualTo(1);
-        assertThat(refused.all()).contains("connection refused by 127.0.0.1:" + port).doesNotContain(token);
+        assertThat(refused.all())
+                .contains("connection refused by 127.0.0.1:" + port)
+                .doesNotContain(token);
         readable(refused);
     }
 
@@ -301,10 +308,7 @@ class ErrorMessagesIT {
                 GitSshServer other = new GitSshServer(dir.resolve("other"))) {
             Result key = cli(
                     Map.of(),
-                    git(
-                            server.url(),
-                            "git.ssh-key=" + other.privateKey(),
-                            "git.known-hosts=" + server.knownHosts()));
+                    git(server.url(), "git.ssh-key=" + other.privateKey(), "git.known-hosts=" + server.knownHosts()));
             assertThat(key.code()).as(key.toString()).isEqualTo(1);
             assertThat(key.all()).contains("refused the SSH key").contains("git.ssh-key");
             readable(key);
@@ -412,9 +416,8 @@ class ErrorMessagesIT {
         // Root writes anywhere; the CLI then runs as nobody (setpriv), the way a service account would.
         boolean root = "root".equals(System.getProperty("user.name"));
         assumeTrue(!root || Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv when run as root");
-        List<String> as = root
-                ? List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
-                : List.of();
+        List<String> as =
+                root ? List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups") : List.of();
         Path target = dir.resolve("readonly");
         Path state = dir.resolve("state-ro");
         Files.createDirectories(target);

@@ -158,6 +158,7 @@ public final class GitRemoteDestination implements Destination {
     private final String host;
     /** The remote's host name alone, and with its port (the scheme's default when none is written). */
     private final String hostName;
+
     private final String hostPort;
     private final boolean http;
     private final Duration deadline;
@@ -231,7 +232,8 @@ public final class GitRemoteDestination implements Destination {
         this.hostName = uri.getHost() != null ? uri.getHost() : "local";
         this.hostPort = uri.getHost() == null
                 ? "local"
-                : uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : ssh ? 22 : "https".equals(uri.getScheme()) ? 443 : 80);
+                : uri.getHost() + ":"
+                        + (uri.getPort() > 0 ? uri.getPort() : ssh ? 22 : "https".equals(uri.getScheme()) ? 443 : 80);
         this.http = http;
         if (ssh && b.token != null) {
             // A token is for HTTPS; over SSH the key signs in. Say so rather than let it seem to be used.
@@ -966,6 +968,11 @@ public final class GitRemoteDestination implements Destination {
                             + " (check git.remote-url and that the server is up)"),
                     scrubbed(e));
         }
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null && chain.length() < 4000; t = t.getCause() == t ? null : t.getCause()) {
+            chain.append(' ').append(t.getMessage());
+        }
+        String all = chain.toString().toLowerCase(Locale.ROOT);
         if (http && lower.contains("no credentialsprovider")) {
             // The server asked who we are and no token is configured: a settings problem (exit 2).
             return new SyncConfigException("no token for " + remoteUrl + ": set GIT_TOKEN (or git.token)");
@@ -983,17 +990,18 @@ public final class GitRemoteDestination implements Destination {
                             + " write to the repository"),
                     scrubbed(e));
         }
-        if (ssh && (lower.contains("did not validate") || lower.contains("known_hosts") || lower.contains("host key"))) {
+        if (ssh && (all.contains("did not validate") || all.contains("known_hosts") || all.contains("host key"))) {
             return new DestinationException(
-                    redactor.redact("Cannot " + action + " " + target() + ": the host key of " + hostPort
-                            + " is not trusted; check git.known-hosts (a known_hosts line for " + hostName + ")"),
+                    redactor.redact("Cannot " + action + " " + target() + ": the host key is not trusted for "
+                            + hostPort + "; check git.known-hosts (a known_hosts line for " + hostName + ")"),
                     scrubbed(e));
         }
         if (ssh
-                && (lower.contains("auth fail")
-                        || lower.contains("authenticat")
-                        || lower.contains("no more authentication methods")
-                        || lower.contains("permission denied"))) {
+                && (all.contains("auth fail")
+                        || all.contains("authenticat")
+                        || all.contains("cannot log in")
+                        || all.contains("no more authentication methods")
+                        || all.contains("permission denied"))) {
             return new DestinationException(
                     redactor.redact("Cannot " + action + " " + target() + ": " + hostPort
                             + " refused the SSH key; check git.ssh-key (and git.ssh-key-passphrase), and that its"

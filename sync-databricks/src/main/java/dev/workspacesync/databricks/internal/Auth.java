@@ -76,7 +76,10 @@ public record Auth(String host, Secret token, String profile, String clientId, S
      * CLI accepts it) is taken as https, with one notice line; any other value is returned as it is.
      */
     static String assumeHttps(String key, String value) {
-        if (value == null || value.isBlank() || value.contains("://") || !SCHEMELESS.matcher(value.trim()).matches()) {
+        if (value == null
+                || value.isBlank()
+                || value.contains("://")
+                || !SCHEMELESS.matcher(value.trim()).matches()) {
             return value;
         }
         String url = "https://" + value.trim();
@@ -105,7 +108,8 @@ public record Auth(String host, Secret token, String profile, String clientId, S
             String home = blankToNull(environment.get("HOME"));
             String file = blankToNull(environment.get("DATABRICKS_CONFIG_FILE"));
             java.nio.file.Path cfg = file != null
-                    ? java.nio.file.Path.of(file.replaceFirst("^~", home == null ? System.getProperty("user.home") : home))
+                    ? java.nio.file.Path.of(
+                            file.replaceFirst("^~", home == null ? System.getProperty("user.home") : home))
                     : java.nio.file.Path.of(home == null ? System.getProperty("user.home") : home, ".databrickscfg");
             if (java.nio.file.Files.isRegularFile(cfg)) {
                 return null;
@@ -115,13 +119,13 @@ public record Auth(String host, Secret token, String profile, String clientId, S
                 || (host != null && host.contains(".azuredatabricks.") && onPath(environment, "az"))) {
             return null;
         }
-        return NO_CREDENTIALS
-                + (host == null ? "; and the workspace URL: databricks.host or DATABRICKS_HOST" : "");
+        return NO_CREDENTIALS + (host == null ? "; and the workspace URL: databricks.host or DATABRICKS_HOST" : "");
     }
 
     /** The one line shown when nothing can sign in. */
-    public static final String NO_CREDENTIALS = "no Databricks credentials: set DATABRICKS_TOKEN, or databricks.profile,"
-            + " or OAuth client id/secret (DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET)";
+    public static final String NO_CREDENTIALS =
+            "no Databricks credentials: set DATABRICKS_TOKEN, or databricks.profile,"
+                    + " or OAuth client id/secret (DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET)";
 
     /** Variables through which the SDK's default chain may find a way to sign in (besides token and client). */
     private static final List<String> AMBIENT = List.of(

@@ -62,10 +62,7 @@ public final class LimitedHttpClient implements HttpClient {
     public Response execute(Request request) throws IOException {
         RETRY_AFTER.remove();
         String url = request.getUrl();
-        if (answerHostMetadata
-                && request.getMethod().equals("GET")
-                && url != null
-                && url.endsWith(HOST_METADATA)) {
+        if (answerHostMetadata && request.getMethod().equals("GET") && url != null && url.endsWith(HOST_METADATA)) {
             String oidc = url.substring(0, url.length() - HOST_METADATA.length()) + "/oidc";
             return new Response(
                     request,

@@ -302,7 +302,8 @@ public final class Workspace {
                             // A bug or an unexpected answer inside the SDK (e.g. an OAuth discovery that
                             // answered nothing usable): one line naming the host, not a bare exception.
                             throw new WorkspaceException(
-                                    what + " failed on " + host + ": " + e.getClass().getSimpleName()
+                                    what + " failed on " + host + ": "
+                                            + e.getClass().getSimpleName()
                                             + (e.getMessage() == null ? "" : ": " + e.getMessage()),
                                     e,
                                     0,
@@ -377,8 +378,9 @@ public final class Workspace {
     private String credentialsHint() {
         return switch (authType) {
             case "pat" -> "check databricks.token or DATABRICKS_TOKEN";
-            case "oauth-m2m" -> "check databricks.client-id/databricks.client-secret or"
-                    + " DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET";
+            case "oauth-m2m" ->
+                "check databricks.client-id/databricks.client-secret or"
+                        + " DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET";
             default -> "check the credentials of databricks.profile or ~/.databrickscfg";
         };
     }
