@@ -194,7 +194,7 @@ public final class SyncSettings {
             if (value == null || value.isEmpty()) {
                 if (key.required()) {
                     problems.add("Missing required setting '" + key.key() + "' (" + key.description()
-                            + "; environment variable " + key.environmentName() + ")");
+                            + "; environment variable " + key.preferredEnvironmentName() + ")");
                 } else if (key.defaultValue() != null) {
                     filled.put(key.key(), key.defaultValue());
                 }

@@ -34,9 +34,10 @@ public final class DatabricksDestinationProvider implements DestinationProvider 
         return List.of(
                 SettingKey.optional(
                         "databricks.host",
-                        SettingKey.Type.URL,
+                        SettingKey.Type.STRING, // a bare host name is taken as https (as the Databricks CLI does)
                         null,
-                        "the workspace URL (default: DATABRICKS_HOST or the profile's host)"),
+                        "the workspace URL; without a scheme, https (default: DATABRICKS_HOST or the profile's"
+                                + " host)"),
                 SettingKey.secret("databricks.token", false, "a personal access token"),
                 SettingKey.optional(
                         "databricks.profile", SettingKey.Type.STRING, null, "a profile of ~/.databrickscfg"),

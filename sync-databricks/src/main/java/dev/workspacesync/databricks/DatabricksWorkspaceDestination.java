@@ -137,6 +137,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
     private final RetryPolicy retry;
 
     private final Object lock = new Object();
+    private final DatabricksConfig configured;
     private Workspace workspace;
     private String user;
     private volatile Prepared last;
@@ -156,9 +157,9 @@ public final class DatabricksWorkspaceDestination implements Destination {
         this.reconcileEvery = b.reconcileEvery;
         this.deadline = b.deadline;
         this.retry = b.retry;
-        if (explicitConfig == null) {
-            auth.configure(environment); // fail fast on an ambiguous environment
-        }
+        // Fail fast on an ambiguous environment or on no credentials at all (a settings problem, exit 2);
+        // kept, so that the notices of configuring (https assumed) are printed once.
+        this.configured = explicitConfig == null ? auth.configure(environment) : null;
     }
 
     /** A builder; every setting is optional (the SDK's auth chain fills what is not given). */
@@ -1098,7 +1099,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
     private Workspace workspace() {
         synchronized (lock) {
             if (workspace == null) {
-                DatabricksConfig config = explicitConfig != null ? explicitConfig : auth.configure(environment);
+                DatabricksConfig config = explicitConfig != null ? explicitConfig : configured;
                 workspace = new Workspace(config, rateLimit, retry, deadline);
             }
             return workspace;

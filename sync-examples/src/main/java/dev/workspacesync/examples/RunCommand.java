@@ -253,6 +253,15 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
     }
 
     static int exitCode(SyncReport report) {
+        // A destination that found its settings wrong only when it ran (no token for the git remote the
+        // server says needs one) is a usage error like any other settings problem.
+        if (report.status() == dev.workspacesync.core.SyncStatus.FAILED
+                && !report.destinations().isEmpty()
+                && report.destinations().stream()
+                        .filter(d -> d.status() == dev.workspacesync.core.SyncStatus.FAILED)
+                        .allMatch(d -> d.cause() instanceof SyncConfigException)) {
+            return WorkspaceSync.USAGE;
+        }
         return switch (report.status()) {
             case SYNCED, NO_CHANGES -> WorkspaceSync.OK;
             case REFUSED -> WorkspaceSync.REFUSED;

@@ -12,6 +12,7 @@ import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncException;
 import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.SyncPlan;
 import dev.workspacesync.core.spi.Destination;
@@ -155,6 +156,11 @@ public final class GitRemoteDestination implements Destination {
     private final BlobIdCache blobIds;
     private final boolean ssh;
     private final String host;
+    /** The remote's host name alone, and with its port (the scheme's default when none is written). */
+    private final String hostName;
+
+    private final String hostPort;
+    private final boolean http;
     private final Duration deadline;
     private final Duration cacheMaxIdle;
     private final Path cacheRoot;
@@ -223,6 +229,18 @@ public final class GitRemoteDestination implements Destination {
         this.auth = new GitAuth(
                 uri, username == null ? DEFAULT_USERNAME : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
         this.host = uri.getHost() != null ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
+        this.hostName = uri.getHost() != null ? uri.getHost() : "local";
+        this.hostPort = uri.getHost() == null
+                ? "local"
+                : uri.getHost() + ":"
+                        + (uri.getPort() > 0 ? uri.getPort() : ssh ? 22 : "https".equals(uri.getScheme()) ? 443 : 80);
+        this.http = http;
+        if (ssh && b.token != null) {
+            // A token is for HTTPS; over SSH the key signs in. Say so rather than let it seem to be used.
+            LOG.warn(
+                    "git.token (GIT_TOKEN) is set but unused: {} is an SSH URL, which signs in with git.ssh-key",
+                    remoteUrl);
+        }
         this.deadline = b.deadline;
         this.cacheMaxIdle = b.cacheMaxIdle;
         // Only clones in the default cache root are ever swept; a configured work dir is the user's.
@@ -940,9 +958,56 @@ public final class GitRemoteDestination implements Destination {
         }
     }
 
-    private DestinationException transportFailure(String action, TransportException e) {
+    private SyncException transportFailure(String action, TransportException e) {
         String text = String.valueOf(e.getMessage());
         String lower = text.toLowerCase(Locale.ROOT);
+        String unreachable = unreachable(e);
+        if (unreachable != null) {
+            return new DestinationException(
+                    redactor.redact("Cannot " + action + " " + target() + ": " + unreachable
+                            + " (check git.remote-url and that the server is up)"),
+                    scrubbed(e));
+        }
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null && chain.length() < 4000; t = t.getCause() == t ? null : t.getCause()) {
+            chain.append(' ').append(t.getMessage());
+        }
+        String all = chain.toString().toLowerCase(Locale.ROOT);
+        if (http && lower.contains("no credentialsprovider")) {
+            // The server asked who we are and no token is configured: a settings problem (exit 2).
+            return new SyncConfigException("no token for " + remoteUrl + ": set GIT_TOKEN (or git.token)");
+        }
+        if (http && (lower.contains("not authorized") || lower.contains(" 401"))) {
+            return new DestinationException(
+                    redactor.redact("Cannot " + action + " " + target() + ": " + hostName
+                            + " rejected the token (HTTP 401); check git.token (GIT_TOKEN) and git.username"),
+                    scrubbed(e));
+        }
+        if (http && (lower.contains("not permitted") || lower.contains(" 403"))) {
+            return new DestinationException(
+                    redactor.redact("Cannot " + action + " " + target() + ": " + hostName
+                            + " refused access with this token (HTTP 403); check that git.token (GIT_TOKEN) may"
+                            + " write to the repository"),
+                    scrubbed(e));
+        }
+        if (ssh && (all.contains("did not validate") || all.contains("known_hosts") || all.contains("host key"))) {
+            return new DestinationException(
+                    redactor.redact("Cannot " + action + " " + target() + ": the host key is not trusted for "
+                            + hostPort + "; check git.known-hosts (a known_hosts line for " + hostName + ")"),
+                    scrubbed(e));
+        }
+        if (ssh
+                && (all.contains("auth fail")
+                        || all.contains("authenticat")
+                        || all.contains("cannot log in")
+                        || all.contains("no more authentication methods")
+                        || all.contains("permission denied"))) {
+            return new DestinationException(
+                    redactor.redact("Cannot " + action + " " + target() + ": " + hostPort
+                            + " refused the SSH key; check git.ssh-key (and git.ssh-key-passphrase), and that its"
+                            + " public key is registered for the user"),
+                    scrubbed(e));
+        }
         boolean auth = lower.contains("not authorized")
                 || lower.contains("authenticat")
                 || lower.contains("auth fail")
@@ -959,16 +1024,12 @@ public final class GitRemoteDestination implements Destination {
                             + text),
                     scrubbed(e));
         }
-        String unreachable = unreachable(e);
-        if (unreachable != null) {
-            return new DestinationException(
-                    redactor.redact("Cannot " + action + " " + target() + ": " + unreachable
-                            + " (check git.remote-url and that the server is up)"),
-                    scrubbed(e));
-        }
         if (isTransient(e)) {
+            String what = lower.contains("timed out") || lower.contains("timeout")
+                    ? hostPort + " did not answer in time (" + text + ")"
+                    : text;
             return DestinationException.transientFailure(
-                    redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e), null);
+                    redactor.redact("Cannot " + action + " " + target() + ": " + what), scrubbed(e), null);
         }
         return new DestinationException(
                 redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e));
@@ -978,18 +1039,24 @@ public final class GitRemoteDestination implements Destination {
     private String unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (t instanceof java.nio.channels.UnresolvedAddressException
+                    || text.contains("unresolvedaddressexception")
+                    || text.contains("<unresolved>")) {
+                // MINA (SSH) reports it as "DefaultConnectFuture[…]: Failed (UnresolvedAddressException)".
+                return "cannot resolve " + hostName;
+            }
             if (t instanceof java.net.UnknownHostException
                     || text.contains("unknownhost")
                     || text.contains("name or service not known")
                     || text.contains("nodename nor servname")
                     || text.contains("temporary failure in name resolution")) {
-                return "the host " + host + " cannot be resolved";
+                return "cannot resolve " + hostName;
             }
             if ((t instanceof java.net.ConnectException && !text.contains("timed out"))
                     || text.contains("connection refused")
                     || t instanceof java.net.NoRouteToHostException
                     || text.contains("no route to host")) {
-                return "connection refused by " + host;
+                return "connection refused by " + hostPort;
             }
         }
         return null;

@@ -58,15 +58,20 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
     @Override
     public List<SettingKey> settings() {
         return List.of(
-                SettingKey.required("git.remote-url", Type.STRING, "The remote: an https, ssh or file URL"),
-                SettingKey.optional("git.branch", Type.STRING, "main", "The branch; created when missing"),
-                SettingKey.secret("git.token", false, "HTTPS token, sent as the basic-auth password"),
+                SettingKey.required("git.remote-url", Type.STRING, "The remote: an https, ssh or file URL")
+                        .withEnvironmentAlias("GIT_REMOTE_URL"),
+                SettingKey.optional("git.branch", Type.STRING, "main", "The branch; created when missing")
+                        .withEnvironmentAlias("GIT_BRANCH"),
+                SettingKey.secret("git.token", false, "HTTPS token, sent as the basic-auth password")
+                        .withEnvironmentAlias("GIT_TOKEN"),
                 SettingKey.optional("git.username", Type.STRING, "x-access-token", "HTTPS basic-auth user"),
                 SettingKey.optional("git.ssh-key", Type.PATH, null, "Private key file for SSH remotes"),
                 SettingKey.optional("git.known-hosts", Type.PATH, null, "known_hosts file for SSH remotes"),
                 SettingKey.secret("git.ssh-key-passphrase", false, "Passphrase of an encrypted SSH key"),
-                SettingKey.optional("git.author-name", Type.STRING, "workspace-sync", "Commit author name"),
-                SettingKey.optional("git.author-email", Type.STRING, "workspace-sync@localhost", "Commit author email"),
+                SettingKey.optional("git.author-name", Type.STRING, "workspace-sync", "Commit author name")
+                        .withEnvironmentAlias("GIT_USER_NAME"),
+                SettingKey.optional("git.author-email", Type.STRING, "workspace-sync@localhost", "Commit author email")
+                        .withEnvironmentAlias("GIT_USER_EMAIL"),
                 SettingKey.optional(
                         "git.message",
                         Type.STRING,

@@ -185,7 +185,8 @@ class GitRemoteDestinationHttpTest {
             DestinationReport failed = report.destinations().get(0);
             assertThat(failed.message())
                     .contains(url)
-                    .contains("authentication")
+                    .contains("rejected the token (HTTP 401)")
+                    .contains("git.token (GIT_TOKEN)")
                     .doesNotContain(wrong);
             assertThat(String.valueOf(failed.cause())).doesNotContain(wrong);
             assertThat(output.text()).doesNotContain(wrong);

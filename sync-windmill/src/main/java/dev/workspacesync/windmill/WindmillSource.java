@@ -127,7 +127,7 @@ public final class WindmillSource implements Source {
             }
         }
         if (b.token == null || b.token.reveal().isEmpty()) {
-            problems.add("windmill.token is required");
+            problems.add("windmill.token is required: set WINDMILL_TOKEN (or windmill.token) to a Windmill token");
         }
         if (b.workspace == null || !b.workspace.matches("[A-Za-z0-9_-]+")) {
             problems.add("windmill.workspace must be a workspace id (letters, digits, '-' and '_')");

@@ -36,9 +36,12 @@ public final class WindmillSourceProvider implements SourceProvider {
     public List<SettingKey> settings() {
         List<SettingKey> keys = new ArrayList<>();
         keys.add(SettingKey.optional(
-                "windmill.base-url", Type.URL, "http://windmill_server:8000", "The Windmill server."));
-        keys.add(SettingKey.secret("windmill.token", true, "A Windmill token for the workspace."));
-        keys.add(SettingKey.optional("windmill.workspace", Type.STRING, "admins", "The workspace id."));
+                        "windmill.base-url", Type.URL, "http://windmill_server:8000", "The Windmill server.")
+                .withEnvironmentAlias("WINDMILL_BASE_URL"));
+        keys.add(SettingKey.secret("windmill.token", true, "A Windmill token for the workspace.")
+                .withEnvironmentAlias("WINDMILL_TOKEN"));
+        keys.add(SettingKey.optional("windmill.workspace", Type.STRING, "admins", "The workspace id.")
+                .withEnvironmentAlias("WINDMILL_WORKSPACE"));
         keys.add(SettingKey.choice(
                 "windmill.mode", List.of("api", "cli"), "api: HTTP API in Java; cli: run the wmill CLI."));
         keys.add(SettingKey.optional("windmill.cli", Type.STRING, "wmill", "The wmill executable (CLI mode)."));

@@ -11,6 +11,7 @@ import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.SyncPlan;
 import dev.workspacesync.core.SyncState;
 import dev.workspacesync.core.SyncStateStore;
+import dev.workspacesync.core.internal.FileErrors;
 import dev.workspacesync.core.spi.Destination;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,6 +71,10 @@ public final class DirectoryDestination implements Destination {
     public DirectoryDestination(Path root, SyncStateStore store) {
         this.root = root.toAbsolutePath().normalize();
         this.store = Objects.requireNonNull(store, "store");
+        if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
+            throw new dev.workspacesync.core.SyncConfigException(
+                    "'directory.path' is " + this.root + ", a file, not a directory; name a directory to mirror into");
+        }
         if (this.store.directory().startsWith(this.root)) {
             throw new dev.workspacesync.core.SyncConfigException(
                     "The state directory " + store.directory() + " must not be inside the mirrored directory " + root);
@@ -244,9 +249,11 @@ public final class DirectoryDestination implements Destination {
             if (refusesName(e)) {
                 throw new NameRefused("the file system refused its name (" + e.getReason() + ")");
             }
-            throw new DestinationException("Cannot write " + target + ": " + e.getMessage(), e);
+            throw new DestinationException(
+                    "Cannot write " + entry.path() + " into " + root + ": " + FileErrors.describe(e, target, temp), e);
         } catch (IOException e) {
-            throw new DestinationException("Cannot write " + target + ": " + e.getMessage(), e);
+            throw new DestinationException(
+                    "Cannot write " + entry.path() + " into " + root + ": " + FileErrors.describe(e, target, temp), e);
         } finally {
             if (temp != null) {
                 try {
@@ -270,7 +277,7 @@ public final class DirectoryDestination implements Destination {
                 }
             }
         } catch (IOException e) {
-            throw new DestinationException("Cannot delete " + file + ": " + e.getMessage(), e);
+            throw new DestinationException("Cannot delete " + file + ": " + FileErrors.describe(e, file), e);
         }
     }
 

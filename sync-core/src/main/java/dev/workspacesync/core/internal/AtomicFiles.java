@@ -37,7 +37,7 @@ public final class AtomicFiles {
             temp = null;
             syncDirectory(dir);
         } catch (IOException e) {
-            throw new SyncException("Cannot write " + target + ": " + e.getMessage(), e);
+            throw new SyncException("Cannot write " + target + ": " + FileErrors.describe(e, target, temp), e);
         } finally {
             if (temp != null) {
                 try {

@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param secret whether the value is a secret (never shown, scrubbed from every message)
  * @param description one sentence for help output
  * @param choices the allowed values of a {@link Type#CHOICE}; empty otherwise
+ * @param environmentAlias an environment variable people already know for this setting (the seed
+ *     service's {@code WINDMILL_TOKEN}, {@code GIT_TOKEN}), named in messages instead of {@link
+ *     #environmentName()}; null when there is none
  */
 public record SettingKey(
         String key,
@@ -22,7 +25,8 @@ public record SettingKey(
         String defaultValue,
         boolean secret,
         String description,
-        List<String> choices) {
+        List<String> choices,
+        String environmentAlias) {
 
     /** The shape of a setting's value. */
     public enum Type {
@@ -55,6 +59,31 @@ public record SettingKey(
         if (secret && defaultValue != null) {
             throw new IllegalArgumentException(key + ": a secret has no default");
         }
+    }
+
+    /** A setting without an environment alias. */
+    public SettingKey(
+            String key,
+            Type type,
+            boolean required,
+            String defaultValue,
+            boolean secret,
+            String description,
+            List<String> choices) {
+        this(key, type, required, defaultValue, secret, description, choices, null);
+    }
+
+    /** This setting, known in the environment also as {@code variable} (see {@link #preferredEnvironmentName()}). */
+    public SettingKey withEnvironmentAlias(String variable) {
+        return new SettingKey(key, type, required, defaultValue, secret, description, choices, variable);
+    }
+
+    /**
+     * The environment variable a message should ask for: the {@linkplain #environmentAlias() alias} people
+     * know when there is one, else {@link #environmentName()}.
+     */
+    public String preferredEnvironmentName() {
+        return environmentAlias != null ? environmentAlias : environmentName();
     }
 
     /** A required setting. */

@@ -32,6 +32,8 @@ import java.util.Map;
  * @param clientSecret an OAuth M2M client secret, or null
  */
 public record Auth(String host, Secret token, String profile, String clientId, Secret clientSecret) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Auth.class);
+
     /** The setting keys, for messages. */
     public static final String HOST = "databricks.host";
 
@@ -46,6 +48,7 @@ public record Auth(String host, Secret token, String profile, String clientId, S
      * @throws SyncConfigException naming the keys of an ambiguous or incomplete mix
      */
     public Auth {
+        host = assumeHttps(HOST, host);
         List<String> problems = new ArrayList<>();
         if (token != null && (clientId != null || clientSecret != null)) {
             problems.add("Both '" + TOKEN + "' and OAuth client credentials ('" + CLIENT_ID + "'/'" + CLIENT_SECRET
@@ -68,6 +71,93 @@ public record Auth(String host, Secret token, String profile, String clientId, S
      * http(s) URL, https to a host the JDK's TLS cannot verify, or credentials inside it (refused: the SDK
      * would print them, and the token belongs in its own setting). Messages never show the password.
      */
+    /**
+     * A workspace URL written without a scheme ({@code adb-123.4.azuredatabricks.net}, as the Databricks
+     * CLI accepts it) is taken as https, with one notice line; any other value is returned as it is.
+     */
+    static String assumeHttps(String key, String value) {
+        if (value == null
+                || value.isBlank()
+                || value.contains("://")
+                || !SCHEMELESS.matcher(value.trim()).matches()) {
+            return value;
+        }
+        String url = "https://" + value.trim();
+        LOG.warn("'{}' has no scheme; assuming https: {}", key, Endpoint.stripUserInfo(url));
+        return url;
+    }
+
+    /** A host name with an optional port and path, and nothing that could be another scheme's syntax. */
+    private static final java.util.regex.Pattern SCHEMELESS =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(:[0-9]{1,5})?(/\\S*)?");
+
+    /**
+     * Why no sign-in method can work, or null when one might: nothing explicit, nothing in the environment
+     * that the SDK's chain reads, no {@code ~/.databrickscfg} it would read, and no {@code databricks} (or,
+     * for an Azure host, {@code az}) CLI on the PATH that could hold a login. Saying so in one line beats
+     * the SDK's three stack traces of OIDC probes.
+     */
+    static String missingCredentials(Map<String, String> environment, String host) {
+        for (String name : AMBIENT) {
+            if (blankToNull(environment.get(name)) != null) {
+                return null;
+            }
+        }
+        if (host == null) {
+            // Without a host the SDK reads the config file's DEFAULT profile (with a host it never does).
+            String home = blankToNull(environment.get("HOME"));
+            String file = blankToNull(environment.get("DATABRICKS_CONFIG_FILE"));
+            java.nio.file.Path cfg = file != null
+                    ? java.nio.file.Path.of(
+                            file.replaceFirst("^~", home == null ? System.getProperty("user.home") : home))
+                    : java.nio.file.Path.of(home == null ? System.getProperty("user.home") : home, ".databrickscfg");
+            if (java.nio.file.Files.isRegularFile(cfg)) {
+                return null;
+            }
+        }
+        if (onPath(environment, "databricks")
+                || (host != null && host.contains(".azuredatabricks.") && onPath(environment, "az"))) {
+            return null;
+        }
+        return NO_CREDENTIALS + (host == null ? "; and the workspace URL: databricks.host or DATABRICKS_HOST" : "");
+    }
+
+    /** The one line shown when nothing can sign in. */
+    public static final String NO_CREDENTIALS =
+            "no Databricks credentials: set DATABRICKS_TOKEN, or databricks.profile,"
+                    + " or OAuth client id/secret (DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET)";
+
+    /** Variables through which the SDK's default chain may find a way to sign in (besides token and client). */
+    private static final List<String> AMBIENT = List.of(
+            "DATABRICKS_CONFIG_PROFILE",
+            "DATABRICKS_AUTH_TYPE",
+            "DATABRICKS_USERNAME",
+            "DATABRICKS_PASSWORD",
+            "DATABRICKS_CLI_PATH",
+            "DATABRICKS_METADATA_SERVICE_URL",
+            "DATABRICKS_GOOGLE_SERVICE_ACCOUNT",
+            "GOOGLE_CREDENTIALS",
+            "DATABRICKS_AZURE_RESOURCE_ID",
+            "ARM_CLIENT_ID",
+            "ARM_CLIENT_SECRET",
+            "ARM_USE_MSI",
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            "DATABRICKS_OIDC_TOKEN_FILEPATH",
+            "DATABRICKS_OIDC_TOKEN_ENV");
+
+    private static boolean onPath(Map<String, String> environment, String command) {
+        String path = environment.get("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isBlank() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static List<String> hostProblems(String key, String value) {
         String where = "'" + TOKEN + "' (DATABRICKS_TOKEN)";
         if (!(value.startsWith("https://") || value.startsWith("http://"))) {
@@ -90,7 +180,9 @@ public record Auth(String host, Secret token, String profile, String clientId, S
      */
     public DatabricksConfig configure(Map<String, String> environment) {
         DatabricksConfig config = new DatabricksConfig();
-        String envHost = blankToNull(environment.get("DATABRICKS_HOST"));
+        String envHost = profile == null && host == null
+                ? assumeHttps("DATABRICKS_HOST", blankToNull(environment.get("DATABRICKS_HOST")))
+                : null;
         if (host != null) {
             config.setHost(host);
         } else if (profile == null && envHost != null) {
@@ -128,6 +220,10 @@ public record Auth(String host, Secret token, String profile, String clientId, S
         }
         if (envClient != null && envSecret != null) {
             return m2m(config.setClientId(envClient).setClientSecret(envSecret));
+        }
+        String missing = missingCredentials(environment, host != null ? host : envHost);
+        if (missing != null) {
+            throw new SyncConfigException(missing);
         }
         return config; // the SDK's own chain: ~/.databrickscfg and its default profile
     }

@@ -18,24 +18,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * last response on the calling thread is kept so that our own retry can honour it (the SDK's error
  * objects do not carry response headers).
  *
- * <p>The SDK's host-metadata probe ({@code GET /.well-known/databricks-config}, made once per process
- * when the configuration resolves) is answered here with the 404 that workspaces without it send: this
- * tool needs no workspace id from it, and it would be one more request on every run, and a warning more
- * when the host is down.
+ * <p>When the sign-in method is pinned (a token, or OAuth client credentials), the SDK's host-metadata
+ * probe ({@code GET /.well-known/databricks-config}, made when the configuration resolves) is answered
+ * here with what a workspace implies: its OIDC endpoint under {@code /oidc}, the URL the SDK uses by
+ * default. A pinned method needs nothing else from it; the probe would be one more request on every run,
+ * and a workspace without the endpoint (older ones, the emulator) would make the SDK log a warning
+ * ("Failed to resolve host metadata") on every run. Other methods (a profile, the SDK's chain) get the
+ * real answer.
  */
 public final class LimitedHttpClient implements HttpClient {
     private static final ThreadLocal<Duration> RETRY_AFTER = new ThreadLocal<>();
+    private static final String HOST_METADATA = "/.well-known/databricks-config";
 
     private final HttpClient delegate;
     private final RateLimiter<Object> limiter;
     private final AtomicLong requests = new AtomicLong();
+    private final boolean answerHostMetadata;
 
     /**
      * @param delegate the client that talks to the network
      * @param requestsPerSecond the most requests started per second; 0 or less for no limit
      */
     public LimitedHttpClient(HttpClient delegate, double requestsPerSecond) {
+        this(delegate, requestsPerSecond, true);
+    }
+
+    /**
+     * @param delegate the client that talks to the network
+     * @param requestsPerSecond the most requests started per second; 0 or less for no limit
+     * @param answerHostMetadata whether the host-metadata probe is answered here (a pinned sign-in method)
+     */
+    public LimitedHttpClient(HttpClient delegate, double requestsPerSecond, boolean answerHostMetadata) {
         this.delegate = delegate;
+        this.answerHostMetadata = answerHostMetadata;
         this.limiter = requestsPerSecond > 0
                 ? RateLimiter.smoothBuilder(Duration.ofNanos((long) (1_000_000_000L / requestsPerSecond)))
                         .withMaxWaitTime(Duration.ofDays(1))
@@ -46,16 +61,16 @@ public final class LimitedHttpClient implements HttpClient {
     @Override
     public Response execute(Request request) throws IOException {
         RETRY_AFTER.remove();
-        if (request.getMethod().equals("GET")
-                && request.getUri().getPath() != null
-                && request.getUri().getPath().endsWith("/.well-known/databricks-config")) {
+        String url = request.getUrl();
+        if (answerHostMetadata && request.getMethod().equals("GET") && url != null && url.endsWith(HOST_METADATA)) {
+            String oidc = url.substring(0, url.length() - HOST_METADATA.length()) + "/oidc";
             return new Response(
                     request,
                     request.getUri().toURL(),
-                    404,
-                    "Not Found",
+                    200,
+                    "OK",
                     java.util.Map.of("Content-Type", java.util.List.of("application/json")),
-                    "{\"error_code\":\"NOT_FOUND\",\"message\":\"Not found\"}");
+                    "{\"oidc_endpoint\":\"" + oidc.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
         }
         if (limiter != null) {
             try {

@@ -67,6 +67,7 @@ public final class Workspace {
     private final RetryPolicy retry;
     private final Duration deadline;
     private final String host;
+    private final String authType;
 
     /**
      * Resolves the configuration (the SDK's auth chain) and connects.
@@ -82,7 +83,10 @@ public final class Workspace {
         this.deadline = deadline;
         int timeout = config.getHttpTimeoutSeconds() == null ? 300 : config.getHttpTimeoutSeconds();
         Duration connect = deadline.compareTo(CONNECT_TIMEOUT) < 0 ? deadline : CONNECT_TIMEOUT;
-        this.http = new LimitedHttpClient(new JdkHttpClient(connect, Duration.ofSeconds(timeout)), requestsPerSecond);
+        this.authType = config.getAuthType() == null ? "" : config.getAuthType();
+        boolean pinned = authType.equals("pat") || authType.equals("oauth-m2m");
+        this.http = new LimitedHttpClient(
+                new JdkHttpClient(connect, Duration.ofSeconds(timeout)), requestsPerSecond, pinned);
         config.setHttpClient(http).setDisableRetries(true);
         try {
             config.resolve();
@@ -116,6 +120,7 @@ public final class Workspace {
     public String currentUser() {
         return call(
                 "Reading the current user",
+                "/",
                 () -> currentUser.me(new MeRequest()).getUserName());
     }
 
@@ -123,7 +128,7 @@ public final class Workspace {
     public Optional<ObjectInfo> status(String path) {
         try {
             return Optional.of(
-                    call("Reading " + path, () -> workspace.getStatus(new GetStatusRequest().setPath(path))));
+                    call("Reading " + path, path, () -> workspace.getStatus(new GetStatusRequest().setPath(path))));
         } catch (WorkspaceException e) {
             if (e.isNotFound()) {
                 return Optional.empty();
@@ -136,7 +141,7 @@ public final class Workspace {
     public List<ObjectInfo> list(String path) {
         try {
             List<ObjectInfo> out = new ArrayList<>();
-            call("Listing " + path, () -> {
+            call("Listing " + path, path, () -> {
                 out.clear();
                 workspace.list(new ListWorkspaceRequest().setPath(path)).forEach(out::add);
                 return null;
@@ -152,7 +157,7 @@ public final class Workspace {
 
     /** Creates a folder and its parents (idempotent). */
     public void mkdirs(String path) {
-        call("Creating folder " + path, () -> {
+        call("Creating folder " + path, path, () -> {
             workspace.mkdirs(new Mkdirs().setPath(path));
             return null;
         });
@@ -161,7 +166,7 @@ public final class Workspace {
     /** Deletes an object; returns false when it was already gone. */
     public boolean delete(String path, boolean recursive) {
         try {
-            call("Deleting " + path, () -> {
+            call("Deleting " + path, path, () -> {
                 workspace.delete(new Delete().setPath(path).setRecursive(recursive));
                 return null;
             });
@@ -189,6 +194,7 @@ public final class Workspace {
     public byte[] export(String path) {
         String content = call(
                 "Reading " + path,
+                path,
                 () -> workspace
                         .export(new ExportRequest().setPath(path).setFormat(ExportFormat.SOURCE))
                         .getContent());
@@ -216,7 +222,7 @@ public final class Workspace {
      */
     public String upload(String path, SnapshotEntry entry) {
         String url = IMPORT_FILE + escape(path.startsWith("/") ? path.substring(1) : path) + "?overwrite=true";
-        return call("Uploading " + entry.path() + " to " + path, () -> {
+        return call("Uploading " + entry.path() + " to " + path, path, () -> {
             MessageDigest digest = SnapshotEntry.newSha256();
             try (InputStream in = new ExactLength(new DigestInputStream(entry.open(), digest), entry.size())) {
                 Request request = new Request(Request.POST, url, in)
@@ -253,7 +259,7 @@ public final class Workspace {
         return out.toString();
     }
 
-    private <T> T call(String what, Supplier<T> action) {
+    private <T> T call(String what, String path, Supplier<T> action) {
         Deadline until = Deadline.after(deadline);
         RetryPolicy.Listener listener = (attempt, max, wait, cause) -> LOG.warn(
                 "retrying ({}/{}) in {} ms: {} on {}: {}",
@@ -269,13 +275,41 @@ public final class Workspace {
                         try {
                             return action.get();
                         } catch (DatabricksError e) {
-                            throw translate(what, e);
+                            throw translate(what, path, e);
                         } catch (DatabricksException e) {
                             if (e.getCause() instanceof DatabricksError inner) {
-                                throw translate(what, inner);
+                                throw translate(what, path, inner);
+                            }
+                            if (String.valueOf(e.getMessage()).contains("cannot configure default credentials")) {
+                                // The SDK's chain found nothing (a profile without credentials, a CLI without
+                                // a login): the same line as when nothing was configured at all.
+                                throw new WorkspaceException(
+                                                what + " failed: " + Auth.NO_CREDENTIALS + " (the SDK's default"
+                                                        + " chain found none for " + host + ")",
+                                                null,
+                                                0,
+                                                "",
+                                                false,
+                                                null)
+                                        .givenUp(null);
                             }
                             throw new WorkspaceException(
                                     what + " failed on " + host + ": " + e.getMessage(), e, 0, "", false, null);
+                        } catch (RuntimeException e) {
+                            if (e instanceof dev.workspacesync.core.SyncException) {
+                                throw e;
+                            }
+                            // A bug or an unexpected answer inside the SDK (e.g. an OAuth discovery that
+                            // answered nothing usable): one line naming the host, not a bare exception.
+                            throw new WorkspaceException(
+                                    what + " failed on " + host + ": "
+                                            + e.getClass().getSimpleName()
+                                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                                    e,
+                                    0,
+                                    "",
+                                    false,
+                                    null);
                         }
                     },
                     until,
@@ -340,7 +374,18 @@ public final class Workspace {
         return false;
     }
 
-    private WorkspaceException translate(String what, DatabricksError e) {
+    /** What to check when the workspace refuses the credentials, for the pinned sign-in method. */
+    private String credentialsHint() {
+        return switch (authType) {
+            case "pat" -> "check databricks.token or DATABRICKS_TOKEN";
+            case "oauth-m2m" ->
+                "check databricks.client-id/databricks.client-secret or"
+                        + " DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET";
+            default -> "check the credentials of databricks.profile or ~/.databrickscfg";
+        };
+    }
+
+    private WorkspaceException translate(String what, String path, DatabricksError e) {
         Throwable cause = e.getCause();
         if (hasCause(e, SourceChanged.class)) {
             return new WorkspaceException(
@@ -366,6 +411,28 @@ public final class Workspace {
                     .withCause(problem);
         }
         int status = e.getStatusCode();
+        String code = e.getErrorCode() == null ? "" : e.getErrorCode();
+        if (status == 401) {
+            String detail = "Databricks rejected the token for " + host + " (HTTP 401)";
+            // Every other request would be refused the same way: the run stops here.
+            return new WorkspaceException(
+                            what + " failed: " + detail + "; " + credentialsHint(), e, status, code, false, null)
+                    .givenUp(null)
+                    .withCause(detail);
+        }
+        if (status == 403 && (code.isEmpty() || code.equals("PERMISSION_DENIED"))) {
+            String detail = "the token for " + host + " lacks permission for " + path + " (HTTP 403"
+                    + (e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage()) + ")";
+            return new WorkspaceException(
+                            what + " failed: " + detail + "; grant it access to the folder, or set databricks.root"
+                                    + " to a folder it may write",
+                            e,
+                            status,
+                            code,
+                            false,
+                            null)
+                    .withCause(detail);
+        }
         boolean retryable = io || status == 429 || status == 502 || status == 503 || status == 504;
         Duration retryAfter =
                 retryable && !io ? LimitedHttpClient.lastRetryAfter().orElse(null) : null;

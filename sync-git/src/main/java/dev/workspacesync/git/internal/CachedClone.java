@@ -213,8 +213,8 @@ public final class CachedClone {
                 repo.close();
             }
             closeQuietly(channel);
-            if (e instanceof DestinationException d) {
-                throw d;
+            if (e instanceof DestinationException || e instanceof dev.workspacesync.core.SyncConfigException) {
+                throw (RuntimeException) e; // already says what is wrong (e.g. no token for the remote)
             }
             throw new DestinationException("Cannot prepare the cached clone at " + dir + ": " + e.getMessage(), e);
         }

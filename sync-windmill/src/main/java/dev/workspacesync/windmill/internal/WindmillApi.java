@@ -70,7 +70,9 @@ public final class WindmillApi {
                 response = send("/api/w/" + enc(workspace) + "/users/whoami");
                 if (response.statusCode() == 401 || response.statusCode() == 403) {
                     throw new SourceException(
-                            "Windmill rejected the token for " + baseUrl + " (HTTP " + response.statusCode() + ")");
+                            "Windmill rejected the token for " + baseUrl + " (HTTP " + response.statusCode()
+                                    + "); check WINDMILL_TOKEN (windmill.token), and that it may read the workspace '"
+                                    + workspace + "'");
                 }
             }
             check(response, "/api/users/whoami");
@@ -160,7 +162,8 @@ public final class WindmillApi {
                     return false;
                 }
                 if (status == 404 || text.contains("no rows returned")) {
-                    throw new SourceException("Windmill workspace '" + workspace + "' was not found at " + baseUrl);
+                    throw new SourceException("Windmill workspace '" + workspace + "' was not found at " + baseUrl
+                            + " (check WINDMILL_WORKSPACE / windmill.workspace)");
                 }
                 throw failure(status, "/api/w/" + workspace + "/workspaces/tarball", text);
             }
