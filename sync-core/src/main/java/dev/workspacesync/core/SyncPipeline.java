@@ -342,7 +342,8 @@ public final class SyncPipeline implements AutoCloseable {
                 .addKeyValue(
                         "destinations",
                         redactor.redact(String.join(
-                                ", ", destinations.stream().map(Destination::target).toList())))
+                                ", ",
+                                destinations.stream().map(Destination::target).toList())))
                 .addKeyValue("added", report.added())
                 .addKeyValue("updated", report.updated())
                 .addKeyValue("deleted", report.deleted())

@@ -32,12 +32,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Spec;
 
 /**
@@ -159,8 +159,8 @@ final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.drain(grace)));
         }
         // ServeProcess (tests) and people read "listening on ADDR:PORT " from this line.
-        out.println("workspace-sync backup service listening on " + running.server().address()
-                + " (POST /sync, GET /health, GET /status); " + running.describe());
+        out.println("workspace-sync backup service listening on "
+                + running.server().address() + " (POST /sync, GET /health, GET /status); " + running.describe());
         out.flush();
         signalled.await();
 
@@ -189,8 +189,7 @@ final class ServeCommand implements Callable<Integer> {
      */
     static InetSocketAddress listenAddress(String origin, String host, int port) {
         if (port < 0 || port > 65535) {
-            throw new SyncConfigException(
-                    "--port must be between 0 and 65535 (0 picks a free one), got " + port);
+            throw new SyncConfigException("--port must be between 0 and 65535 (0 picks a free one), got " + port);
         }
         String trimmed = host == null ? "" : host.trim();
         // [::1] as a URL writes it.
@@ -386,15 +385,16 @@ final class ServeCommand implements Callable<Integer> {
                                 message.substring(missing.length()).split(",\\s*"))
                         .map(f -> FIELD_VARIABLES.getOrDefault(f.trim(), f.trim()))
                         .toList();
-                throw new SyncConfigException("SYNC_SCHEDULE is set, but the environment names no complete target"
-                        + " for scheduled syncs: set " + String.join(", ", variables)
-                        + " (also WINDMILL_BASE_URL, WINDMILL_WORKSPACE, GIT_BRANCH as needed), or unset SYNC_SCHEDULE");
+                throw new SyncConfigException(
+                        "SYNC_SCHEDULE is set, but the environment names no complete target"
+                                + " for scheduled syncs: set " + String.join(", ", variables)
+                                + " (also WINDMILL_BASE_URL, WINDMILL_WORKSPACE, GIT_BRANCH as needed), or unset SYNC_SCHEDULE");
             }
             for (Map.Entry<String, String> field : FIELD_VARIABLES.entrySet()) {
                 message = message.replaceAll("\\b" + field.getKey() + "\\b", field.getValue());
             }
-            throw new SyncConfigException("SYNC_SCHEDULE is set, but its target from the environment is unusable: "
-                    + message);
+            throw new SyncConfigException(
+                    "SYNC_SCHEDULE is set, but its target from the environment is unusable: " + message);
         }
     }
 

@@ -50,8 +50,8 @@ public final class WorkspaceSync {
             paramLabel = "FORMAT",
             scope = CommandLine.ScopeType.INHERIT,
             converter = LogFormat.class,
-            description = "Log lines on standard error as text or json (one object per line)"
-                    + " (default: " + Logging.FORMAT_VARIABLE + ", else text).")
+            description = "Log lines on standard error as text or json (one object per line)" + " (default: "
+                    + Logging.FORMAT_VARIABLE + ", else text).")
     private Logging.Format logFormat;
 
     /** A command line reading this environment; {@code terminal} turns on the redrawn progress bar. */

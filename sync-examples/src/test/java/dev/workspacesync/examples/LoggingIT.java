@@ -139,9 +139,10 @@ class LoggingIT {
                         assertThat(l.path("message").asText()).startsWith("Sync finished: ");
                     });
         }
-        assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asText())
-                .startsWith("Listening on 127.0.0.1:" + serve.port())
-                .endsWith("webhook secret required; schedule '* * * * *'"));
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l.path("message").asText())
+                        .startsWith("Listening on 127.0.0.1:" + serve.port())
+                        .endsWith("webhook secret required; schedule '* * * * *'"));
         assertNoSecretIn(serve.out() + serve.err());
         // Jetty's start-up banner stays out of the service's log.
         assertThat(serve.err()).doesNotContain("jetty-12").doesNotContain("Started ServerConnector");
@@ -177,12 +178,11 @@ class LoggingIT {
 
             Cli json = cli(Map.of(), "--log-format", "json", "serve", "--port", String.valueOf(port));
             assertThat(json.code()).as(json.err()).isEqualTo(WorkspaceSync.USAGE);
-            assertThat(jsonLines(json.err()))
-                    .anySatisfy(l -> {
-                        assertThat(l.path("level").asText()).isEqualTo("ERROR");
-                        assertThat(l.path("message").asText())
-                                .startsWith("cannot listen on 127.0.0.1:" + port + ": address already in use");
-                    });
+            assertThat(jsonLines(json.err())).anySatisfy(l -> {
+                assertThat(l.path("level").asText()).isEqualTo("ERROR");
+                assertThat(l.path("message").asText())
+                        .startsWith("cannot listen on 127.0.0.1:" + port + ": address already in use");
+            });
         }
     }
 
@@ -251,11 +251,7 @@ class LoggingIT {
                 .doesNotContain("git_remote_url")
                 .doesNotContain("fields");
 
-        Cli half = cli(
-                Map.of("SYNC_SCHEDULE", "0 * * * *", "WINDMILL_TOKEN", WINDMILL_TOKEN),
-                "serve",
-                "--port",
-                "0");
+        Cli half = cli(Map.of("SYNC_SCHEDULE", "0 * * * *", "WINDMILL_TOKEN", WINDMILL_TOKEN), "serve", "--port", "0");
         assertThat(half.code()).isEqualTo(WorkspaceSync.USAGE);
         assertThat(half.err()).contains("set GIT_REMOTE_URL").doesNotContain("WINDMILL_TOKEN,");
         assertNoSecretIn(half.out() + half.err());
@@ -321,7 +317,8 @@ class LoggingIT {
 
         // At debug the SDK's warning shows (so the quiet runs above hid a real line), and every library's
         // debug output (HTTP headers among it) still holds no token.
-        Map<String, String> debugEnv = Map.of("DATABRICKS_TOKEN", DATABRICKS_TOKEN, "WORKSPACE_SYNC_LOG_LEVEL", "debug");
+        Map<String, String> debugEnv =
+                Map.of("DATABRICKS_TOKEN", DATABRICKS_TOKEN, "WORKSPACE_SYNC_LOG_LEVEL", "debug");
         Cli debug = cli(debugEnv, textArgs.toArray(String[]::new));
         assertThat(debug.code()).as(debug.err()).isZero();
         assertThat(debug.err()).contains("Failed to resolve host metadata").doesNotContain(DATABRICKS_TOKEN);
@@ -330,7 +327,9 @@ class LoggingIT {
     // ---- helpers
 
     private static boolean finishedOn(ServeProcess serve, String thread) {
-        return serve.err().lines().anyMatch(l -> l.contains("\"workspace-sync-" + thread) && l.contains("sync-finished"));
+        return serve.err()
+                .lines()
+                .anyMatch(l -> l.contains("\"workspace-sync-" + thread) && l.contains("sync-finished"));
     }
 
     /** Every line parsed; fails naming the first that is not one JSON object with time, level and message. */
@@ -390,7 +389,8 @@ class LoggingIT {
         String path = System.getenv("PATH");
         builder.environment().clear();
         builder.environment().put("PATH", path == null ? "/usr/bin:/bin" : path);
-        builder.environment().put("HOME", Files.createDirectories(run.resolve("home")).toString());
+        builder.environment()
+                .put("HOME", Files.createDirectories(run.resolve("home")).toString());
         builder.environment().putAll(env);
         Process process = builder.start();
         try {

@@ -80,8 +80,7 @@ public final class Logging {
             return switch (name) {
                 case "text" -> TEXT;
                 case "json" -> JSON;
-                default -> throw new SyncConfigException(
-                        origin + " must be 'text' or 'json', got '" + value + "'");
+                default -> throw new SyncConfigException(origin + " must be 'text' or 'json', got '" + value + "'");
             };
         }
     }
@@ -146,7 +145,9 @@ public final class Logging {
         List<Secret> found = new ArrayList<>();
         environment.forEach((name, value) -> {
             // Short values would mask every occurrence of common words; real credentials are longer.
-            if (SECRET_VARIABLE.matcher(name).matches() && value != null && value.trim().length() >= 4) {
+            if (SECRET_VARIABLE.matcher(name).matches()
+                    && value != null
+                    && value.trim().length() >= 4) {
                 found.add(Secret.of(value.trim()));
             }
         });
@@ -202,13 +203,12 @@ public final class Logging {
         if (verbosity < 0) {
             return Level.ERROR;
         }
-        Level asked =
-                switch (verbosity) {
-                    case 0 -> base;
-                    case 1 -> Level.INFO;
-                    case 2 -> Level.DEBUG;
-                    default -> Level.TRACE;
-                };
+        Level asked = switch (verbosity) {
+            case 0 -> base;
+            case 1 -> Level.INFO;
+            case 2 -> Level.DEBUG;
+            default -> Level.TRACE;
+        };
         // -v never hides what the environment already asked to see.
         return asked.isGreaterOrEqual(base) ? base : asked;
     }

@@ -147,7 +147,9 @@ public final class WebhookServer implements AutoCloseable {
             if (refused != null) {
                 throw refused;
             }
-            throw e instanceof IOException io ? io : new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
+            throw e instanceof IOException io
+                    ? io
+                    : new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
         }
     }
 
@@ -182,8 +184,8 @@ public final class WebhookServer implements AutoCloseable {
                             + " every interface)");
                 }
                 if (message.contains("permission") || message.contains("access")) {
-                    return new SyncConfigException(where
-                            + "permission denied (ports below 1024 need privileges) — pick another --port");
+                    return new SyncConfigException(
+                            where + "permission denied (ports below 1024 need privileges) — pick another --port");
                 }
                 return new SyncConfigException(where + t.getMessage() + " — check --bind and --port");
             }
@@ -195,7 +197,9 @@ public final class WebhookServer implements AutoCloseable {
         try {
             server.stop();
         } catch (Exception e) {
-            LOG.debug("Stopping the HTTP server after a failed start failed: {}", e.getClass().getName());
+            LOG.debug(
+                    "Stopping the HTTP server after a failed start failed: {}",
+                    e.getClass().getName());
         }
         syncs.shutdown();
     }

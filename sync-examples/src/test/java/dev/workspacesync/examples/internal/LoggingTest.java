@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 class LoggingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger("dev.workspacesync.test.LoggingTest");
-    private static final Pattern TEXT_LINE =
-            Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (INFO|WARN|ERROR) +\\S+ - .*");
+    private static final Pattern TEXT_LINE = Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (INFO|WARN|ERROR) +\\S+ - .*");
 
     @AfterEach
     void reset() {
@@ -68,7 +68,9 @@ class LoggingTest {
         for (String s : secrets) {
             LOG.warn("token " + s + " in the message");
             LOG.warn("token {} as an argument, and encoded {}", s, URLEncoder.encode(s, StandardCharsets.UTF_8));
-            LOG.error("a library failed", new IllegalStateException("bad token " + s, new RuntimeException("cause " + s)));
+            LOG.error(
+                    "a library failed",
+                    new IllegalStateException("bad token " + s, new RuntimeException("cause " + s)));
             LOG.atWarn().addKeyValue("token", s).log("as a key-value pair");
             LOG.warn("a URL https://user:{}@example.com/x", s);
         }
@@ -107,7 +109,8 @@ class LoggingTest {
 
     private static String allText(JsonNode node) {
         StringBuilder out = new StringBuilder();
-        node.forEach(child -> out.append(child.isValueNode() ? child.asText() : allText(child)).append('\n'));
+        node.forEach(child -> out.append(child.isValueNode() ? child.asText() : allText(child))
+                .append('\n'));
         return out.toString();
     }
 
@@ -134,13 +137,17 @@ class LoggingTest {
     void secretsOfTheEnvironmentAreMaskedWithoutBeingNamed() throws Exception {
         Logging.configure(
                 Map.of(
-                        Logging.FORMAT_VARIABLE, "JSON",
-                        "DATABRICKS_TOKEN", "dapi-env-0123456789",
-                        "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/XXXXsecret",
-                        "GIT_BRANCH", "main"),
+                        Logging.FORMAT_VARIABLE,
+                        "JSON",
+                        "DATABRICKS_TOKEN",
+                        "dapi-env-0123456789",
+                        "SLACK_WEBHOOK_URL",
+                        "https://hooks.slack.com/services/T000/B000/XXXXsecret",
+                        "GIT_BRANCH",
+                        "main"),
                 null);
-        String output = capture(() -> LOG.warn(
-                "sent dapi-env-0123456789 to https://hooks.slack.com/services/T000/B000/XXXXsecret on main"));
+        String output = capture(() ->
+                LOG.warn("sent dapi-env-0123456789 to https://hooks.slack.com/services/T000/B000/XXXXsecret on main"));
         JsonNode line = JSON.readTree(output);
         assertThat(line.path("message").asText()).isEqualTo("sent **** to **** on main");
     }
