@@ -132,6 +132,15 @@ public final class SyncPipeline implements AutoCloseable {
         Instant startedAt = clock.instant();
         long start = System.nanoTime();
         List<String> targets = destinations.stream().map(Destination::target).toList();
+        // One line at the start and one at the end of every run (finish), also as key-value pairs.
+        String from = redactor.redact(source.describe());
+        String to = redactor.redact(String.join(", ", targets));
+        LOG.atInfo()
+                .addKeyValue("event", "sync-started")
+                .addKeyValue("source", from)
+                .addKeyValue("destinations", to)
+                .addKeyValue("dryRun", dryRun)
+                .log("Sync started{}: {} -> {}", dryRun ? " (dry run)" : "", from, to);
         notifyListeners(l -> l.started(source.describe(), targets, dryRun));
         Snapshot snapshot;
         try {
@@ -325,7 +334,31 @@ public final class SyncPipeline implements AutoCloseable {
 
     private SyncReport finish(SyncReport report) {
         notifyListeners(l -> l.finished(report));
-        LOG.info("{}", report.message());
+        int skipped = report.skipped().size();
+        LOG.atInfo()
+                .addKeyValue("event", "sync-finished")
+                .addKeyValue("status", report.status())
+                .addKeyValue("source", redactor.redact(report.source()))
+                .addKeyValue(
+                        "destinations",
+                        redactor.redact(String.join(
+                                ", ",
+                                destinations.stream().map(Destination::target).toList())))
+                .addKeyValue("added", report.added())
+                .addKeyValue("updated", report.updated())
+                .addKeyValue("deleted", report.deleted())
+                .addKeyValue("skipped", skipped)
+                .addKeyValue("durationMs", report.duration().toMillis())
+                .addKeyValue("dryRun", report.dryRun())
+                .log(
+                        "Sync finished: {} in {} ms ({} added, {} updated, {} deleted{}): {}",
+                        report.status(),
+                        report.duration().toMillis(),
+                        report.added(),
+                        report.updated(),
+                        report.deleted(),
+                        skipped == 0 ? "" : ", " + skipped + " skipped",
+                        report.message());
         return report;
     }
 

@@ -14,6 +14,7 @@ import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.ProgressPrinter;
 import dev.workspacesync.examples.internal.ReportJson;
 import dev.workspacesync.examples.internal.SettingsResolver;
@@ -171,6 +172,7 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             return usage(out, err, e);
         }
         redactor = Redactor.of(settings.secrets());
+        Logging.redact(settings.secrets());
 
         // Validate everything first, so one error lists every bad key of every provider.
         for (List<SettingKey> providerKeys : allKeys(sourceProvider, destinationProviders)) {
@@ -197,13 +199,16 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             dsts.forEach(Destination::close);
             return usage(out, err, e);
         }
+        Logging.redact(src.secrets());
+        dsts.forEach(d -> Logging.redact(d.secrets()));
         SyncPipeline.Builder builder = SyncPipeline.builder()
                 .source(src)
                 .destinations(dsts)
                 .dryRun(dryRun)
                 .deletionGuard(forceDeletes ? DeletionGuard.force() : DeletionGuard.defaults())
                 .secrets(settings.secrets());
-        if (!json) {
+        // JSON logs are for a collector: no human progress lines among them on standard error.
+        if (!json && Logging.format() != Logging.Format.JSON) {
             builder.listener(new ProgressPrinter(err, parent.terminal()));
         }
         SyncReport report;

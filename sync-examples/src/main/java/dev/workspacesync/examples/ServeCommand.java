@@ -11,6 +11,7 @@ import dev.workspacesync.examples.internal.BackupService;
 import dev.workspacesync.examples.internal.CredentialBinding;
 import dev.workspacesync.examples.internal.CronSchedule;
 import dev.workspacesync.examples.internal.HttpLimits;
+import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.Notifier;
 import dev.workspacesync.examples.internal.RegistryPipelines;
 import dev.workspacesync.examples.internal.RequestChecks;
@@ -20,6 +21,7 @@ import dev.workspacesync.examples.internal.TerminationSignals;
 import dev.workspacesync.examples.internal.WebhookServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -30,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,6 +53,8 @@ import picocli.CommandLine.Spec;
                 + " SYNC_SCHEDULE (cron), SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL, NOTIFY_ON_SUCCESS,"
                 + " WORKSPACE_SYNC_BIND, SYNC_SHUTDOWN_GRACE_SECONDS.")
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
     /** The commit message every backup gets. */
     static final String MESSAGE = "Automated Windmill workspace backup - {workspace}";
 
@@ -112,6 +118,20 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Logging.service();
+        try {
+            return serve();
+        } catch (SyncConfigException e) {
+            if (Logging.format() == Logging.Format.JSON) {
+                // A log collector reads standard error: the refusal is one of its JSON lines too.
+                LOG.error("{}", e.getMessage());
+                return WorkspaceSync.USAGE;
+            }
+            throw e;
+        }
+    }
+
+    private int serve() throws IOException, InterruptedException {
         Map<String, String> env = parent.environment();
         Duration grace = gracePeriod(env);
         HttpLimits limits = HttpLimits.defaults()
@@ -119,8 +139,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withIdleTimeout(Duration.ofSeconds(atLeastOne("--idle-timeout", idleTimeout)))
                 .withMaxConnections((int) atLeastOne("--max-connections", maxConnections));
         String address = bind != null ? bind : env.getOrDefault("WORKSPACE_SYNC_BIND", "127.0.0.1");
+        InetSocketAddress listen = listenAddress(bind != null ? "--bind" : "WORKSPACE_SYNC_BIND", address, port);
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
 
         // Taken before the server starts: from now on a termination signal drains instead of killing
         // the JVM (whose shutdown hooks, JGit's among them, would pull locks from under a running sync).
@@ -130,18 +150,17 @@ final class ServeCommand implements Callable<Integer> {
             if (signal.compareAndSet(null, name)) {
                 signalled.countDown();
             } else {
-                err.println(name + " again: exiting now without waiting for running syncs");
-                err.flush();
+                LOG.warn("{} again: exiting now without waiting for running syncs", name);
                 System.exit(WorkspaceSync.FAILED);
             }
         });
-        Running running =
-                start(env, ProviderRegistry.discover(), new InetSocketAddress(address, port), maxParallel, limits);
+        Running running = start(env, ProviderRegistry.discover(), listen, maxParallel, limits);
         if (!handled) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.drain(grace)));
         }
-        out.println("workspace-sync backup service listening on " + address + ":" + running.port()
-                + " (POST /sync, GET /health, GET /status)");
+        // ServeProcess (tests) and people read "listening on ADDR:PORT " from this line.
+        out.println("workspace-sync backup service listening on "
+                + running.server().address() + " (POST /sync, GET /health, GET /status); " + running.describe());
         out.flush();
         signalled.await();
 
@@ -155,11 +174,39 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
             return WorkspaceSync.OK;
         }
-        err.println("Shutdown grace period of " + grace.toSeconds() + " s exceeded: abandoned the running sync of "
-                + String.join(", ", abandoned)
-                + " (callers still waiting got 503); the next sync of each target recovers and completes it");
-        err.flush();
+        LOG.error(
+                "Shutdown grace period of {} s exceeded: abandoned the running sync of {} (callers still waiting got"
+                        + " 503); the next sync of each target recovers and completes it",
+                grace.toSeconds(),
+                String.join(", ", abandoned));
         return WorkspaceSync.FAILED;
+    }
+
+    /**
+     * The address to listen on, checked before anything starts: a port in range and a host that resolves.
+     *
+     * @throws SyncConfigException naming the option and the value
+     */
+    static InetSocketAddress listenAddress(String origin, String host, int port) {
+        if (port < 0 || port > 65535) {
+            throw new SyncConfigException("--port must be between 0 and 65535 (0 picks a free one), got " + port);
+        }
+        String trimmed = host == null ? "" : host.trim();
+        // [::1] as a URL writes it.
+        if (trimmed.startsWith("[") && trimmed.endsWith("]")) {
+            trimmed = trimmed.substring(1, trimmed.length() - 1);
+        }
+        if (trimmed.isEmpty() || trimmed.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+            throw new SyncConfigException("cannot listen on '" + host + "': " + origin
+                    + " takes a host name or address, e.g. 127.0.0.1, or 0.0.0.0 for every interface");
+        }
+        InetSocketAddress address = new InetSocketAddress(trimmed, port);
+        if (address.isUnresolved()) {
+            throw new SyncConfigException("cannot listen on " + trimmed + ":" + port + ": cannot resolve '" + trimmed
+                    + "' (" + origin + "); use 127.0.0.1, 0.0.0.0 for every interface, or an address of this"
+                    + " machine");
+        }
+        return address;
     }
 
     private static long atLeastOne(String option, long value) {
@@ -189,10 +236,22 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** A started service. */
-    record Running(WebhookServer server, BackupService service, Notifier notifier, CronSchedule schedule)
+    record Running(
+            WebhookServer server,
+            BackupService service,
+            Notifier notifier,
+            CronSchedule schedule,
+            boolean secret,
+            String cron)
             implements AutoCloseable {
         int port() {
             return server.port();
+        }
+
+        /** "webhook secret required; schedule 0 * * * *" (or "none" for each), for the startup lines. */
+        String describe() {
+            return (secret ? "webhook secret required" : "no webhook secret") + "; "
+                    + (cron == null ? "no schedule" : "schedule '" + cron + "'");
         }
 
         /**
@@ -259,6 +318,18 @@ final class ServeCommand implements Callable<Integer> {
                 fallback, CredentialBinding.allowedHosts(env.get(CredentialBinding.ALLOWED_HOSTS)));
         RequestFields fields = requestFields(fallback, binding);
 
+        String secret = env.get("SYNC_WEBHOOK_SECRET");
+        Secret webhookSecret = secret == null || secret.isBlank() ? null : Secret.of(secret);
+        List<Secret> known = new ArrayList<>(fallback.secrets());
+        known.add(webhookSecret);
+        Logging.redact(known.stream().filter(java.util.Objects::nonNull).toList());
+
+        // The scheduled target comes from the environment alone: checked before anything starts.
+        String cron = env.get("SYNC_SCHEDULE");
+        cron = cron == null || cron.isBlank() ? null : cron.trim();
+        CronSchedule schedule = cron == null ? null : new CronSchedule(cron);
+        SyncSettings scheduled = cron == null ? null : scheduledTarget(fields);
+
         Notifier notifier = new Notifier(
                 uri(env, "SLACK_WEBHOOK_URL"),
                 uri(env, "DISCORD_WEBHOOK_URL"),
@@ -266,19 +337,67 @@ final class ServeCommand implements Callable<Integer> {
         List<SyncListener> listeners = notifier.enabled() ? List.of(notifier) : List.of();
         BackupService service = new BackupService(
                 new RegistryPipelines(registry, "windmill", "git", ServeCommand::targetName, listeners), maxParallel);
-        String secret = env.get("SYNC_WEBHOOK_SECRET");
-        WebhookServer server = new WebhookServer(
-                bind, service, fields::settings, secret == null || secret.isBlank() ? null : Secret.of(secret), limits);
-        CronSchedule schedule = null;
-        String cron = env.get("SYNC_SCHEDULE");
-        if (cron != null && !cron.isBlank()) {
-            schedule = new CronSchedule(cron.trim());
-            SyncSettings scheduled =
-                    fields.settings(dev.workspacesync.examples.internal.ReportJson.MAPPER.createObjectNode());
+        WebhookServer server = new WebhookServer(bind, service, fields::settings, webhookSecret, limits);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            notifier.close();
+            throw e;
+        }
+        Running running = new Running(server, service, notifier, schedule, webhookSecret != null, cron);
+        InetAddress host = bind.getAddress();
+        if (webhookSecret == null && host != null && !host.isLoopbackAddress()) {
+            LOG.warn(
+                    "Listening on {}, which is not a loopback address, without SYNC_WEBHOOK_SECRET: anyone who can"
+                            + " reach it can start syncs and read /status; set SYNC_WEBHOOK_SECRET, or --bind 127.0.0.1",
+                    server.address());
+        }
+        LOG.info("Listening on {} (POST /sync, GET /health, GET /status); {}", server.address(), running.describe());
+        if (schedule != null) {
             schedule.start(() -> service.sync(scheduled));
         }
-        server.start();
-        return new Running(server, service, notifier, schedule);
+        return running;
+    }
+
+    /** The environment variable of each request field (what a scheduled sync reads instead of a body). */
+    private static final Map<String, String> FIELD_VARIABLES = Map.of(
+            "windmill_token", "WINDMILL_TOKEN",
+            "git_remote_url", "GIT_REMOTE_URL",
+            "git_token", "GIT_TOKEN",
+            "workspace", "WINDMILL_WORKSPACE",
+            "git_branch", "GIT_BRANCH",
+            "git_user_name", "GIT_USER_NAME",
+            "git_user_email", "GIT_USER_EMAIL",
+            "windmill_base_url", "WINDMILL_BASE_URL");
+
+    /**
+     * The target of scheduled syncs: the environment's settings, as an empty request body gets them.
+     *
+     * @throws SyncConfigException naming the environment variables to set (not request fields)
+     */
+    static SyncSettings scheduledTarget(RequestFields fields) {
+        try {
+            return fields.settings(dev.workspacesync.examples.internal.ReportJson.MAPPER.createObjectNode());
+        } catch (SyncConfigException e) {
+            String message = String.valueOf(e.getMessage());
+            String missing = "Missing required fields: ";
+            if (message.startsWith(missing)) {
+                List<String> variables = java.util.Arrays.stream(
+                                message.substring(missing.length()).split(",\\s*"))
+                        .map(f -> FIELD_VARIABLES.getOrDefault(f.trim(), f.trim()))
+                        .toList();
+                throw new SyncConfigException(
+                        "SYNC_SCHEDULE is set, but the environment names no complete target"
+                                + " for scheduled syncs: set " + String.join(", ", variables)
+                                + " (also WINDMILL_BASE_URL, WINDMILL_WORKSPACE, GIT_BRANCH as needed), or unset SYNC_SCHEDULE");
+            }
+            for (Map.Entry<String, String> field : FIELD_VARIABLES.entrySet()) {
+                message = message.replaceAll("\\b" + field.getKey() + "\\b", field.getValue());
+            }
+            throw new SyncConfigException(
+                    "SYNC_SCHEDULE is set, but its target from the environment is unusable: " + message);
+        }
     }
 
     /** The seed service's request fields, each checked, with no binding of credentials (tests). */

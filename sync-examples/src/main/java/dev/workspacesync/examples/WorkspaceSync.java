@@ -2,6 +2,7 @@ package dev.workspacesync.examples;
 
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.examples.internal.Logging;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -44,6 +45,15 @@ public final class WorkspaceSync {
     private final Map<String, String> environment;
     private final boolean terminal;
 
+    @CommandLine.Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            scope = CommandLine.ScopeType.INHERIT,
+            converter = LogFormat.class,
+            description = "Log lines on standard error as text or json (one object per line)" + " (default: "
+                    + Logging.FORMAT_VARIABLE + ", else text).")
+    private Logging.Format logFormat;
+
     /** A command line reading this environment; {@code terminal} turns on the redrawn progress bar. */
     public WorkspaceSync(Map<String, String> environment, boolean terminal) {
         this.environment = Map.copyOf(environment);
@@ -81,6 +91,16 @@ public final class WorkspaceSync {
             cmd.getErr().println("workspace-sync failed: " + redactor.redact(String.valueOf(e.getMessage())));
             return FAILED;
         });
+        // Logging is set up once the options are known and before any command runs.
+        line.setExecutionStrategy(parsed -> {
+            try {
+                Logging.configure(environment, logFormat);
+            } catch (SyncConfigException e) {
+                err.println(e.getMessage());
+                return USAGE;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         int code = line.execute(args);
         out.flush();
         err.flush();
@@ -90,6 +110,18 @@ public final class WorkspaceSync {
     /** A command that knows the secrets it was given, so error output can be scrubbed. */
     interface Redacting {
         Redactor redactor();
+    }
+
+    /** {@code --log-format text|json}, case-insensitively. */
+    static final class LogFormat implements CommandLine.ITypeConverter<Logging.Format> {
+        @Override
+        public Logging.Format convert(String value) {
+            try {
+                return Logging.Format.parse("--log-format", value);
+            } catch (SyncConfigException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Prints the version from the jar manifest. */

@@ -52,7 +52,7 @@ final class ServeProcess implements AutoCloseable {
         return start(dir, env, "info", args);
     }
 
-    /** The same, logging at {@code logLevel} (the default level of every logger). */
+    /** The same, logging at {@code logLevel} ({@code WORKSPACE_SYNC_LOG_LEVEL}; {@code env} may override it). */
     static ServeProcess start(Path dir, Map<String, String> env, String logLevel, String... args) throws Exception {
         Files.createDirectories(dir);
         Path jar = Path.of("target/workspace-sync.jar").toAbsolutePath();
@@ -61,7 +61,6 @@ final class ServeProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-Duser.home=" + (env.containsKey("HOME") ? env.get("HOME") : dir.resolve("home")),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
                 "-jar",
                 jar.toString(),
                 "serve",
@@ -78,6 +77,7 @@ final class ServeProcess implements AutoCloseable {
         // Its home (and so its clone cache) in the test folder, never the user's.
         builder.environment()
                 .put("HOME", Files.createDirectories(dir.resolve("home")).toString());
+        builder.environment().put("WORKSPACE_SYNC_LOG_LEVEL", logLevel);
         builder.environment().putAll(env);
         return new ServeProcess(builder.start(), stdout, stderr);
     }

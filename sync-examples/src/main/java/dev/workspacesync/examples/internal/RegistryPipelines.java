@@ -41,6 +41,10 @@ public record RegistryPipelines(
             source.close();
             throw e;
         }
+        // A request may carry its own tokens: log lines mask them too.
+        Logging.redact(settings.secrets());
+        Logging.redact(source.secrets());
+        Logging.redact(destination.secrets());
         SyncPipeline.Builder builder =
                 SyncPipeline.builder().source(source).destination(destination).secrets(settings.secrets());
         listeners.forEach(builder::listener);

@@ -131,16 +131,77 @@ public final class WebhookServer implements AutoCloseable {
                 });
     }
 
-    /** Starts listening. */
+    /**
+     * Starts listening.
+     *
+     * @throws SyncConfigException naming the address if it cannot be bound (in use, not this machine's,
+     *     a privileged port)
+     * @throws IOException if the server cannot start for another reason
+     */
     public void start() throws IOException {
         try {
             server.start();
-        } catch (IOException e) {
-            throw e;
         } catch (Exception e) {
-            throw new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
+            stopQuietly();
+            SyncConfigException refused = bindFailure(e);
+            if (refused != null) {
+                throw refused;
+            }
+            throw e instanceof IOException io
+                    ? io
+                    : new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
         }
-        LOG.info("Listening on {}:{}", connector.getHost(), port());
+    }
+
+    /** The bound address as {@code host:port} ({@code [v6]:port}). */
+    public String address() {
+        String host = connector.getHost();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    /** What the operator must change when the address cannot be bound, or null for other failures. */
+    private SyncConfigException bindFailure(Exception failure) {
+        String host = connector.getHost();
+        String where = "cannot listen on " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":"
+                + connector.getPort() + ": ";
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.UnknownHostException) {
+                return new SyncConfigException(where + "cannot resolve '" + host
+                        + "'; pick another --bind (127.0.0.1, 0.0.0.0 for every interface, or an address of this"
+                        + " machine)");
+            }
+            if (t instanceof java.net.BindException || t instanceof java.net.SocketException) {
+                if (message.contains("in use")) {
+                    return new SyncConfigException(where
+                            + "address already in use — pick another --port (0 picks a free one), or stop what"
+                            + " is listening there");
+                }
+                if (message.contains("assign") || message.contains("not available")) {
+                    return new SyncConfigException(where + "'" + host
+                            + "' is not an address of this machine — pick another --bind (127.0.0.1, 0.0.0.0 for"
+                            + " every interface)");
+                }
+                if (message.contains("permission") || message.contains("access")) {
+                    return new SyncConfigException(
+                            where + "permission denied (ports below 1024 need privileges) — pick another --port");
+                }
+                return new SyncConfigException(where + t.getMessage() + " — check --bind and --port");
+            }
+        }
+        return null;
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.debug(
+                    "Stopping the HTTP server after a failed start failed: {}",
+                    e.getClass().getName());
+        }
+        syncs.shutdown();
     }
 
     /** The port actually bound (useful with port 0). */
