@@ -142,13 +142,15 @@ final class DemoCommand implements Callable<Integer> {
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
                 String path = project.relativize(file).toString().replace('\\', '/');
                 if (!backedUp.contains(path)) {
-                    keptOut.add(path + "  (.gitignore: " + rule(rules, path) + ")");
+                    keptOut.add(path);
                 }
             }
         }
         if (!keptOut.isEmpty()) {
+            int width = keptOut.stream().mapToInt(String::length).max().orElse(0);
             out.println("  Kept out, as git would ignore them (" + keptOut.size() + "):");
-            keptOut.forEach(line -> out.println("    " + line));
+            keptOut.forEach(path -> out.println(
+                    "    " + path + " ".repeat(width - path.length()) + "  (.gitignore: " + rule(rules, path) + ")"));
         }
     }
 

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * work (server reached, credentials accepted, target readable or writable) without writing anything, and
  * prints one line per check with what to do when it fails. Settings are resolved exactly as {@code run}
  * resolves them. Exit 0 when every check passed (warnings included), 1 when one failed, 2 for settings
- * errors.
+ * errors (also one only a check finds, such as a Databricks client without a host: then listed as a
+ * failed check too).
  */
 @Command(
         name = "doctor",
@@ -69,6 +70,7 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
     private boolean json;
 
     private Redactor redactor = Redactor.none();
+    private boolean settingsProblem;
 
     @Override
     public Redactor redactor() {
@@ -185,10 +187,14 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
             long warnings = lines.stream()
                     .filter(l -> l.check().status() == Check.Status.WARNING)
                     .count();
-            out.println(failed == 0
-                    ? "All " + lines.size() + " checks passed" + (warnings == 0 ? "" : " (" + warnings + " to note)")
-                            + "; nothing was changed."
-                    : failed + " of " + lines.size() + " checks failed; nothing was changed.");
+            out.println(
+                    failed == 0
+                            ? "All " + lines.size() + " checks passed"
+                                    + (warnings == 0 ? "" : " (" + warnings + " to note)") + "; nothing was changed."
+                            : failed + " of " + lines.size() + " checks failed; nothing was changed.");
+        }
+        if (settingsProblem) {
+            return WorkspaceSync.USAGE;
         }
         return ok ? WorkspaceSync.OK : WorkspaceSync.FAILED;
     }
@@ -199,7 +205,10 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
         try {
             found = checks.get();
         } catch (SyncConfigException e) {
-            throw e;
+            // Listed with the others, so the output stays one line per check; the exit code says settings.
+            settingsProblem = true;
+            found = List.of(Check.failed(
+                    type, String.valueOf(e.getMessage()), "fix the settings (workspace-sync providers lists them)"));
         } catch (RuntimeException e) {
             String message = e instanceof dev.workspacesync.core.SyncException
                     ? String.valueOf(e.getMessage())
@@ -212,13 +221,13 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
 
     /** {@code ✓ git: reached … (…)}, or {@code ✗ databricks: … — what to do}. */
     static String format(Check check) {
-        String mark =
-                switch (check.status()) {
-                    case PASSED -> "✓";
-                    case WARNING -> "!";
-                    case FAILED -> "✗";
-                };
-        return mark + " " + check.name() + ": " + check.detail() + (check.remedy().isEmpty() ? "" : " — " + check.remedy());
+        String mark = switch (check.status()) {
+            case PASSED -> "✓";
+            case WARNING -> "!";
+            case FAILED -> "✗";
+        };
+        return mark + " " + check.name() + ": " + check.detail()
+                + (check.remedy().isEmpty() ? "" : " — " + check.remedy());
     }
 
     private int usage(SyncConfigException e) {

@@ -64,11 +64,19 @@ class DoctorCommandTest {
         git.createRepository("empty");
         // One commit on main, pushed over file:// so the HTTP server has seen no push at all.
         Path work = dir.resolve("seed");
-        try (Git seed = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+        try (Git seed =
+                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
             GitTesting.write(work, "README.md", "# backup\n");
             seed.add().addFilepattern(".").call();
-            seed.commit().setMessage("seed").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
-            seed.remoteAdd().setName("origin").setUri(new URIish(bare.toUri().toString())).call();
+            seed.commit()
+                    .setMessage("seed")
+                    .setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com")
+                    .call();
+            seed.remoteAdd()
+                    .setName("origin")
+                    .setUri(new URIish(bare.toUri().toString()))
+                    .call();
             seed.push().setRemote("origin").add("main").call();
         }
         databricks = WorkspaceEmulator.start(DATABRICKS_TOKEN);
@@ -140,6 +148,17 @@ class DoctorCommandTest {
     }
 
     @Test
+    void aLocalRemoteShowsWhetherThisUserMayWriteIt() {
+        Path bare = git.directory("backup");
+        Result r = doctor(Map.of("GIT_REMOTE_URL", bare.toUri().toString()), gitArgs());
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.lines())
+                .anyMatch(l -> l.startsWith("✓ git: reached file:") && l.endsWith("(ls-remote, branch main exists)"))
+                .contains("✓ git: this user may write the local repository " + bare);
+        assertNothingWritten();
+    }
+
+    @Test
     void theCheckAliasAndJsonGiveTheList() throws Exception {
         Result r = doctor(
                 Map.of("GIT_TOKEN", GitHttpServer.PASSWORD),
@@ -189,7 +208,8 @@ class DoctorCommandTest {
         Result r = doctor(Map.of("GIT_TOKEN", BAD_TOKEN, "GIT_REMOTE_URL", git.url("backup")), gitArgs());
         assertThat(r.code()).as(r.all()).isEqualTo(1);
         assertThat(r.lines())
-                .anyMatch(l -> l.startsWith("✗ git: token rejected by " + git.url("backup") + " (HTTP 401) — set GIT_TOKEN"));
+                .anyMatch(l ->
+                        l.startsWith("✗ git: token rejected by " + git.url("backup") + " (HTTP 401) — set GIT_TOKEN"));
         assertThat(r.lines().get(r.lines().size() - 1)).isEqualTo("1 of 1 checks failed; nothing was changed.");
         assertThat(r.all()).doesNotContain(BAD_TOKEN);
         assertNothingWritten();
@@ -199,8 +219,9 @@ class DoctorCommandTest {
     void gitWithoutATokenAsksForOne() {
         Result r = doctor(Map.of("GIT_REMOTE_URL", git.url("backup")), gitArgs());
         assertThat(r.code()).as(r.all()).isEqualTo(1);
-        assertThat(r.lines()).anyMatch(l -> l.startsWith("✗ git: no token for " + git.url("backup"))
-                && l.endsWith("— set GIT_TOKEN (or git.token)"));
+        assertThat(r.lines())
+                .anyMatch(l -> l.startsWith("✗ git: no token for " + git.url("backup"))
+                        && l.endsWith("— set GIT_TOKEN (or git.token)"));
         assertNothingWritten();
     }
 
@@ -211,13 +232,15 @@ class DoctorCommandTest {
                 gitArgs());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.lines())
-                .anyMatch(l -> l.startsWith("! git: reached " + git.url("backup")
-                                + " (ls-remote): branch mian does not exist yet; the first run creates it (existing: main)")
+                .anyMatch(l -> l.startsWith(
+                                "! git: reached " + git.url("backup")
+                                        + " (ls-remote): branch mian does not exist yet; the first run creates it (existing: main)")
                         && l.endsWith("— if you meant an existing branch, set git.branch (GIT_BRANCH)"));
-        Result empty = doctor(
-                Map.of("GIT_TOKEN", GitHttpServer.PASSWORD, "GIT_REMOTE_URL", git.url("empty")), gitArgs());
+        Result empty =
+                doctor(Map.of("GIT_TOKEN", GitHttpServer.PASSWORD, "GIT_REMOTE_URL", git.url("empty")), gitArgs());
         assertThat(empty.code()).as(empty.all()).isZero();
-        assertThat(empty.lines()).anyMatch(l -> l.contains("the repository is empty; the first run creates branch main"));
+        assertThat(empty.lines())
+                .anyMatch(l -> l.contains("the repository is empty; the first run creates branch main"));
         assertNothingWritten();
     }
 
@@ -233,8 +256,8 @@ class DoctorCommandTest {
         assertThat(r.lines())
                 .anyMatch(l -> l.equals("✗ git: cannot reach " + url
                         + ": connection refused — check git.remote-url and that the server is up"));
-        Result missing = doctor(
-                Map.of("GIT_TOKEN", GitHttpServer.PASSWORD, "GIT_REMOTE_URL", git.url("nope")), gitArgs());
+        Result missing =
+                doctor(Map.of("GIT_TOKEN", GitHttpServer.PASSWORD, "GIT_REMOTE_URL", git.url("nope")), gitArgs());
         assertThat(missing.code()).as(missing.all()).isEqualTo(1);
         assertThat(missing.lines()).anyMatch(l -> l.startsWith("✗ git: no repository at " + git.url("nope")));
         assertNothingWritten();
@@ -261,7 +284,8 @@ class DoctorCommandTest {
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.lines())
                 .containsExactly(
-                        "✓ databricks: token accepted by " + databricks.host() + " (user " + WorkspaceEmulator.USER + ")",
+                        "✓ databricks: token accepted by " + databricks.host() + " (user " + WorkspaceEmulator.USER
+                                + ")",
                         "✓ databricks: folder " + root + " exists (get-status, list: 1 objects)",
                         "✓ databricks: " + root + " is in the home folder of " + WorkspaceEmulator.USER
                                 + ", who may write there",
@@ -290,18 +314,22 @@ class DoctorCommandTest {
         Result r = doctor(Map.of(), databricksArgs(DATABRICKS_TOKEN, root));
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.lines())
-                .contains("! databricks: folder " + root + " does not exist yet; the first run creates it in /Workspace/Users/"
-                        + WorkspaceEmulator.USER + " — if you meant an existing folder, set databricks.root");
+                .contains("! databricks: folder " + root
+                        + " does not exist yet; the first run creates it in /Workspace/Users/" + WorkspaceEmulator.USER
+                        + " — if you meant an existing folder, set databricks.root");
         Result shared = doctor(Map.of(), databricksArgs(DATABRICKS_TOKEN, "/Shared/team"));
         assertThat(shared.code()).as(shared.all()).isZero();
         assertThat(shared.lines())
-                .contains("! databricks: write permission on /Shared/team cannot be shown by a read; the first run shows"
-                        + " it — make sure " + WorkspaceEmulator.USER + " has CAN_EDIT or CAN_MANAGE on /Shared/team");
+                .contains(
+                        "! databricks: write permission on /Shared/team cannot be shown by a read; the first run shows"
+                                + " it — make sure " + WorkspaceEmulator.USER
+                                + " has CAN_EDIT or CAN_MANAGE on /Shared/team");
         Result file = doctor(
                 Map.of(), databricksArgs(DATABRICKS_TOKEN, "/Users/" + WorkspaceEmulator.USER + "/backup/keep.txt"));
         assertThat(file.code()).as(file.all()).isEqualTo(1);
-        assertThat(file.lines()).anyMatch(l -> l.startsWith("✗ databricks: /Users/" + WorkspaceEmulator.USER
-                + "/backup/keep.txt is a FILE, not a folder"));
+        assertThat(file.lines())
+                .anyMatch(l -> l.startsWith(
+                        "✗ databricks: /Users/" + WorkspaceEmulator.USER + "/backup/keep.txt is a FILE, not a folder"));
         assertNothingWritten();
     }
 
@@ -357,11 +385,16 @@ class DoctorCommandTest {
         Path mirror = dir.resolve("mirror");
         Result r = doctor(
                 Map.of(),
-                "--source", "local",
-                "--set", "local.path=" + dir.resolve("project"),
-                "--destination", "directory",
-                "--set", "directory.path=" + mirror,
-                "--set", "directory.state-dir=" + dir.resolve("dbstate"));
+                "--source",
+                "local",
+                "--set",
+                "local.path=" + dir.resolve("project"),
+                "--destination",
+                "directory",
+                "--set",
+                "directory.path=" + mirror,
+                "--set",
+                "directory.state-dir=" + dir.resolve("dbstate"));
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.lines())
                 .contains(
@@ -370,26 +403,34 @@ class DoctorCommandTest {
                                 + dir + " (writable)");
         Result committed = doctor(
                 Map.of(),
-                "--source", "local",
-                "--set", "local.path=" + dir.resolve("project"),
-                "--set", "local.mode=committed");
+                "--source",
+                "local",
+                "--set",
+                "local.path=" + dir.resolve("project"),
+                "--set",
+                "local.mode=committed");
         assertThat(committed.code()).as(committed.all()).isEqualTo(1);
         assertThat(committed.lines())
                 .anyMatch(l -> l.contains("is not in a git repository, and local.mode=committed reads a commit"));
         Files.writeString(dir.resolve("a-file"), "x");
         Result notADirectory = doctor(
                 Map.of(),
-                "--destination", "directory",
-                "--set", "directory.path=" + dir.resolve("a-file/mirror"),
-                "--set", "directory.state-dir=" + dir.resolve("dbstate"));
+                "--destination",
+                "directory",
+                "--set",
+                "directory.path=" + dir.resolve("a-file/mirror"),
+                "--set",
+                "directory.state-dir=" + dir.resolve("dbstate"));
         assertThat(notADirectory.code()).as(notADirectory.all()).isEqualTo(1);
         assertThat(notADirectory.lines())
                 .anyMatch(l -> l.startsWith("✗ directory: " + dir.resolve("a-file/mirror") + " (the mirror) cannot be"
                         + " created: " + dir.resolve("a-file") + " is not a directory"));
         Result missing = doctor(Map.of(), "--source", "local", "--set", "local.path=" + dir.resolve("gone"));
         assertThat(missing.code()).isEqualTo(1);
-        assertThat(missing.lines()).first().isEqualTo("✗ local: no such directory: " + dir.resolve("gone")
-                + " — set local.path to the project directory");
+        assertThat(missing.lines())
+                .first()
+                .isEqualTo("✗ local: no such directory: " + dir.resolve("gone")
+                        + " — set local.path to the project directory");
         assertNothingWritten();
     }
 
@@ -465,7 +506,10 @@ class DoctorCommandTest {
                     .as(seed + " " + name + "\n" + r.all())
                     .isEqualTo(broken.contains(name));
         }
-        assertThat(r.all()).doesNotContain(BAD_TOKEN).doesNotContain(WINDMILL_TOKEN).doesNotContain(DATABRICKS_TOKEN);
+        assertThat(r.all())
+                .doesNotContain(BAD_TOKEN)
+                .doesNotContain(WINDMILL_TOKEN)
+                .doesNotContain(DATABRICKS_TOKEN);
         assertThat(r.all()).doesNotContain(GitHttpServer.PASSWORD);
         assertNothingWritten();
     }

@@ -46,8 +46,7 @@ final class DirectoryChecks {
             parent = parent.getParent();
         }
         if (parent == null) {
-            return Check.failed(
-                    NAME, dir + " (" + what + ") does not exist and has no existing parent", "set " + key);
+            return Check.failed(NAME, dir + " (" + what + ") does not exist and has no existing parent", "set " + key);
         }
         if (!Files.isDirectory(parent)) {
             return Check.failed(
@@ -64,6 +63,7 @@ final class DirectoryChecks {
                             + " to a directory you can write");
         }
         return Check.passed(
-                NAME, dir + " (" + what + ") does not exist yet; the first run creates it in " + parent + " (writable)");
+                NAME,
+                dir + " (" + what + ") does not exist yet; the first run creates it in " + parent + " (writable)");
     }
 }

@@ -75,7 +75,8 @@ public interface Destination extends AutoCloseable {
      * without writing is a {@link Check.Status#WARNING} that says so. Used by {@code workspace-sync doctor}.
      *
      * <p>Implementations must not modify the destination or any local state (no clone, no state file, no
-     * folder), must not throw (a failure is a {@link Check.Status#FAILED} check with a remedy), must keep
+     * folder), must not throw for what it finds (a failure is a {@link Check.Status#FAILED} check with a remedy;
+     * only settings that make no sense together may throw {@link dev.workspacesync.core.SyncConfigException}), must keep
      * secrets out of every text, and must end within the destination's own deadline. The default says
      * that this destination has no checks.
      */

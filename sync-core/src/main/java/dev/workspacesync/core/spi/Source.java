@@ -37,9 +37,10 @@ public interface Source extends AutoCloseable {
      * credentials are accepted, the workspace or directory exists and can be read. One {@link Check} per
      * aspect, in the order a snapshot meets them. Used by {@code workspace-sync doctor}.
      *
-     * <p>Implementations must not modify the source or any local state, must not throw (a failure is a
-     * {@link Check.Status#FAILED} check with a remedy), must keep secrets out of every text, and must end
-     * within the source's own deadline. The default says that this source has no checks.
+     * <p>Implementations must not modify the source or any local state, must not throw for what they find
+     * (a failure is a {@link Check.Status#FAILED} check with a remedy; only settings that make no sense
+     * together may throw {@link dev.workspacesync.core.SyncConfigException}), must keep secrets out of
+     * every text, and must end within the source's own deadline. The default says that this source has no checks.
      */
     default List<Check> check() {
         return List.of(Check.warning("source", "no checks for " + describe(), ""));

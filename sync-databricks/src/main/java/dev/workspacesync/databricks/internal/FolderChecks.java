@@ -4,6 +4,7 @@ import com.databricks.sdk.service.workspace.ObjectInfo;
 import com.databricks.sdk.service.workspace.ObjectType;
 import dev.workspacesync.core.Check;
 import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.SyncConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,19 +16,19 @@ import java.util.function.Supplier;
  * of the folder (it is a folder and can be read), and write permission as far as a read can tell (a
  * folder in the user's own home folder is theirs). Only GET requests; nothing is created.
  *
- * @param workspace creates the client (resolving the SDK's configuration), bounded by the destination's deadline
+ * @param workspace creates the client (resolving the SDK's configuration; a {@link SyncConfigException} when it
+ *     cannot), each call bounded by the destination's deadline
  * @param root the configured folder, or null for {@code /Workspace/Users/<user>/projects/<project>}
  * @param project the configured project name, or null (then named after the source at the first run)
  * @param host the workspace URL, for messages
  * @param redactor scrubs the credentials from anything the SDK echoes
  */
-public record FolderChecks(
-        Supplier<Workspace> workspace, String root, String project, String host, Redactor redactor) {
+public record FolderChecks(Supplier<Workspace> workspace, String root, String project, String host, Redactor redactor) {
     private static final String NAME = "databricks";
     /** Parents climbed to find where a missing folder would be created. */
     private static final int MAX_PARENTS = 12;
 
-    /** Runs the checks; never throws. */
+    /** Runs the checks; throws only a {@link SyncConfigException} when the settings give no usable client. */
     public List<Check> run() {
         List<Check> checks = new ArrayList<>();
         Workspace ws;
@@ -39,6 +40,8 @@ public record FolderChecks(
         } catch (WorkspaceException e) {
             checks.add(signInFailure(e));
             return checks;
+        } catch (SyncConfigException e) {
+            throw e; // no host or no usable credentials: a settings problem, as for a run
         } catch (RuntimeException e) {
             checks.add(Check.failed(
                     NAME,
@@ -46,15 +49,16 @@ public record FolderChecks(
                     "set DATABRICKS_HOST and DATABRICKS_TOKEN (or databricks.profile, or OAuth client id/secret)"));
             return checks;
         }
-        String folder = root != null
-                ? root
-                : "/Workspace/Users/" + user + "/projects" + (project != null ? "/" + project : "");
+        String folder =
+                root != null ? root : "/Workspace/Users/" + user + "/projects" + (project != null ? "/" + project : "");
         try {
             checks.add(folder(ws, folder));
             checks.add(writable(folder, user));
         } catch (RuntimeException e) {
             checks.add(Check.failed(
-                    NAME, redactor.redact(String.valueOf(e.getMessage())), "check databricks.root and that the workspace is up"));
+                    NAME,
+                    redactor.redact(String.valueOf(e.getMessage())),
+                    "check databricks.root and that the workspace is up"));
         }
         return checks;
     }

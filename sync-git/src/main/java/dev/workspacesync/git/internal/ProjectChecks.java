@@ -40,7 +40,8 @@ public record ProjectChecks(Path root, boolean committed, String ref) {
         } catch (IOException | RuntimeException e) {
             checks.add(Check.failed(
                     NAME,
-                    "Permission denied: cannot list " + root + " (" + e.getClass().getSimpleName() + ")",
+                    "Permission denied: cannot list " + root + " ("
+                            + e.getClass().getSimpleName() + ")",
                     "grant read permission on " + root + " to this user"));
             return checks;
         }
@@ -69,7 +70,9 @@ public record ProjectChecks(Path root, boolean committed, String ref) {
                         "commit first, or set local.ref to a branch, tag or commit id"));
             } else {
                 checks.add(Check.passed(
-                        NAME, "git repository " + repo.getDirectory() + ": " + ref + " is commit " + id.abbreviate(12).name()));
+                        NAME,
+                        "git repository " + repo.getDirectory() + ": " + ref + " is commit "
+                                + id.abbreviate(12).name()));
             }
         } catch (IOException | RuntimeException e) {
             checks.add(Check.failed(

@@ -16,6 +16,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.URIish;
 
 /**
  * The read-only checks of a git destination: {@code ls-remote} of the remote with the configured
@@ -82,14 +83,40 @@ public record RemoteChecks(
                             + " it (existing: " + String.join(", ", names) + (heads.size() > 10 ? ", …" : "") + ")",
                     "if you meant an existing branch, set git.branch (GIT_BRANCH)"));
         }
-        checks.add(Check.warning(
+        checks.add(push());
+        checks.add(cache());
+        return checks;
+    }
+
+    /** A local repository's permission is the file system's; a server's cannot be seen without pushing. */
+    private Check push() {
+        Path local = localRepository();
+        if (local != null) {
+            Path objects = Files.isDirectory(local.resolve("objects")) ? local.resolve("objects") : local;
+            return Files.isWritable(local) && Files.isWritable(objects)
+                    ? Check.passed(NAME, "this user may write the local repository " + local)
+                    : Check.failed(
+                            NAME,
+                            "Permission denied: the local repository " + local + " is not writable by this user",
+                            "grant write permission on " + local + ", or run as its owner");
+        }
+        return Check.warning(
                 NAME,
                 "push permission cannot be known without pushing; the first run shows it",
                 ssh
                         ? "make sure the key's account may push to " + url
-                        : "make sure the token may push to " + url + " (e.g. GitHub: Contents read and write)"));
-        checks.add(cache());
-        return checks;
+                        : "make sure the token may push to " + url + " (e.g. GitHub: Contents read and write)");
+    }
+
+    /** The directory of a {@code file://} (or plain path) remote, or null for a server. */
+    private Path localRepository() {
+        try {
+            URIish uri = new URIish(url);
+            boolean file = "file".equals(uri.getScheme()) || (uri.getScheme() == null && uri.getHost() == null);
+            return file && uri.getPath() != null ? Path.of(uri.getPath()) : null;
+        } catch (java.net.URISyntaxException | java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     /** Where the cached clone goes: an existing directory, or a writable parent to create it in. */
@@ -119,15 +146,19 @@ public record RemoteChecks(
                             + (parent == null ? "" : " in " + parent),
                     "set git.work-dir to a directory you can write");
         }
-        return Check.passed(NAME, "cached clone " + workDir + " does not exist yet; the first run creates it in "
-                + parent + " (writable)");
+        return Check.passed(
+                NAME,
+                "cached clone " + workDir + " does not exist yet; the first run creates it in " + parent
+                        + " (writable)");
     }
 
     private Check failure(Throwable e) {
         String text = redactor.redact(messages(e));
         String lower = text.toLowerCase(Locale.ROOT);
-        if (lower.contains("no credentialsprovider") || (!ssh && !hasToken && lower.contains("authentication is required"))) {
-            return Check.failed(NAME, "no token for " + url + ": the server asks for credentials", "set GIT_TOKEN (or git.token)");
+        if (lower.contains("no credentialsprovider")
+                || (!ssh && !hasToken && lower.contains("authentication is required"))) {
+            return Check.failed(
+                    NAME, "no token for " + url + ": the server asks for credentials", "set GIT_TOKEN (or git.token)");
         }
         if (lower.contains("not authorized")
                 || lower.contains("authenticat")

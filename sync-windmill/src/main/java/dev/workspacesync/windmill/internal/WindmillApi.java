@@ -110,8 +110,7 @@ public final class WindmillApi {
             throw new SourceException("Interrupted while calling Windmill at " + baseUrl, e);
         }
         try (InputStream body = response.body()) {
-            return new Probe(
-                    response.statusCode(), new String(body.readNBytes(300), StandardCharsets.UTF_8).strip());
+            return new Probe(response.statusCode(), new String(body.readNBytes(300), StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             return new Probe(response.statusCode(), "");
         }

@@ -49,7 +49,8 @@ public record WorkspaceChecks(
             }
             if (member.status() / 100 == 2) {
                 checks.add(Check.passed(
-                        NAME, "workspace " + workspace + " exists; signed in as" + user(member.body(), "username")
+                        NAME,
+                        "workspace " + workspace + " exists; signed in as" + user(member.body(), "username")
                                 + role(member.body())));
             } else if (member.status() == 404 || member.body().contains("no rows returned")) {
                 checks.add(Check.failed(
@@ -82,13 +83,14 @@ public record WorkspaceChecks(
             }
         } catch (SyncException e) {
             checks.add(Check.failed(
-                    NAME, redactor.redact(String.valueOf(e.getMessage())), "check windmill.base-url (WINDMILL_BASE_URL)"
-                            + " and that the server is up"));
+                    NAME,
+                    redactor.redact(String.valueOf(e.getMessage())),
+                    "check windmill.base-url (WINDMILL_BASE_URL)" + " and that the server is up"));
         } catch (RuntimeException e) {
             checks.add(Check.failed(
                     NAME,
-                    redactor.redact("cannot check " + baseUrl + ": " + e.getClass().getSimpleName() + " "
-                            + e.getMessage()),
+                    redactor.redact(
+                            "cannot check " + baseUrl + ": " + e.getClass().getSimpleName() + " " + e.getMessage()),
                     "check windmill.base-url (WINDMILL_BASE_URL)"));
         }
         return checks;
