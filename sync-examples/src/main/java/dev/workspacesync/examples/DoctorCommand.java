@@ -215,8 +215,18 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
                     : e.getClass().getSimpleName() + ": " + e.getMessage();
             found = List.of(Check.failed(type, message, "run 'workspace-sync run --dry-run' for the full error"));
         }
-        // A last guard: checks should hold no secret, and none may reach the screen.
-        found.forEach(c -> lines.add(new Line(role, c.redacted(redactor))));
+        // Last guards: checks should hold no secret and no control character (a server's words may be in
+        // them), and neither may reach the screen.
+        found.forEach(c -> {
+            Check clean = c.redacted(redactor);
+            lines.add(new Line(
+                    role,
+                    new Check(clean.name(), clean.status(), printable(clean.detail()), printable(clean.remedy()))));
+        });
+    }
+
+    private static String printable(String text) {
+        return text.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** {@code ✓ git: reached … (…)}, or {@code ✗ databricks: … — what to do}. */

@@ -350,7 +350,7 @@ class DoctorCommandTest {
         assertThat(r.lines())
                 .containsExactly(
                         "✓ windmill: token accepted by " + windmill.baseUrl() + " (admin@windmill.dev)",
-                        "✓ windmill: workspace admins exists; signed in as (admin), a workspace admin",
+                        "✓ windmill: workspace admins exists; signed in as admin (a workspace admin)",
                         "✓ windmill: the export of admins can be read (workspaces/tarball)",
                         "All 3 checks passed; nothing was changed.");
         assertThat(windmill.requests())
@@ -372,6 +372,13 @@ class DoctorCommandTest {
         assertThat(bad.all()).doesNotContain(BAD_TOKEN);
         Result missing = doctor(windmillEnv(WINDMILL_TOKEN), windmillArgs("nope"));
         assertThat(missing.code()).as(missing.all()).isEqualTo(1);
+        windmill.failNext(1, 503);
+        Result failing = doctor(windmillEnv(WINDMILL_TOKEN), windmillArgs("admins"));
+        assertThat(failing.code()).as(failing.all()).isEqualTo(1);
+        assertThat(failing.lines())
+                .first()
+                .isEqualTo("✗ windmill: " + windmill.baseUrl() + " answered HTTP 503 to /api/users/whoami: emulated"
+                        + " failure — the server has a problem; try again later");
         assertThat(missing.lines())
                 .contains("✗ windmill: no workspace 'nope' at " + windmill.baseUrl()
                         + " (HTTP 404) — set WINDMILL_WORKSPACE (windmill.workspace) to an existing workspace id");

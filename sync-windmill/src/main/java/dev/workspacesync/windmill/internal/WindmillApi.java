@@ -94,7 +94,7 @@ public final class WindmillApi {
     }
 
     /**
-     * The status of one GET of {@code pathAndQuery} and the start of its body (at most 300 bytes; the rest
+     * The status of one GET of {@code pathAndQuery} and the start of its body (at most 4 KiB; the rest
      * is not read), for read-only checks. Not retried, but bounded by the deadline.
      *
      * @throws SourceException when the server cannot be reached (the message names the host)
@@ -110,7 +110,7 @@ public final class WindmillApi {
             throw new SourceException("Interrupted while calling Windmill at " + baseUrl, e);
         }
         try (InputStream body = response.body()) {
-            return new Probe(response.statusCode(), new String(body.readNBytes(300), StandardCharsets.UTF_8).strip());
+            return new Probe(response.statusCode(), new String(body.readNBytes(4096), StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             return new Probe(response.statusCode(), "");
         }

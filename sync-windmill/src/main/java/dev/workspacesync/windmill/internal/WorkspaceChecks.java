@@ -48,10 +48,7 @@ public record WorkspaceChecks(
                 return checks;
             }
             if (member.status() / 100 == 2) {
-                checks.add(Check.passed(
-                        NAME,
-                        "workspace " + workspace + " exists; signed in as" + user(member.body(), "username")
-                                + role(member.body())));
+                checks.add(Check.passed(NAME, "workspace " + workspace + " exists" + signedInAs(member.body())));
             } else if (member.status() == 404 || member.body().contains("no rows returned")) {
                 checks.add(Check.failed(
                         NAME,
@@ -101,21 +98,34 @@ public record WorkspaceChecks(
     }
 
     private Check unexpected(String path, WindmillApi.Probe probe) {
-        String body = probe.body().length() > 200 ? probe.body().substring(0, 200) + "…" : probe.body();
+        String line = probe.body().lines().findFirst().orElse("");
+        // What a server says is shown, but never a control character that could redraw the terminal.
+        String body = (line.length() > 200 ? line.substring(0, 200) + "…" : line).replaceAll("\\p{Cntrl}", "?");
         return Check.failed(
                 NAME,
                 redactor.redact(baseUrl + " answered HTTP " + probe.status() + " to " + path
-                        + (body.isBlank() ? "" : ": " + body.lines().findFirst().orElse(""))),
+                        + (body.isBlank() ? "" : ": " + body)),
                 probe.status() >= 500 ? "the server has a problem; try again later" : "check windmill.base-url");
     }
 
     private static String user(String body, String field) {
+        String value = field(body, field);
+        return value.isEmpty() ? "" : " (" + value + ")";
+    }
+
+    /** {@code ; signed in as admin (a workspace admin)}, or nothing when the body does not say. */
+    private static String signedInAs(String body) {
+        String name = field(body, "username");
+        return name.isEmpty() ? "" : "; signed in as " + name + role(body);
+    }
+
+    /** A text field of a JSON body, or empty; the body may be cut at 4 KiB, and the user is only a nicety. */
+    private static String field(String body, String field) {
         try {
-            JsonNode node = JSON.readTree(body);
-            String value = node.path(field).asText("");
-            return value.isEmpty() || value.chars().anyMatch(Character::isISOControl) ? "" : " (" + value + ")";
+            String value = JSON.readTree(body).path(field).asText("");
+            return value.chars().anyMatch(Character::isISOControl) ? "" : value;
         } catch (IOException e) {
-            return ""; // the body was cut at 300 bytes, or is not JSON: the user is only a nicety
+            return "";
         }
     }
 
@@ -123,9 +133,9 @@ public record WorkspaceChecks(
         try {
             JsonNode node = JSON.readTree(body);
             if (node.path("is_admin").asBoolean(false)) {
-                return ", a workspace admin";
+                return " (a workspace admin)";
             }
-            return node.path("operator").asBoolean(false) ? ", an operator" : "";
+            return node.path("operator").asBoolean(false) ? " (an operator)" : "";
         } catch (IOException e) {
             return "";
         }
