@@ -206,6 +206,17 @@ public final class DatabricksWorkspaceDestination implements Destination {
         return secrets;
     }
 
+    /**
+     * The current user ({@code scim/v2/Me}), the target folder or its nearest existing parent
+     * ({@code get-status}, {@code list}) and write permission as far as a read shows it; only GET requests.
+     */
+    @Override
+    public List<dev.workspacesync.core.Check> check() {
+        return new dev.workspacesync.databricks.internal.FolderChecks(
+                        this::workspace, root, project, host(), dev.workspacesync.core.Redactor.of(secrets()))
+                .run();
+    }
+
     // ---- plan ------------------------------------------------------------------------------------
 
     @Override

@@ -11,12 +11,22 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.ignore.FastIgnoreRule;
+import org.eclipse.jgit.ignore.IgnoreNode;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,6 +96,7 @@ final class DemoCommand implements Callable<Integer> {
             if (!first.succeeded()) {
                 return RunCommand.exitCode(first);
             }
+            printKeptOut(out, project, remote);
 
             Path changed = project.resolve("src/app.py");
             Files.writeString(changed, Files.readString(changed) + "\nprint('and a change synced incrementally')\n");
@@ -102,6 +113,61 @@ final class DemoCommand implements Callable<Integer> {
             out.println("    --set git.work-dir=" + root.resolve("cache/clone"));
             return RunCommand.exitCode(second);
         }
+    }
+
+    /**
+     * Names the project's files that did not reach the backup and the ignore rule that kept each out, so
+     * the first run's counts are not a puzzle.
+     */
+    private static void printKeptOut(PrintWriter out, Path project, Path remote) throws IOException {
+        Set<String> backedUp = new TreeSet<>();
+        try (Repository repo = new FileRepositoryBuilder()
+                        .setGitDir(remote.toFile())
+                        .setMustExist(true)
+                        .build();
+                RevWalk walk = new RevWalk(repo);
+                TreeWalk tree = new TreeWalk(repo)) {
+            tree.addTree(walk.parseCommit(repo.resolve("refs/heads/main")).getTree());
+            tree.setRecursive(true);
+            while (tree.next()) {
+                backedUp.add(tree.getPathString());
+            }
+        }
+        IgnoreNode rules = new IgnoreNode();
+        try (var in = Files.newInputStream(project.resolve(".gitignore"))) {
+            rules.parse(in);
+        }
+        List<String> keptOut = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(project)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                String path = project.relativize(file).toString().replace('\\', '/');
+                if (!backedUp.contains(path)) {
+                    keptOut.add(path);
+                }
+            }
+        }
+        if (!keptOut.isEmpty()) {
+            int width = keptOut.stream().mapToInt(String::length).max().orElse(0);
+            out.println("  Kept out, as git would ignore them (" + keptOut.size() + "):");
+            keptOut.forEach(path -> out.println(
+                    "    " + path + " ".repeat(width - path.length()) + "  (.gitignore: " + rule(rules, path) + ")"));
+        }
+    }
+
+    /** The last rule of {@code rules} that matches {@code path} or one of its folders, as written. */
+    private static String rule(IgnoreNode rules, String path) {
+        String matched = "not backed up";
+        String[] segments = path.split("/");
+        for (FastIgnoreRule rule : rules.getRules()) {
+            String prefix = "";
+            for (int i = 0; i < segments.length; i++) {
+                prefix = prefix.isEmpty() ? segments[i] : prefix + "/" + segments[i];
+                if (rule.isMatch(prefix, i < segments.length - 1) && rule.getResult()) {
+                    matched = rule.toString();
+                }
+            }
+        }
+        return matched;
     }
 
     /** Starts from scratch, but never deletes a directory the demo did not create. */

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             InstallHookCommand.class,
             HookRunCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class WorkspaceSync {

@@ -41,10 +41,38 @@ class QuickStartIT {
                 .contains("git --git-dir " + demo.resolve("backup.git") + " log --stat");
         assertThat(printed.lines().filter(l -> l.startsWith("SYNCED in ")).count())
                 .isEqualTo(2);
+        // The files the demo kept out are named, each with the rule that kept it out.
+        assertThat(printed)
+                .contains("  Kept out, as git would ignore them (2):\n"
+                        + "    build/output.bin  (.gitignore: build/)\n"
+                        + "    debug.log         (.gitignore: *.log)\n");
         var commits = GitTesting.log(demo.resolve("backup.git"), "main");
         assertThat(commits).hasSize(2);
         assertThat(GitTesting.tree(demo.resolve("backup.git"), "main").keySet())
                 .containsExactlyInAnyOrderElementsOf(
                         List.of(".gitignore", "README.md", "data/config.yaml", "notebooks/analysis.py", "src/app.py"));
+    }
+
+    /** The demo's folder, made in the checkout, is ignored there; the build command shows its progress. */
+    @Test
+    void theDemoFolderIsIgnoredAndTheBuildIsNotQuiet() throws Exception {
+        Path checkout = Path.of("..").toAbsolutePath().normalize();
+        org.eclipse.jgit.ignore.IgnoreNode ignore = new org.eclipse.jgit.ignore.IgnoreNode();
+        try (var in = Files.newInputStream(checkout.resolve(".gitignore"))) {
+            ignore.parse(in);
+        }
+        assertThat(ignore.isIgnored("workspace-sync-demo", true))
+                .isEqualTo(org.eclipse.jgit.ignore.IgnoreNode.MatchResult.IGNORED);
+        String readme = Files.readString(checkout.resolve("README.md"));
+        String quickStart = readme.substring(readme.indexOf("## Quick start"));
+        String first = quickStart
+                .substring(quickStart.indexOf("```bash") + 8)
+                .lines()
+                .findFirst()
+                .orElseThrow();
+        assertThat(first)
+                .contains("package")
+                .contains("workspace-sync.jar demo")
+                .doesNotContain(" -q ");
     }
 }

@@ -155,6 +155,7 @@ public final class GitRemoteDestination implements Destination {
     private final Redactor redactor;
     private final BlobIdCache blobIds;
     private final boolean ssh;
+    private final boolean hasToken;
     private final String host;
     /** The remote's host name alone, and with its port (the scheme's default when none is written). */
     private final String hostName;
@@ -226,6 +227,7 @@ public final class GitRemoteDestination implements Destination {
         this.preserve = Glob.of(b.preserve);
         this.maxPushAttempts = b.maxPushAttempts;
         this.ssh = GitAuth.isSsh(uri);
+        this.hasToken = token != null;
         this.auth = new GitAuth(
                 uri, username == null ? DEFAULT_USERNAME : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
         this.host = uri.getHost() != null ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
@@ -298,6 +300,17 @@ public final class GitRemoteDestination implements Destination {
     @Override
     public Collection<Secret> secrets() {
         return secrets;
+    }
+
+    /**
+     * {@code ls-remote} with the configured credentials, the branch, the cached clone's place, and a word
+     * on push permission (which no read can show). Clones, fetches and writes nothing.
+     */
+    @Override
+    public List<dev.workspacesync.core.Check> check() {
+        return new dev.workspacesync.git.internal.RemoteChecks(
+                        auth, remoteUrl, branch, ssh, hasToken, deadline, clone.dir(), redactor)
+                .run();
     }
 
     // ---- names this destination can hold (completeness)

@@ -134,6 +134,12 @@ public final class LocalProjectSource implements Source {
         return "local project " + root + (mode == Mode.COMMITTED ? " at " + ref : " (working tree)");
     }
 
+    /** The directory exists and is readable; in committed mode the ref names a commit. Writes nothing. */
+    @Override
+    public List<dev.workspacesync.core.Check> check() {
+        return new dev.workspacesync.git.internal.ProjectChecks(root, mode == Mode.COMMITTED, ref).run();
+    }
+
     @Override
     public synchronized Snapshot snapshot() {
         if (!Files.isDirectory(root)) {

@@ -173,6 +173,19 @@ public final class WindmillSource implements Source {
         return pullOptions;
     }
 
+    /**
+     * The token, the workspace and the export, with GET requests only ({@code users/whoami}, the workspace's
+     * {@code users/whoami}, the first bytes of {@code workspaces/tarball}), within {@code windmill.deadline}.
+     */
+    @Override
+    public List<dev.workspacesync.core.Check> check() {
+        WindmillApi api = new WindmillApi(baseUrl, token, workspace, timeout, RetryPolicy.none())
+                .withDeadline(Deadline.after(deadline), DEADLINE_KEY);
+        return new dev.workspacesync.windmill.internal.WorkspaceChecks(
+                        api, baseUrl, workspace, WindmillApi.tarballQuery(pullOptions, "zip"), redactor)
+                .run();
+    }
+
     @Override
     public synchronized Snapshot snapshot() {
         discardStaging();

@@ -91,6 +91,12 @@ public final class DirectoryDestination implements Destination {
         return "directory:" + root;
     }
 
+    /** The mirror and the state directory exist and are writable, or can be created (nothing is written). */
+    @Override
+    public List<dev.workspacesync.core.Check> check() {
+        return DirectoryChecks.of(root, store.directory());
+    }
+
     @Override
     public Optional<String> cannotHold(SyncPath path) {
         if (!"/".equals(root.getFileSystem().getSeparator())) {

@@ -1,6 +1,7 @@
 package dev.workspacesync.core.spi;
 
 import dev.workspacesync.core.ApplyResult;
+import dev.workspacesync.core.Check;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SyncPath;
@@ -65,6 +66,22 @@ public interface Destination extends AutoCloseable {
     /** The secrets this destination uses, so the pipeline can scrub them from every message. */
     default Collection<Secret> secrets() {
         return List.of();
+    }
+
+    /**
+     * Checks, without writing anything, whether a sync could reach this destination: the server answers,
+     * the credentials are accepted, the target exists (or can be created) and may be written, as far as a
+     * read can tell. One {@link Check} per aspect, in the order a sync meets them; what cannot be known
+     * without writing is a {@link Check.Status#WARNING} that says so. Used by {@code workspace-sync doctor}.
+     *
+     * <p>Implementations must not modify the destination or any local state (no clone, no state file, no
+     * folder), must not throw for what it finds (a failure is a {@link Check.Status#FAILED} check with a remedy;
+     * only settings that make no sense together may throw {@link dev.workspacesync.core.SyncConfigException}), must keep
+     * secrets out of every text, and must end within the destination's own deadline. The default says
+     * that this destination has no checks.
+     */
+    default List<Check> check() {
+        return List.of(Check.warning(type(), "no checks for " + target(), ""));
     }
 
     /** Releases what the destination holds. */

@@ -1,5 +1,6 @@
 package dev.workspacesync.core.spi;
 
+import dev.workspacesync.core.Check;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
 import java.util.Collection;
@@ -29,6 +30,20 @@ public interface Source extends AutoCloseable {
     /** The secrets this source uses, so the pipeline can scrub them from every message. */
     default Collection<Secret> secrets() {
         return List.of();
+    }
+
+    /**
+     * Checks, without writing anything, whether a snapshot could be taken: the server answers, the
+     * credentials are accepted, the workspace or directory exists and can be read. One {@link Check} per
+     * aspect, in the order a snapshot meets them. Used by {@code workspace-sync doctor}.
+     *
+     * <p>Implementations must not modify the source or any local state, must not throw for what they find
+     * (a failure is a {@link Check.Status#FAILED} check with a remedy; only settings that make no sense
+     * together may throw {@link dev.workspacesync.core.SyncConfigException}), must keep secrets out of
+     * every text, and must end within the source's own deadline. The default says that this source has no checks.
+     */
+    default List<Check> check() {
+        return List.of(Check.warning("source", "no checks for " + describe(), ""));
     }
 
     /** Releases what the source holds. */

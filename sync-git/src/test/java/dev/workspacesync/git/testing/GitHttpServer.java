@@ -80,6 +80,22 @@ public final class GitHttpServer implements AutoCloseable {
         failures.set(count);
     }
 
+    /** Every HTTP request received so far, authenticated or not (Jetty's request log). */
+    public int requests() {
+        return server.getRequests().size();
+    }
+
+    /**
+     * Requests of the push service, authenticated or not ({@code info/refs?service=git-receive-pack} and
+     * {@code POST git-receive-pack}): zero means nobody pushed, nor even started to.
+     */
+    public int receivePackRequests() {
+        return (int) server.getRequests().stream()
+                .filter(e -> e.getPath().endsWith("/git-receive-pack")
+                        || "git-receive-pack".equals(e.getParameter("service")))
+                .count();
+    }
+
     /** The HTTP URL of a repository, without credentials. */
     public String url(String name) {
         return server.getURI() + "/git/" + name;

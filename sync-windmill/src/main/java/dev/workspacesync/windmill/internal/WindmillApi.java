@@ -95,6 +95,37 @@ public final class WindmillApi {
         return optionalJson("/api/w/" + enc(workspace) + "/workspaces/list_ws_specific");
     }
 
+    /**
+     * The status of one GET of {@code pathAndQuery} and the start of its body (at most 4 KiB; the rest
+     * is not read), for read-only checks. Not retried, but bounded by the deadline.
+     *
+     * @throws SourceException when the server cannot be reached (the message names the host)
+     */
+    public Probe probe(String pathAndQuery) {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(withinDeadline(request(pathAndQuery)), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("Interrupted while calling Windmill at " + baseUrl, e);
+        }
+        try (InputStream body = response.body()) {
+            return new Probe(response.statusCode(), new String(body.readNBytes(4096), StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            return new Probe(response.statusCode(), "");
+        }
+    }
+
+    /** A probe's answer: the HTTP status and the start of the body. */
+    public record Probe(int status, String body) {}
+
+    /** The workspace path of an API call, e.g. {@code /api/w/admins/users/whoami}. */
+    public String workspacePath(String rest) {
+        return "/api/w/" + enc(workspace) + "/" + rest;
+    }
+
     private Optional<JsonNode> optionalJson(String path) {
         try {
             HttpResponse<byte[]> response = send(path);

@@ -1,0 +1,258 @@
+package dev.workspacesync.examples;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspacesync.core.Check;
+import dev.workspacesync.core.ProviderRegistry;
+import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.spi.Destination;
+import dev.workspacesync.core.spi.DestinationProvider;
+import dev.workspacesync.core.spi.SettingKey;
+import dev.workspacesync.core.spi.Source;
+import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.examples.internal.ReportJson;
+import dev.workspacesync.examples.internal.SettingsResolver;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code doctor} (alias {@code check}): asks the configured source and destinations whether a sync could
+ * work (server reached, credentials accepted, target readable or writable) without writing anything, and
+ * prints one line per check with what to do when it fails. Settings are resolved exactly as {@code run}
+ * resolves them. Exit 0 when every check passed (warnings included), 1 when one failed, 2 for settings
+ * errors (also one only a check finds, such as a Databricks client without a host: then listed as a
+ * failed check too).
+ */
+@Command(
+        name = "doctor",
+        aliases = "check",
+        mixinStandardHelpOptions = true,
+        description = "Check the source and destinations without changing anything: reachability, credentials,"
+                + " permissions (read-only: whoami, list the root, ls-remote).%n"
+                + "Settings as for run. Exit 0 all passed, 1 a check failed, 2 settings error.",
+        sortOptions = false)
+final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting {
+    @ParentCommand
+    private WorkspaceSync parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--source", paramLabel = "TYPE", description = "Source type to check (see providers).")
+    private String source;
+
+    @Option(
+            names = "--destination",
+            paramLabel = "TYPE",
+            description = "Destination type to check; repeat for several.")
+    private List<String> destinations = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set git.branch=main.")
+    private Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A .properties file of settings.")
+    private Path config;
+
+    @Option(names = "--json", description = "Print one JSON object with every check.")
+    private boolean json;
+
+    private Redactor redactor = Redactor.none();
+    private boolean settingsProblem;
+
+    @Override
+    public Redactor redactor() {
+        return redactor;
+    }
+
+    /** One check of one configured adapter. */
+    private record Line(String role, Check check) {}
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ProviderRegistry registry = ProviderRegistry.discover();
+        if (source == null && destinations.isEmpty()) {
+            return usage(new SyncConfigException("Name what to check: --source TYPE and/or --destination TYPE"));
+        }
+        List<String> problems = new ArrayList<>();
+        SourceProvider sourceProvider = null;
+        if (source != null) {
+            sourceProvider = registry.source(source).orElse(null);
+            if (sourceProvider == null) {
+                problems.add("Unknown source type '" + source + "'; known: "
+                        + registry.sources().stream().map(SourceProvider::type).toList());
+            }
+        }
+        List<DestinationProvider> destinationProviders = new ArrayList<>();
+        for (String type : destinations) {
+            registry.destination(type)
+                    .ifPresentOrElse(
+                            destinationProviders::add,
+                            () -> problems.add("Unknown destination type '" + type + "'; known: "
+                                    + registry.destinations().stream()
+                                            .map(DestinationProvider::type)
+                                            .toList()));
+        }
+        if (!problems.isEmpty()) {
+            return usage(new SyncConfigException(problems));
+        }
+        List<List<SettingKey>> keysByProvider = new ArrayList<>();
+        if (sourceProvider != null) {
+            keysByProvider.add(sourceProvider.settings());
+        }
+        destinationProviders.forEach(p -> keysByProvider.add(p.settings()));
+        List<SettingKey> keys = keysByProvider.stream().flatMap(List::stream).toList();
+        SyncSettings settings;
+        try {
+            // Exactly as run resolves them (--set, --config, the environment and whatever else run learns).
+            settings = SettingsResolver.resolve(sets, config, parent.environment(), keys);
+        } catch (SyncConfigException e) {
+            return usage(e);
+        }
+        redactor = Redactor.of(settings.secrets());
+        for (List<SettingKey> providerKeys : keysByProvider) {
+            try {
+                settings.validate(providerKeys);
+            } catch (SyncConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            return usage(new SyncConfigException(problems.stream().distinct().toList()));
+        }
+
+        List<Line> lines = new ArrayList<>();
+        List<Secret> secrets = new ArrayList<>(settings.secrets());
+        Source src = null;
+        List<Destination> dsts = new ArrayList<>();
+        try {
+            if (source != null) {
+                src = registry.createSource(source, settings);
+                secrets.addAll(src.secrets());
+            }
+            for (String type : destinations) {
+                Destination d = registry.createDestination(type, settings);
+                dsts.add(d);
+                secrets.addAll(d.secrets());
+            }
+            redactor = Redactor.of(secrets);
+            if (src != null) {
+                Source s = src;
+                run("source", source, s::check, lines);
+            }
+            for (int i = 0; i < dsts.size(); i++) {
+                Destination d = dsts.get(i);
+                run("destination", destinations.get(i), d::check, lines);
+            }
+        } catch (SyncConfigException e) {
+            return usage(e);
+        } finally {
+            if (src != null) {
+                src.close();
+            }
+            dsts.forEach(Destination::close);
+        }
+        boolean ok = lines.stream().allMatch(l -> l.check().ok());
+        if (json) {
+            ObjectNode root = ReportJson.MAPPER.createObjectNode();
+            root.put("ok", ok);
+            ArrayNode array = root.putArray("checks");
+            for (Line line : lines) {
+                Check c = line.check();
+                ObjectNode node = array.addObject();
+                node.put("role", line.role());
+                node.put("name", c.name());
+                node.put("status", c.status().name());
+                node.put("ok", c.ok());
+                node.put("detail", c.detail());
+                node.put("remedy", c.remedy());
+            }
+            out.println(root.toString());
+        } else {
+            lines.forEach(line -> out.println(format(line.check())));
+            long failed = lines.stream().filter(l -> !l.check().ok()).count();
+            long warnings = lines.stream()
+                    .filter(l -> l.check().status() == Check.Status.WARNING)
+                    .count();
+            out.println(
+                    failed == 0
+                            ? "All " + lines.size() + " checks passed"
+                                    + (warnings == 0 ? "" : " (" + warnings + " to note)") + "; nothing was changed."
+                            : failed + " of " + lines.size() + " checks failed; nothing was changed.");
+        }
+        if (settingsProblem) {
+            return WorkspaceSync.USAGE;
+        }
+        return ok ? WorkspaceSync.OK : WorkspaceSync.FAILED;
+    }
+
+    /** Runs one adapter's checks; whatever it throws (it should not) becomes a failed check. */
+    private void run(String role, String type, java.util.function.Supplier<List<Check>> checks, List<Line> lines) {
+        List<Check> found;
+        try {
+            found = checks.get();
+        } catch (SyncConfigException e) {
+            // Listed with the others, so the output stays one line per check; the exit code says settings.
+            settingsProblem = true;
+            found = List.of(Check.failed(
+                    type, String.valueOf(e.getMessage()), "fix the settings (workspace-sync providers lists them)"));
+        } catch (RuntimeException e) {
+            String message = e instanceof dev.workspacesync.core.SyncException
+                    ? String.valueOf(e.getMessage())
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+            found = List.of(Check.failed(type, message, "run 'workspace-sync run --dry-run' for the full error"));
+        }
+        // Last guards: checks should hold no secret and no control character (a server's words may be in
+        // them), and neither may reach the screen.
+        found.forEach(c -> {
+            Check clean = c.redacted(redactor);
+            lines.add(new Line(
+                    role,
+                    new Check(clean.name(), clean.status(), printable(clean.detail()), printable(clean.remedy()))));
+        });
+    }
+
+    private static String printable(String text) {
+        return text.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** {@code ✓ git: reached … (…)}, or {@code ✗ databricks: … — what to do}. */
+    static String format(Check check) {
+        String mark = switch (check.status()) {
+            case PASSED -> "✓";
+            case WARNING -> "!";
+            case FAILED -> "✗";
+        };
+        return mark + " " + check.name() + ": " + check.detail()
+                + (check.remedy().isEmpty() ? "" : " — " + check.remedy());
+    }
+
+    private int usage(SyncConfigException e) {
+        String message = redactor.redact(e.getMessage());
+        if (json) {
+            ObjectNode root = ReportJson.MAPPER.createObjectNode();
+            root.put("ok", false);
+            root.put("error", message);
+            root.putArray("checks");
+            spec.commandLine().getOut().println(root.toString());
+        } else {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(message);
+            err.println("Run 'workspace-sync providers' to see every setting.");
+        }
+        return WorkspaceSync.USAGE;
+    }
+}
