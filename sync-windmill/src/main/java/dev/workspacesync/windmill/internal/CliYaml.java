@@ -88,9 +88,28 @@ public final class CliYaml {
     private static List<Map.Entry<String, JsonNode>> sortedFields(JsonNode map) {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
         map.fields().forEachRemaining(fields::add);
-        // A stable sort, like Array.prototype.sort.
+        // JSON.parse gives an object its array-index keys first, in numeric order, then the others in document
+        // order; keys that collate equal keep that order through the stable sort (like Array.prototype.sort).
+        fields.sort(Comparator.comparingLong(f -> arrayIndex(f.getKey())));
         fields.sort(Map.Entry.comparingByKey(KEY_ORDER));
         return fields;
+    }
+
+    /** A key's place among JavaScript's integer-like property keys: its value if it is an array index. */
+    private static long arrayIndex(String key) {
+        int n = key.length();
+        if (n == 0 || n > 10 || (n > 1 && key.charAt(0) == '0')) {
+            return Long.MAX_VALUE;
+        }
+        long value = 0;
+        for (int i = 0; i < n; i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9') {
+                return Long.MAX_VALUE;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value < 0xFFFFFFFFL ? value : Long.MAX_VALUE;
     }
 
     /** Writes the entries of a non-empty map; the first line starts where the caller left off. */

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 public final class WmillLock {
     public static final String FILE = "wmill-lock.yaml";
 
-    private static final ObjectMapper YAML = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Only for YAML text a raw app carries verbatim (a {@code backend/*.yaml} among its files). */
     private static final ObjectMapper VERBATIM_YAML = new ObjectMapper(new YAMLFactory());
     /** The CLI's {@code inferContentTypeFromFilePath}, first match wins; {@code .ts} is {@code defaultTs}. */
@@ -159,7 +159,7 @@ public final class WmillLock {
         for (String p : files) {
             lock.flowOrApp(p, files);
         }
-        ObjectNode root = YAML.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         root.put("version", "v2");
         ObjectNode entries = root.putObject("locks");
         lock.locks.forEach(entries::put);
@@ -505,7 +505,7 @@ public final class WmillLock {
     }
 
     private static JsonNode compact(List<JsonNode> scripts) {
-        var out = YAML.createArrayNode();
+        var out = JSON.createArrayNode();
         for (JsonNode s : scripts) {
             ObjectNode o = out.addObject();
             o.set("content", s.get("content"));
@@ -520,7 +520,7 @@ public final class WmillLock {
         flowScripts(value.path("modules"), out);
         for (String special : List.of("failure_module", "preprocessor_module")) {
             if (value.path(special).isObject()) {
-                flowScripts(YAML.createArrayNode().add(value.get(special)), out);
+                flowScripts(JSON.createArrayNode().add(value.get(special)), out);
             }
         }
         return out;
@@ -607,7 +607,7 @@ public final class WmillLock {
     private JsonNode backendRunnables(String backend) throws IOException {
         List<String> files =
                 list(backend).stream().filter(n -> exists(backend + "/" + n)).toList();
-        ObjectNode runnables = YAML.createObjectNode();
+        ObjectNode runnables = JSON.createObjectNode();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (String f : files) {
             if (!f.endsWith(".yaml")) {
@@ -625,7 +625,7 @@ public final class WmillLock {
                     ((ObjectNode) runnable).set("inlineScript", code);
                 }
             }
-            runnables.set(id, runnable == null ? YAML.nullNode() : runnable);
+            runnables.set(id, runnable == null ? JSON.nullNode() : runnable);
         }
         for (String f : files) {
             if (f.endsWith(".yaml") || f.endsWith(".lock")) {
@@ -662,7 +662,7 @@ public final class WmillLock {
             String ext = f.substring(id.length() + 1);
             for (String[] row : BACKEND_LANGUAGES) {
                 if (row[0].equals(ext)) {
-                    ObjectNode code = YAML.createObjectNode();
+                    ObjectNode code = JSON.createObjectNode();
                     code.put("content", read(backend + "/" + f));
                     code.put("language", row[1] == null ? defaultTs : row[1]);
                     return code;

@@ -224,6 +224,9 @@ public final class RandomJson {
         docs.add("{\"" + "k".repeat(59) + "\":\"" + "word ".repeat(40) + "\"}");
         docs.add("{\"" + "k".repeat(1025) + "\":{\"a\":1},\"" + "q".repeat(1024) + "\":[1]}");
         docs.add("{\"summary\":\"a\\u2028b\\u2029c\",\"value\":{\"modules\":[{\"id\":\"x\\u2028\"}]}}");
+        // Keys that collate equal keep JSON.parse's property order: array indices first.
+        docs.add("{\"1\\u0000\":\"a\",\"1\":\"b\",\"4294967295\":0,\"4294967294\\u0000\":1,\"4294967294\":2,"
+                + "\"01\\u0000\":3,\"01\":4,\"b\":5,\"10\":6,\"9\":7}");
         return docs;
     }
 
