@@ -301,7 +301,7 @@ public final class WindmillSource implements Source {
             SharedLocks.apply(tree, pullOptions.defaultTs());
         }
         // Before the shared UI files: the CLI writes those after the lock file, which does not cover them.
-        WmillLock.write(tree, pullOptions);
+        WmillLock.write(tree, pullOptions, transformer.lockInputs());
         api.sharedUi()
                 .ifPresent(ui -> ui.path("files").fields().forEachRemaining(f -> {
                     if (f.getValue().isTextual()) {

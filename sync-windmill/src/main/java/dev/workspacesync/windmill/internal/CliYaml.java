@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Writes JSON trees as YAML the way {@code wmill} does ({@code yaml} 2.x, {@code singleQuote: true}, keys in
  * the CLI's {@code prioritizeName} order): YAML 1.2 core schema, block style, single quotes where a plain
- * scalar would be misread, literal blocks for multi-line text. Long lines are not folded (push compares YAML
- * semantically, so only byte identity suffers).
+ * scalar would be misread, literal or folded blocks for multi-line text, long lines folded at 80 columns as
+ * the library folds them, keys over 1,024 characters in the explicit {@code ? key} form. Checked byte for byte
+ * against the library by {@code CliYamlDifferentialTest}.
  */
 public final class CliYaml {
     private static final Pattern NEEDS_QUOTES = Pattern.compile(
@@ -25,8 +26,16 @@ public final class CliYaml {
             + "|[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
             + "|[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)");
     private static final Pattern DOUBLE_ONLY = Pattern.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]");
-    private static final Pattern DOC_MARKER = Pattern.compile("^(?:---|\\.\\.\\.)", Pattern.MULTILINE);
+    // The library's containsDocumentMarker, /^(%|---|\.\.\.)/m: a line starts after JavaScript's line
+    // terminators (not after NEL, as Java's MULTILINE would have it).
+    private static final Pattern DOC_MARKER = Pattern.compile("(?:^|(?<=[\\n\\r\\u2028\\u2029]))(?:%|---|\\.\\.\\.)");
+    private static final Pattern NEWLINES = Pattern.compile("\\n+");
+    private static final Pattern SPACE_AT_BREAK = Pattern.compile("[ \\t]\\n|\\n[ \\t]");
+    private static final Pattern TRAILING_INDENTED_LINE = Pattern.compile("\\n[\\t ]+\\z");
     private static final int LINE_WIDTH = 80;
+    /** Longer keys are written in the explicit form ({@code ? key}), as YAML limits implicit keys to 1024. */
+    private static final int MAX_IMPLICIT_KEY = 1024;
+
     private static final int FLOW = 0;
     private static final int BLOCK = 1;
     private static final int QUOTED = 2;
@@ -79,9 +88,28 @@ public final class CliYaml {
     private static List<Map.Entry<String, JsonNode>> sortedFields(JsonNode map) {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
         map.fields().forEachRemaining(fields::add);
-        // A stable sort, like Array.prototype.sort.
+        // JSON.parse gives an object its array-index keys first, in numeric order, then the others in document
+        // order; keys that collate equal keep that order through the stable sort (like Array.prototype.sort).
+        fields.sort(Comparator.comparingLong(f -> arrayIndex(f.getKey())));
         fields.sort(Map.Entry.comparingByKey(KEY_ORDER));
         return fields;
+    }
+
+    /** A key's place among JavaScript's integer-like property keys: its value if it is an array index. */
+    private static long arrayIndex(String key) {
+        int n = key.length();
+        if (n == 0 || n > 10 || (n > 1 && key.charAt(0) == '0')) {
+            return Long.MAX_VALUE;
+        }
+        long value = 0;
+        for (int i = 0; i < n; i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9') {
+                return Long.MAX_VALUE;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value < 0xFFFFFFFFL ? value : Long.MAX_VALUE;
     }
 
     /** Writes the entries of a non-empty map; the first line starts where the caller left off. */
@@ -92,9 +120,15 @@ public final class CliYaml {
                 out.append(indent);
             }
             first = false;
-            String key = key(field.getKey());
-            out.append(key).append(':');
-            writeValue(field.getValue(), indent, false, key.length() + 2, out);
+            String key = key(field.getKey(), indent);
+            if (key.length() > MAX_IMPLICIT_KEY) {
+                // The library's explicit form: "? key", then the value after ":" on the next line, as in a list.
+                out.append("? ").append(key).append('\n').append(indent).append(':');
+                writeValue(field.getValue(), indent, true, -1, out);
+            } else {
+                out.append(key).append(':');
+                writeValue(field.getValue(), indent, false, key.length() + 2, out);
+            }
         }
     }
 
@@ -130,7 +164,9 @@ public final class CliYaml {
                 writeSeq(value, child, out);
             }
         } else {
-            out.append(' ').append(scalar(value, child, true, indentAtStart)).append('\n');
+            String text = scalar(value, child, true, indentAtStart);
+            // A value folded before its first word starts on the next line: no space after "key:".
+            out.append(text.startsWith("\n") ? "" : " ").append(text).append('\n');
         }
     }
 
@@ -153,7 +189,8 @@ public final class CliYaml {
         return string(value.asText(), indent, blockAllowed, indentAtStart);
     }
 
-    private static String key(String key) {
+    /** A key as the library writes it as an implicit key, in a map at {@code indent}. */
+    private static String key(String key, String indent) {
         if (DOUBLE_ONLY.matcher(key).find()) {
             return doubleQuoted(key);
         }
@@ -162,6 +199,8 @@ public final class CliYaml {
         }
         if (key.contains("\n")
                 || NEEDS_QUOTES.matcher(key).find()
+                // A top-level key starting a line with "---" or "..." would end the document.
+                || indent.isEmpty() && DOC_MARKER.matcher(key).find()
                 || CORE_SCALAR.matcher(key).matches()) {
             return quoted(key, "", -1, false);
         }
@@ -190,7 +229,7 @@ public final class CliYaml {
         if (CORE_SCALAR.matcher(value).matches()) {
             return quoted(value, indent, indentAtStart, true);
         }
-        String str = value.replaceAll("\\n+", "$0\n" + indent);
+        String str = NEWLINES.matcher(value).replaceAll("$0\n" + indent);
         return fold(str, indent, indentAtStart);
     }
 
@@ -199,12 +238,12 @@ public final class CliYaml {
         boolean hasSingle = value.indexOf('\'') >= 0;
         if (hasSingle && !hasDouble
                 || !foldable && value.indexOf('\n') >= 0
-                || Pattern.compile("[ \\t]\\n|\\n[ \\t]").matcher(value).find()) {
+                || SPACE_AT_BREAK.matcher(value).find()) {
             return doubleQuoted(value, indent, indentAtStart, !foldable);
         }
         String ind = indent.isEmpty() && DOC_MARKER.matcher(value).find() ? "  " : indent;
         // In single quotes a line break is written as an empty line (folding).
-        String body = "'" + value.replace("'", "''").replaceAll("\\n+", "$0\n" + ind) + "'";
+        String body = "'" + NEWLINES.matcher(value.replace("'", "''")).replaceAll("$0\n" + ind) + "'";
         return foldable ? fold(body, ind, indentAtStart) : body;
     }
 
@@ -326,20 +365,31 @@ public final class CliYaml {
         if (folds.isEmpty()) {
             return text;
         }
-        StringBuilder res = new StringBuilder(text.substring(0, folds.get(0)));
+        // JavaScript semantics on purpose: in deep indentation a fold index can be negative, where slice()
+        // counts from the end and text[fold] is "undefined"; the library's output is what the CLI writes.
+        StringBuilder res = new StringBuilder(slice(text, 0, folds.get(0)));
         for (int k = 0; k < folds.size(); k++) {
             int fold = folds.get(k);
-            int stop = k + 1 < folds.size() ? folds.get(k + 1) : text.length();
+            int stop = k + 1 < folds.size() && folds.get(k + 1) != 0 ? folds.get(k + 1) : text.length();
             if (fold == 0) {
-                res = new StringBuilder("\n").append(indent).append(text, 0, stop);
+                res = new StringBuilder("\n").append(indent).append(slice(text, 0, stop));
             } else {
                 if (mode == QUOTED && escapedFolds.contains(fold)) {
-                    res.append(text.charAt(fold)).append('\\');
+                    res.append(fold >= 0 && fold < text.length() ? String.valueOf(text.charAt(fold)) : "undefined")
+                            .append('\\');
                 }
-                res.append('\n').append(indent).append(text, fold + 1, stop);
+                res.append('\n').append(indent).append(slice(text, fold + 1, stop));
             }
         }
         return res.toString();
+    }
+
+    /** JavaScript's {@code String.prototype.slice}. */
+    private static String slice(String text, int from, int to) {
+        int len = text.length();
+        int start = from < 0 ? Math.max(len + from, 0) : Math.min(from, len);
+        int end = to < 0 ? Math.max(len + to, 0) : Math.min(to, len);
+        return start < end ? text.substring(start, end) : "";
     }
 
     private static String doubleQuoted(String value) {
@@ -443,7 +493,7 @@ public final class CliYaml {
     }
 
     private static String block(String original, String indent, int indentAtStart) {
-        if (Pattern.compile("\\n[\\t ]+\\z").matcher(original).find()) {
+        if (TRAILING_INDENTED_LINE.matcher(original).find()) {
             return quoted(original, indent, indentAtStart, true);
         }
         String ind = indent.isEmpty() ? "  " : indent;
@@ -490,22 +540,22 @@ public final class CliYaml {
         String start = value.substring(0, startNl < startEnd ? startNl + 1 : startEnd);
         if (!start.isEmpty()) {
             value = value.substring(start.length());
-            start = start.replaceAll("\\n+", "$0" + java.util.regex.Matcher.quoteReplacement(ind));
+            start = NEWLINES.matcher(start).replaceAll("$0" + java.util.regex.Matcher.quoteReplacement(ind));
         }
         String header = (startsWithSpace ? (ind.isEmpty() ? "1" : "2") : "") + chomp;
         if (!literal) {
-            String folded = value.replaceAll("\\n+", "\n$0");
+            String folded = NEWLINES.matcher(value).replaceAll("\n$0");
             folded = MORE_INDENTED
                     .matcher(folded)
                     .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
                             m.group(1) + (m.group(2) == null ? "" : m.group(2))));
-            folded = folded.replaceAll("\\n+", "$0" + java.util.regex.Matcher.quoteReplacement(ind));
+            folded = NEWLINES.matcher(folded).replaceAll("$0" + java.util.regex.Matcher.quoteReplacement(ind));
             String body = foldLines(start + folded + end, ind, ind.length(), BLOCK);
             if (body != null) {
                 return ">" + header + "\n" + ind + body;
             }
         }
-        value = value.replaceAll("\\n+", "$0" + java.util.regex.Matcher.quoteReplacement(ind));
+        value = NEWLINES.matcher(value).replaceAll("$0" + java.util.regex.Matcher.quoteReplacement(ind));
         return "|" + header + "\n" + ind + start + value + end;
     }
 
@@ -533,10 +583,17 @@ public final class CliYaml {
         return true;
     }
 
-    /** Formats a number as JavaScript's {@code String(number)} does (every JSON number is a double there). */
+    /**
+     * A number as the {@code yaml} library writes it: {@code JSON.stringify} of the double JavaScript's
+     * {@code JSON.parse} made of it (integers beyond 2^53 lose their low digits), {@code -0} kept, YAML's
+     * {@code .nan}/{@code .inf} for what JSON cannot say.
+     */
     static String jsNumber(JsonNode value) {
-        double d =
-                value.isIntegralNumber() && value.canConvertToLong() ? (double) value.longValue() : value.doubleValue();
+        return jsNumber(value.doubleValue());
+    }
+
+    /** {@link #jsNumber(JsonNode)} of a double. */
+    static String jsNumber(double d) {
         if (Double.isNaN(d)) {
             return ".nan";
         }
@@ -546,19 +603,71 @@ public final class CliYaml {
         if (d == 0) {
             return (1 / d < 0) ? "-0" : "0";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e21) {
-            return new BigDecimal(d).toPlainString();
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+            return Long.toString((long) d);
         }
-        String java = Double.toString(d);
-        BigDecimal exact = new BigDecimal(java);
+        return numberToString(d);
+    }
+
+    /**
+     * ECMAScript's {@code Number::toString} (radix 10): the fewest significant digits that read back as the
+     * same double, the closer one when two candidates of that length do (the even one on a tie), in plain
+     * notation from 1e-6 up to 1e21 and in exponent notation outside. JDK 17's {@code Double.toString} is
+     * not always the shortest, so the digits are searched for.
+     */
+    static String numberToString(double d) {
         double abs = Math.abs(d);
-        if (abs >= 1e-6 && abs < 1e21) {
-            return exact.stripTrailingZeros().toPlainString();
+        BigDecimal exact = new BigDecimal(abs);
+        // If some decimal of n digits reads back, the closest one of n + 1 digits does too; Double.toString
+        // reads back (with a digit too many at times on JDK 17): start from its length and step down while
+        // a shorter length still reads back.
+        BigDecimal javaDigits = new BigDecimal(Double.toString(abs)).stripTrailingZeros();
+        int len = javaDigits.precision();
+        BigDecimal best = closest(exact, abs, len);
+        for (BigDecimal shorter; len > 1 && (shorter = closest(exact, abs, len - 1)) != null; len--) {
+            best = shorter;
         }
-        BigDecimal stripped = exact.stripTrailingZeros();
-        String digits = stripped.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - stripped.scale();
-        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-        return (d < 0 ? "-" : "") + mantissa + "e" + (exponent >= 0 ? "+" : "") + exponent;
+        if (best == null) {
+            best = javaDigits; // unreachable: Double.toString's digits read back
+        }
+        best = best.stripTrailingZeros();
+        String digits = best.unscaledValue().toString();
+        int k = digits.length();
+        int n = k - best.scale(); // the value is 0.<digits> x 10^n
+        StringBuilder out = new StringBuilder(d < 0 ? "-" : "");
+        if (k <= n && n <= 21) {
+            out.append(digits).append("0".repeat(n - k));
+        } else if (0 < n && n <= 21) {
+            out.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            out.append("0.").append("0".repeat(-n)).append(digits);
+        } else {
+            int e = n - 1;
+            out.append(digits.charAt(0));
+            if (k > 1) {
+                out.append('.').append(digits, 1, k);
+            }
+            out.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
+        }
+        return out.toString();
+    }
+
+    /**
+     * Of the {@code k}-significant-digit decimals next to the exact value, the one that reads back as the
+     * double, the closer one if both do (the even one on a tie); null if neither does.
+     */
+    private static BigDecimal closest(BigDecimal exact, double abs, int k) {
+        BigDecimal down = exact.round(new java.math.MathContext(k, java.math.RoundingMode.DOWN));
+        BigDecimal up = exact.round(new java.math.MathContext(k, java.math.RoundingMode.UP));
+        boolean downOk = Double.parseDouble(down.toString()) == abs;
+        boolean upOk = down.compareTo(up) != 0 && Double.parseDouble(up.toString()) == abs;
+        if (downOk && upOk) {
+            int closer = exact.subtract(down).compareTo(up.subtract(exact));
+            if (closer == 0) {
+                return down.unscaledValue().testBit(0) ? up : down;
+            }
+            return closer < 0 ? down : up;
+        }
+        return downOk ? down : upOk ? up : null;
     }
 }

@@ -166,6 +166,9 @@ public final class PullTransformer {
             for (Produced file : produce(name, input, moduleScripts)) {
                 if (keep(file)) {
                     output.write(file.path, file.content);
+                    if (file.lockInput != null) {
+                        lockInputs.put(file.path, file.lockInput);
+                    }
                     count[0]++;
                 }
             }
@@ -173,9 +176,24 @@ public final class PullTransformer {
         return count[0];
     }
 
-    private record Produced(String path, String parentDir, byte[] content, boolean secret) {
+    /**
+     * What {@link WmillLock} needs of the flow, app and raw app runnable YAML files written by
+     * {@link #transform}, by path: the trees as written, so the lock never re-parses our own YAML (a YAML 1.1
+     * parser reads U+2028/U+2029 as line breaks where the CLI's YAML 1.2 one does not).
+     */
+    public Map<String, JsonNode> lockInputs() {
+        return lockInputs;
+    }
+
+    private final Map<String, JsonNode> lockInputs = new java.util.HashMap<>();
+
+    private record Produced(String path, String parentDir, byte[] content, boolean secret, JsonNode lockInput) {
         Produced(String path, String parentDir, byte[] content) {
-            this(path, parentDir, content, false);
+            this(path, parentDir, content, false, null);
+        }
+
+        Produced(String path, String parentDir, byte[] content, boolean secret) {
+            this(path, parentDir, content, secret, null);
         }
     }
 
@@ -196,7 +214,7 @@ public final class PullTransformer {
         for (String name : input.names()) {
             if (name.endsWith(".script.json")) {
                 try {
-                    JsonNode meta = JSON.readTree(input.read(name));
+                    JsonNode meta = CliJson.read(input.read(name));
                     JsonNode modules = meta.get("modules");
                     if (modules != null && modules.isObject() && !modules.isEmpty() && !Dbt.isProject(modules)) {
                         bases.add(name.substring(0, name.length() - ".script.json".length()));
@@ -417,7 +435,7 @@ public final class PullTransformer {
             out.add(new Produced(dir + "/" + s[0], dir, utf8(s[1])));
         }
         stripOnBehalfOf(flow);
-        out.add(new Produced(dir + "/flow.yaml", dir, yaml(flow)));
+        out.add(new Produced(dir + "/flow.yaml", dir, yaml(flow), false, WmillLock.flowLockInput(flow)));
     }
 
     private void extractModules(JsonNode modules, PathAssigner assigner, List<String[]> scripts) {
@@ -505,7 +523,7 @@ public final class PullTransformer {
             app.put("guests", true);
         }
         app.remove("policy");
-        out.add(new Produced(dir + "/app.yaml", dir, yaml(app)));
+        out.add(new Produced(dir + "/app.yaml", dir, yaml(app), false, WmillLock.appLockInput(app)));
     }
 
     private static final Set<String> RAW_APP_SKIPPED_FILES = Set.of("/wmill.d.ts", "/AGENTS.md", "/DATATABLES.md");
@@ -623,7 +641,11 @@ public final class PullTransformer {
                     ((ObjectNode) simplified).set("fields", simple);
                 }
                 out.add(new Produced(
-                        dir + "/backend/" + SyncPathCheck.relative(e.getKey() + ".yaml", dir), dir, yaml(simplified)));
+                        dir + "/backend/" + SyncPathCheck.relative(e.getKey() + ".yaml", dir),
+                        dir,
+                        yaml(simplified),
+                        false,
+                        simplified));
             });
         }
         JsonNode data = value == null ? null : value.get("data");
@@ -719,7 +741,7 @@ public final class PullTransformer {
     private static ObjectNode parse(String p, Input input) throws IOException {
         JsonNode node;
         try {
-            node = JSON.readTree(input.read(p));
+            node = CliJson.read(input.read(p)); // keeps -0 as JSON.parse does
         } catch (JsonProcessingException e) {
             throw new SourceException(
                     "The workspace archive holds malformed JSON in " + p + ": " + e.getOriginalMessage(), e);

@@ -33,7 +33,9 @@ import java.util.stream.Stream;
 public final class WmillLock {
     public static final String FILE = "wmill-lock.yaml";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Only for YAML text a raw app carries verbatim (a {@code backend/*.yaml} among its files). */
+    private static final ObjectMapper VERBATIM_YAML = new ObjectMapper(new YAMLFactory());
     /** The CLI's {@code inferContentTypeFromFilePath}, first match wins; {@code .ts} is {@code defaultTs}. */
     private static final String[][] LANGUAGE_BY_SUFFIX = {
         {".py", "python3"},
@@ -121,8 +123,12 @@ public final class WmillLock {
     /** Key to hash; the YAML writer sorts the keys as the CLI does. */
     private final Map<String, String> locks = new LinkedHashMap<>();
 
-    private WmillLock(Path tree, WindmillPullOptions options) {
+    /** The trees of the YAML files the pull wrote ({@link PullTransformer#lockInputs()}), by path. */
+    private final Map<String, JsonNode> written;
+
+    private WmillLock(Path tree, WindmillPullOptions options, Map<String, JsonNode> written) {
         this.tree = tree;
+        this.written = written;
         this.defaultTs = options.defaultTs();
         boolean nonDotted = options.has(Flag.NON_DOTTED_PATHS);
         this.flowSuffix = nonDotted ? "__flow" : ".flow";
@@ -131,13 +137,19 @@ public final class WmillLock {
     }
 
     /** Writes {@code wmill-lock.yaml} into a freshly pulled tree (before the shared UI files join it). */
-    public static void write(Path tree, WindmillPullOptions options) throws IOException {
-        Files.writeString(tree.resolve(FILE), render(tree, options), StandardCharsets.UTF_8);
+    public static void write(Path tree, WindmillPullOptions options, Map<String, JsonNode> written) throws IOException {
+        Files.writeString(tree.resolve(FILE), render(tree, options, written), StandardCharsets.UTF_8);
     }
 
-    /** The text of {@code wmill-lock.yaml} for a freshly pulled tree. */
-    public static String render(Path tree, WindmillPullOptions options) throws IOException {
-        WmillLock lock = new WmillLock(tree, options);
+    /**
+     * The text of {@code wmill-lock.yaml} for a freshly pulled tree.
+     *
+     * @param written what the pull wrote into the flow, app and raw app runnable YAML files
+     *     ({@link PullTransformer#lockInputs()}): those are not parsed back
+     */
+    public static String render(Path tree, WindmillPullOptions options, Map<String, JsonNode> written)
+            throws IOException {
+        WmillLock lock = new WmillLock(tree, options, written);
         List<String> files = new ArrayList<>();
         lock.walk("", files);
         lock.readDependencies();
@@ -147,7 +159,7 @@ public final class WmillLock {
         for (String p : files) {
             lock.flowOrApp(p, files);
         }
-        ObjectNode root = YAML.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         root.put("version", "v2");
         ObjectNode entries = root.putObject("locks");
         lock.locks.forEach(entries::put);
@@ -441,11 +453,12 @@ public final class WmillLock {
                 files.stream().anyMatch(f -> f.startsWith(folder + "/") && PullTransformer.hasScriptExt(f));
         Map<String, String> used = new LinkedHashMap<>();
         if (hasScripts) {
-            List<JsonNode> scripts = switch (kind) {
-                case "flow" -> flowScripts(parse(p).path("value"));
-                case "app" -> appScripts(parse(p).path("value"));
-                default -> appScripts(backendRunnables(folder + "/backend"));
-            };
+            List<JsonNode> scripts = new ArrayList<>();
+            if (kind.equals("raw_app")) {
+                scripts.addAll(appScripts(backendRunnables(folder + "/backend")));
+            } else {
+                writtenTree(p).forEach(scripts::add);
+            }
             for (JsonNode s : scripts) {
                 String content = s.path("content").asText("");
                 if (content.startsWith("!inline ")) {
@@ -472,9 +485,33 @@ public final class WmillLock {
         locks.put(folder + (kind.equals("flow") ? "+__flow_hash" : "+__app_hash"), sha256(json(hashes)));
     }
 
-    private JsonNode parse(String p) throws IOException {
-        JsonNode node = YAML.readTree(read(p));
-        return node == null ? YAML.missingNode() : node;
+    /** The tree the pull wrote to a YAML file (the CLI parses the file back; this is what it reads). */
+    private JsonNode writtenTree(String p) {
+        JsonNode node = written.get(p);
+        if (node == null) {
+            throw new IllegalStateException("wmill-lock.yaml: " + p + " was not written by this pull");
+        }
+        return node;
+    }
+
+    /** What the lock needs of a flow as written: its rawscript steps' content and language, in order. */
+    static JsonNode flowLockInput(JsonNode flow) {
+        return compact(flowScripts(flow.path("value")));
+    }
+
+    /** What the lock needs of an app as written: its inline scripts' content and language, in order. */
+    static JsonNode appLockInput(JsonNode app) {
+        return compact(appScripts(app.path("value")));
+    }
+
+    private static JsonNode compact(List<JsonNode> scripts) {
+        var out = JSON.createArrayNode();
+        for (JsonNode s : scripts) {
+            ObjectNode o = out.addObject();
+            o.set("content", s.get("content"));
+            o.set("language", s.get("language"));
+        }
+        return out;
     }
 
     /** The rawscript steps of a flow, in the CLI's order: modules, failure module, preprocessor module. */
@@ -483,7 +520,7 @@ public final class WmillLock {
         flowScripts(value.path("modules"), out);
         for (String special : List.of("failure_module", "preprocessor_module")) {
             if (value.path(special).isObject()) {
-                flowScripts(YAML.createArrayNode().add(value.get(special)), out);
+                flowScripts(JSON.createArrayNode().add(value.get(special)), out);
             }
         }
         return out;
@@ -570,7 +607,7 @@ public final class WmillLock {
     private JsonNode backendRunnables(String backend) throws IOException {
         List<String> files =
                 list(backend).stream().filter(n -> exists(backend + "/" + n)).toList();
-        ObjectNode runnables = YAML.createObjectNode();
+        ObjectNode runnables = JSON.createObjectNode();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (String f : files) {
             if (!f.endsWith(".yaml")) {
@@ -578,7 +615,8 @@ public final class WmillLock {
             }
             String id = f.replaceFirst(Pattern.quote(".yaml"), "");
             seen.add(id.toLowerCase(Locale.ROOT));
-            JsonNode runnable = YAML.readTree(read(backend + "/" + f));
+            String p = backend + "/" + f;
+            JsonNode runnable = written.containsKey(p) ? written.get(p).deepCopy() : VERBATIM_YAML.readTree(read(p));
             if (runnable != null
                     && runnable.isObject()
                     && "inline".equals(runnable.path("type").asText())) {
@@ -587,7 +625,7 @@ public final class WmillLock {
                     ((ObjectNode) runnable).set("inlineScript", code);
                 }
             }
-            runnables.set(id, runnable == null ? YAML.nullNode() : runnable);
+            runnables.set(id, runnable == null ? JSON.nullNode() : runnable);
         }
         for (String f : files) {
             if (f.endsWith(".yaml") || f.endsWith(".lock")) {
@@ -624,7 +662,7 @@ public final class WmillLock {
             String ext = f.substring(id.length() + 1);
             for (String[] row : BACKEND_LANGUAGES) {
                 if (row[0].equals(ext)) {
-                    ObjectNode code = YAML.createObjectNode();
+                    ObjectNode code = JSON.createObjectNode();
                     code.put("content", read(backend + "/" + f));
                     code.put("language", row[1] == null ? defaultTs : row[1]);
                     return code;
