@@ -228,13 +228,15 @@ public final class PullTransformer {
         } else if (p.startsWith("dependencies/")) {
             out.add(new Produced(p, null, text(input.read(p))));
         } else if (isJson) {
-            ObjectNode parsed = parse(p, input);
-            if (options.stripsOnBehalfOf()) {
+            // Any JSON value, as the CLI's JSON.parse takes it: the server writes encryption_key.json as a
+            // JSON string, and the CLI writes that string as the YAML document.
+            JsonNode parsed = parseValue(p, input);
+            if (options.stripsOnBehalfOf() && parsed instanceof ObjectNode object) {
                 if (p.endsWith(".schedule.json")) {
-                    stripPermissioned(parsed);
-                    parsed.remove("email");
+                    stripPermissioned(object);
+                    object.remove("email");
                 } else if (p.endsWith("_trigger.json")) {
-                    stripPermissioned(parsed);
+                    stripPermissioned(object);
                 }
             }
             out.add(new Produced(p.replace(".json", ".yaml"), null, yaml(parsed), truthy(parsed.get("is_secret"))));
@@ -716,7 +718,7 @@ public final class PullTransformer {
         return true;
     }
 
-    private static ObjectNode parse(String p, Input input) throws IOException {
+    private static JsonNode parseValue(String p, Input input) throws IOException {
         JsonNode node;
         try {
             node = JSON.readTree(input.read(p));
@@ -724,7 +726,15 @@ public final class PullTransformer {
             throw new SourceException(
                     "The workspace archive holds malformed JSON in " + p + ": " + e.getOriginalMessage(), e);
         }
-        if (node == null || !node.isObject()) {
+        if (node == null || node.isMissingNode()) {
+            throw new SourceException("The workspace archive holds " + p + ", which is empty, not JSON");
+        }
+        return node;
+    }
+
+    private static ObjectNode parse(String p, Input input) throws IOException {
+        JsonNode node = parseValue(p, input);
+        if (!node.isObject()) {
             throw new SourceException("The workspace archive holds " + p + ", which is not a JSON object");
         }
         return (ObjectNode) node;

@@ -778,7 +778,8 @@ public final class Fixtures {
         a.json("users/bob@x.dev.user.json", obj("username", "bob", "role", "developer", "disabled", false));
         a.json("groups/ops.group.json", obj("summary", null, "members", List.of("bob", "admin")));
         a.json("settings.json", obj("ai_config", null, "deploy_to", "", "git_sync", obj("repositories", List.of())));
-        a.json("encryption_key.json", obj("key", "k-123"));
+        // A JSON string: the server writes to_string_pretty(&to_value(key)).
+        a.json("encryption_key.json", "k-123");
         a.text("dependencies/extra.requirements.in", "numpy\n");
         // Datatable migrations: kept verbatim, even outside includes, unless skipDatatableMigrations.
         a.text("migrations/datatable/main/20260101120000_create_users.up.sql", "CREATE TABLE users (id int);\n");
