@@ -339,7 +339,13 @@ public final class PullTransformer {
                 });
             }
             meta.put("value", "!inline_fileset " + base + ".fileset");
-        } else if (formatExtension != null && value != null && value.isObject()) {
+        } else if (formatExtension != null && (value == null || value.isValueNode())) {
+            // The CLI sets value.content on it, which throws for null and for a string, number or boolean.
+            throw new SourceException("The workspace archive holds the resource " + p + " of the file resource type "
+                    + type + ", whose value is " + (value == null ? "missing" : value.getNodeType()) + ", not an"
+                    + " object with a content: the wmill CLI cannot pull it either. The pull stops rather than leave"
+                    + " the resource out; repair its value in Windmill, or exclude it (windmill.excludes).");
+        } else if (formatExtension != null && value.isObject()) {
             JsonNode content = value.get("content");
             ((ObjectNode) value).put("content", "!inline " + base + ".resource.file." + formatExtension);
             if (content != null && content.isTextual()) {
@@ -406,14 +412,23 @@ public final class PullTransformer {
         PathAssigner assigner = new PathAssigner();
         List<String[]> scripts = new ArrayList<>();
         JsonNode value = flow.get("value");
-        if (value != null && value.isObject()) {
-            extractModules(value.get("modules"), assigner, scripts);
-            if (value.hasNonNull("failure_module")) {
-                extractModule(value.get("failure_module"), assigner, scripts);
+        try {
+            // The CLI reads value.modules (and every step's value) unchecked: where it would crash, the pull
+            // fails naming the flow rather than back up a tree the CLI never writes.
+            if (value == null || !value.isObject()) {
+                throw new MalformedFlow("its value is " + (value == null ? "missing" : value.getNodeType()));
             }
-            if (value.hasNonNull("preprocessor_module")) {
-                extractModule(value.get("preprocessor_module"), assigner, scripts);
+            extractModules(value.get("modules"), "value.modules", assigner, scripts);
+            if (truthy(value.get("failure_module"))) {
+                extractModule(value.get("failure_module"), "value.failure_module", assigner, scripts);
             }
+            if (truthy(value.get("preprocessor_module"))) {
+                extractModule(value.get("preprocessor_module"), "value.preprocessor_module", assigner, scripts);
+            }
+        } catch (MalformedFlow e) {
+            throw new SourceException("The workspace archive holds the flow " + p + ", which the wmill CLI cannot"
+                    + " pull either: " + e.getMessage() + ". The pull stops rather than leave the flow out;"
+                    + " repair the flow in Windmill, or exclude it (windmill.excludes).");
         }
         for (String[] s : scripts) {
             out.add(new Produced(dir + "/" + s[0], dir, utf8(s[1])));
@@ -422,31 +437,45 @@ public final class PullTransformer {
         out.add(new Produced(dir + "/flow.yaml", dir, yaml(flow)));
     }
 
-    private void extractModules(JsonNode modules, PathAssigner assigner, List<String[]> scripts) {
-        if (modules == null || !modules.isArray()) {
-            return;
-        }
-        for (JsonNode m : modules) {
-            extractModule(m, assigner, scripts);
+    /** A flow the CLI's inline script extraction would crash on. */
+    private static final class MalformedFlow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedFlow(String message) {
+            super(message, null, false, false);
         }
     }
 
-    private void extractModule(JsonNode m, PathAssigner assigner, List<String[]> scripts) {
+    private void extractModules(JsonNode modules, String at, PathAssigner assigner, List<String[]> scripts) {
+        if (modules == null || !modules.isArray()) {
+            throw new MalformedFlow(
+                    at + " is " + (modules == null ? "missing" : modules.getNodeType()) + ", not a list");
+        }
+        int i = 0;
+        for (JsonNode m : modules) {
+            extractModule(m, at + "[" + i++ + "]", assigner, scripts);
+        }
+    }
+
+    private void extractModule(JsonNode m, String at, PathAssigner assigner, List<String[]> scripts) {
+        if (!m.isObject() || m.get("value") == null || m.get("value").isNull()) {
+            throw new MalformedFlow(at + (m.isObject() ? " has no value" : " is not an object"));
+        }
         JsonNode value = m.get("value");
-        if (value == null || !value.isObject()) {
-            return;
+        if (!value.isObject()) {
+            return; // the CLI reads its type as undefined: nothing to extract
         }
         String type = value.path("type").asText("");
         switch (type) {
             case "rawscript" ->
                 rawscript(
                         m.path("id").asText(null), textOrNull(m.get("summary")), (ObjectNode) value, assigner, scripts);
-            case "forloopflow", "whileloopflow" -> extractModules(value.get("modules"), assigner, scripts);
-            case "branchall" ->
-                value.path("branches").forEach(b -> extractModules(b.get("modules"), assigner, scripts));
+            case "forloopflow", "whileloopflow" ->
+                extractModules(value.get("modules"), at + ".value.modules", assigner, scripts);
+            case "branchall" -> extractBranches(value, at, assigner, scripts);
             case "branchone" -> {
-                value.path("branches").forEach(b -> extractModules(b.get("modules"), assigner, scripts));
-                extractModules(value.get("default"), assigner, scripts);
+                extractBranches(value, at, assigner, scripts);
+                extractModules(value.get("default"), at + ".value.default", assigner, scripts);
             }
             case "aiagent" ->
                 value.path("tools").forEach(tool -> {
@@ -464,6 +493,22 @@ public final class PullTransformer {
                     }
                 });
             default -> {}
+        }
+    }
+
+    private void extractBranches(JsonNode value, String at, PathAssigner assigner, List<String[]> scripts) {
+        JsonNode branches = value.get("branches");
+        if (branches == null || !branches.isArray()) {
+            throw new MalformedFlow(at + ".value.branches is " + (branches == null ? "missing" : branches.getNodeType())
+                    + ", not a list");
+        }
+        int i = 0;
+        for (JsonNode b : branches) {
+            String branch = at + ".value.branches[" + i++ + "]";
+            if (!b.isObject()) {
+                throw new MalformedFlow(branch + " is not an object");
+            }
+            extractModules(b.get("modules"), branch + ".modules", assigner, scripts);
         }
     }
 

@@ -47,26 +47,136 @@ public final class ServerShapes {
     }
 
     /** The body of {@code resources/file_resource_type_to_file_ext_map} the generated workspaces expect. */
-    public static final String FILE_RESOURCE_TYPES = "{\"json_file\":{\"format_extension\":\"json\",\"is_fileset\":false},"
-            + "\"c_text\":{\"format_extension\":\"txt\",\"is_fileset\":false},"
-            + "\"bundle\":{\"format_extension\":null,\"is_fileset\":true}}";
+    public static final String FILE_RESOURCE_TYPES =
+            "{\"json_file\":{\"format_extension\":\"json\",\"is_fileset\":false},"
+                    + "\"c_text\":{\"format_extension\":\"txt\",\"is_fileset\":false},"
+                    + "\"bundle\":{\"format_extension\":null,\"is_fileset\":true}}";
 
     private static final String[] WORDS = {
-        "yes", "no", "on", "off", "null", "true", "False", "~", "-", "--", "---", "...", "?", ":", "a:b", "key: value",
-        "#", "a #b", "'", "\"", "it's", "\"q\"", "0", "007", "1e3", "0x1F", "0o17", ".inf", "-.5", ".NaN", "12:30",
-        "2026-01-01", "@x", "`x`", "*x", "&x", "!x", "!inline x", "%x", "[x]", "{x}", "{}", "[]", ",", "|", ">",
-        "|-", ">+", "<<", "=", "Déjà", "🚀", "👩‍💻", "CON", "nul", "tab\there", "word", "lorem", "ipsum", "dolor",
-        "  ", " ", "\\", "\\n", "/", "$var:f/x", "$res:f/y", "é", "É", "ß", "ﬁ", "İ", "ǅ", "Ω", "€", "±", "日本語",
-        "한국어", "שלום", "مرحبا", "e\u0301", "\u200b", "\u00a0", "\ufeff", "\u200d", "\u0001", "\u001b[0m",
-        "\ud83d\ude00", "𝔘𝔫𝔦", "\r\n", "\r", "k=v", "<script>", "%20", "&amp;", "a/b", "../x", "C:\\x"
+        "yes",
+        "no",
+        "on",
+        "off",
+        "null",
+        "true",
+        "False",
+        "~",
+        "-",
+        "--",
+        "---",
+        "...",
+        "?",
+        ":",
+        "a:b",
+        "key: value",
+        "#",
+        "a #b",
+        "'",
+        "\"",
+        "it's",
+        "\"q\"",
+        "0",
+        "007",
+        "1e3",
+        "0x1F",
+        "0o17",
+        ".inf",
+        "-.5",
+        ".NaN",
+        "12:30",
+        "2026-01-01",
+        "@x",
+        "`x`",
+        "*x",
+        "&x",
+        "!x",
+        "!inline x",
+        "%x",
+        "[x]",
+        "{x}",
+        "{}",
+        "[]",
+        ",",
+        "|",
+        ">",
+        "|-",
+        ">+",
+        "<<",
+        "=",
+        "Déjà",
+        "🚀",
+        "👩‍💻",
+        "CON",
+        "nul",
+        "tab\there",
+        "word",
+        "lorem",
+        "ipsum",
+        "dolor",
+        "  ",
+        " ",
+        "\\",
+        "\\n",
+        "/",
+        "$var:f/x",
+        "$res:f/y",
+        "é",
+        "É",
+        "ß",
+        "ﬁ",
+        "İ",
+        "ǅ",
+        "Ω",
+        "€",
+        "±",
+        "日本語",
+        "한국어",
+        "שלום",
+        "مرحبا",
+        "e\u0301",
+        "\u200b",
+        "\u00a0",
+        "\ufeff",
+        "\u200d",
+        "\u0001",
+        "\u001b[0m",
+        "\ud83d\ude00",
+        "𝔘𝔫𝔦",
+        "\r\n",
+        "\r",
+        "k=v",
+        "<script>",
+        "%20",
+        "&amp;",
+        "a/b",
+        "../x",
+        "C:\\x"
     };
     private static final String[] LINE_SEPARATORS = {"\u2028", "\u2029", "\u0085", "\u007f", "\u009f", "\u0080"};
     private static final String[] SAFE_NAMES = {
         "alpha", "beta", "Gamma", "delta_2", "eps-3", "zeta", "Eta", "theta", "iota", "kappa", "lambda", "mu"
     };
     private static final String[] SCRIPT_LANGUAGES = {
-        "python3", "bun", "deno", "go", "bash", "postgresql", "mysql", "nativets", "powershell", "graphql", "php",
-        "rust", "bigquery", "snowflake", "mssql", "duckdb", "csharp", "nu", "java", "ruby"
+        "python3",
+        "bun",
+        "deno",
+        "go",
+        "bash",
+        "postgresql",
+        "mysql",
+        "nativets",
+        "powershell",
+        "graphql",
+        "php",
+        "rust",
+        "bigquery",
+        "snowflake",
+        "mssql",
+        "duckdb",
+        "csharp",
+        "nu",
+        "java",
+        "ruby"
     };
     private static final String[] TRIGGER_KINDS = {
         "http", "websocket", "kafka", "nats", "postgres", "mqtt", "amqp", "sqs", "gcp", "azure", "email"
@@ -103,6 +213,10 @@ public final class ServerShapes {
         for (int i = 0, n = 2 + r.nextInt(5); i < n; i++) {
             resource(itemPath(folders, "r" + i));
         }
+        if (r.nextBoolean()) {
+            // Past a tar header's 100-byte name: the server's GNU tar puts it in a ././@LongLink entry.
+            resource("f/" + folders.get(0) + "/" + "long_resource_name_".repeat(6 + r.nextInt(8)) + "end");
+        }
         for (int i = 0, n = r.nextInt(3); i < n; i++) {
             archive.json("rt_" + i + "_" + word().replaceAll("[^a-z]", "") + ".resource-type.json", resourceType());
         }
@@ -129,8 +243,24 @@ public final class ServerShapes {
                 archive.json(itemPath(folders, "t_" + kind) + "." + kind + "_trigger.json", trigger(kind));
             }
         }
+        if (r.nextBoolean()) {
+            // A native trigger is named after its runnable: {script_path}.{flow|script}.{external_id}.{service}.
+            String service = pick("nextcloud", "google", "github");
+            String script = scriptPaths.get(r.nextInt(scriptPaths.size()));
+            String externalId = "ext" + r.nextInt(100_000);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("external_id", externalId);
+            m.put("service_name", service);
+            m.put("script_path", script);
+            m.put("is_flow", false);
+            m.put("service_config", object(1));
+            optional(m, "summary", () -> text(true));
+            archive.json(script + ".script." + externalId + "." + service + "_native_trigger.json", m);
+        }
         for (int i = 0, n = r.nextInt(4); i < n; i++) {
-            String email = (alphabet.hostileNames ? word() : SAFE_NAMES[r.nextInt(SAFE_NAMES.length)]) + i + "@x.dev";
+            // The email names the file: never a slash (the server would write a nested path).
+            String email = (alphabet.hostileNames ? word().replace("/", "") : SAFE_NAMES[r.nextInt(SAFE_NAMES.length)])
+                    + i + "@x.dev";
             archive.json(
                     "users/" + email + ".user.json",
                     Fixtures.obj(
@@ -214,7 +344,8 @@ public final class ServerShapes {
         optional(m, "on_behalf_of_email", () -> "bob@x.dev");
         if (r.nextInt(5) == 0 && language.equals("python3")) {
             Map<String, Object> modules = new LinkedHashMap<>();
-            modules.put("helper.py", Fixtures.obj("content", "def h():\n    return " + index + "\n", "language", language));
+            modules.put(
+                    "helper.py", Fixtures.obj("content", "def h():\n    return " + index + "\n", "language", language));
             Map<String, Object> util = Fixtures.obj("content", text(false) + "\n", "language", language);
             if (r.nextBoolean()) {
                 util.put("lock", "six==1.16\n");
@@ -250,7 +381,7 @@ public final class ServerShapes {
         } else if (type.equals("bundle")) {
             Map<String, Object> files = new LinkedHashMap<>();
             for (int i = 0, n = r.nextInt(4); i < n; i++) {
-                files.put(pick("a.txt", "b/c.sql", "d.md", "e.json") , text(false));
+                files.put(pick("a.txt", "b/c.sql", "d.md", "e.json"), text(false));
             }
             value = files;
         } else {
@@ -278,7 +409,9 @@ public final class ServerShapes {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean secret = r.nextInt(3) == 0;
         // An encrypted secret is base64 text; a plain variable is any text, or null.
-        m.put("value", secret ? "AAAA" + Long.toHexString(r.nextLong()) + "==" : r.nextInt(8) == 0 ? null : text(false));
+        m.put(
+                "value",
+                secret ? "AAAA" + Long.toHexString(r.nextLong()) + "==" : r.nextInt(8) == 0 ? null : text(false));
         m.put("is_secret", secret);
         m.put("description", text(false));
         if (r.nextInt(4) == 0) {
@@ -371,20 +504,20 @@ public final class ServerShapes {
                 return Fixtures.obj("id", moduleId, "value", v);
             }
             case 7 ->
-                // A step that runs a workspace script: nothing to extract.
-                {
-                    return Fixtures.obj(
-                            "id",
-                            moduleId,
-                            "value",
-                            Fixtures.obj(
-                                    "type",
-                                    pick("script", "flow"),
-                                    "path",
-                                    scriptPaths.isEmpty() ? "f/x/y" : scriptPaths.get(r.nextInt(scriptPaths.size())),
-                                    "input_transforms",
-                                    inputTransforms()));
-                }
+            // A step that runs a workspace script: nothing to extract.
+            {
+                return Fixtures.obj(
+                        "id",
+                        moduleId,
+                        "value",
+                        Fixtures.obj(
+                                "type",
+                                pick("script", "flow"),
+                                "path",
+                                scriptPaths.isEmpty() ? "f/x/y" : scriptPaths.get(r.nextInt(scriptPaths.size())),
+                                "input_transforms",
+                                inputTransforms()));
+            }
             default -> {
                 return rawscriptModule(moduleId, r.nextInt(3) == 0 ? null : stepName());
             }
@@ -692,7 +825,10 @@ public final class ServerShapes {
         }
         optional(m, "error_handler_path", () -> "f/x/on_error");
         optional(m, "error_handler_args", () -> object(1));
-        optional(m, "retry", () -> Fixtures.obj("exponential", Fixtures.obj("attempts", 3, "multiplier", 2, "seconds", 1)));
+        optional(
+                m,
+                "retry",
+                () -> Fixtures.obj("exponential", Fixtures.obj("attempts", 3, "multiplier", 2, "seconds", 1)));
         return m;
     }
 
@@ -711,7 +847,10 @@ public final class ServerShapes {
         Map<String, Object> m = new LinkedHashMap<>();
         optional(m, "auto_invite", () -> Fixtures.obj("enabled", r.nextBoolean(), "operator", false, "mode", "invite"));
         optional(m, "webhook", () -> "https://hooks.example/" + r.nextInt(100));
-        m.put("error_handler", nullable(() -> Fixtures.obj("path", "script/f/x/eh", "extra_args", object(1), "muted_on_cancel", false)));
+        m.put(
+                "error_handler",
+                nullable(() ->
+                        Fixtures.obj("path", "script/f/x/eh", "extra_args", object(1), "muted_on_cancel", false)));
         m.put("success_handler", nullable(() -> Fixtures.obj("path", "script/f/x/sh", "extra_args", null)));
         optional(m, "ai_config", () -> Fixtures.obj("providers", Fixtures.obj(), "code_completion_model", null));
         optional(m, "large_file_storage", () -> Fixtures.obj("type", "S3Storage", "s3_resource_path", "$res:f/x/s3"));
@@ -775,11 +914,13 @@ public final class ServerShapes {
             case "bash" -> "#!/bin/bash\n# " + body.replace("\n", "\n# ") + "\necho " + index + "\n";
             case "postgresql", "mysql", "bigquery", "snowflake", "mssql", "duckdb" ->
                 "-- " + body.replace("\n", "\n-- ") + "\nSELECT " + index + ";\n";
-            case "go" -> "package inner\n\n// " + body.replace("\n", "\n// ") + "\nfunc main() (int, error) {\n\treturn "
-                    + index + ", nil\n}\n";
+            case "go" ->
+                "package inner\n\n// " + body.replace("\n", "\n// ") + "\nfunc main() (int, error) {\n\treturn " + index
+                        + ", nil\n}\n";
             case "frontend" -> "return " + index + ";";
-            default -> "// " + body.replace("\n", "\n// ") + "\nexport async function main() {\n  return " + index
-                    + ";\n}\n" + (r.nextInt(4) == 0 ? "" : "\n");
+            default ->
+                "// " + body.replace("\n", "\n// ") + "\nexport async function main() {\n  return " + index + ";\n}\n"
+                        + (r.nextInt(4) == 0 ? "" : "\n");
         };
     }
 
@@ -800,7 +941,8 @@ public final class ServerShapes {
                 "properties",
                 properties,
                 "required",
-                new ArrayList<>(properties.keySet()).subList(0, properties.isEmpty() ? 0 : r.nextInt(properties.size())));
+                new ArrayList<>(properties.keySet())
+                        .subList(0, properties.isEmpty() ? 0 : r.nextInt(properties.size())));
     }
 
     private List<String> labels() {
@@ -869,7 +1011,8 @@ public final class ServerShapes {
         if (alphabet.hostileNames) {
             return text(true);
         }
-        return SAFE_NAMES[r.nextInt(SAFE_NAMES.length)] + (r.nextBoolean() ? "" : " " + SAFE_NAMES[r.nextInt(SAFE_NAMES.length)]);
+        return SAFE_NAMES[r.nextInt(SAFE_NAMES.length)]
+                + (r.nextBoolean() ? "" : " " + SAFE_NAMES[r.nextInt(SAFE_NAMES.length)]);
     }
 
     private String word() {
