@@ -214,8 +214,9 @@ public final class ServerShapes {
             resource(itemPath(folders, "r" + i));
         }
         if (r.nextBoolean()) {
-            // Past a tar header's 100-byte name: the server's GNU tar puts it in a ././@LongLink entry.
-            resource("f/" + folders.get(0) + "/" + "long_resource_name_".repeat(6 + r.nextInt(8)) + "end");
+            // Past a tar header's 100-byte name: the server's GNU tar puts it in a ././@LongLink entry. Under
+            // 255 bytes a segment: the CLI fails on a longer file name (ENAMETOOLONG) part way through writing.
+            resource("f/" + folders.get(0) + "/" + "long_resource_name_".repeat(6 + r.nextInt(4)) + "end");
         }
         for (int i = 0, n = r.nextInt(3); i < n; i++) {
             archive.json("rt_" + i + "_" + word().replaceAll("[^a-z]", "") + ".resource-type.json", resourceType());
@@ -381,7 +382,9 @@ public final class ServerShapes {
         } else if (type.equals("bundle")) {
             Map<String, Object> files = new LinkedHashMap<>();
             for (int i = 0, n = r.nextInt(4); i < n; i++) {
-                files.put(pick("a.txt", "b/c.sql", "d.md", "e.json"), text(false));
+                // A .json file of a fileset holds JSON: the CLI's push parses it (and fails on anything else).
+                String file = pick("a.txt", "b/c.sql", "d.md", "e.json");
+                files.put(file, file.endsWith(".json") ? "{\"k\": " + r.nextInt(100) + "}\n" : text(false));
             }
             value = files;
         } else {
@@ -1033,6 +1036,7 @@ public final class ServerShapes {
             // Long: past the 80-column fold, sometimes past 1,000 characters.
             StringBuilder sb = new StringBuilder();
             int n = r.nextBoolean() ? 90 : 1200;
+            sb.append("x");
             while (sb.length() < n) {
                 sb.append(word()).append(r.nextInt(6) == 0 && !singleLine ? "\n" : " ");
             }
@@ -1051,6 +1055,9 @@ public final class ServerShapes {
             sb.append(r.nextBoolean() ? "\n" : " ");
         }
         String s = sb.toString();
+        // Never a leading BOM: the CLI's push drops it when it reads a file, so even its own pull would not
+        // push back with 0 changes (a BOM inside the text is kept and judged).
+        s = s.startsWith("\ufeff") ? "x" + s : s;
         return singleLine ? s.replace("\n", " ").replace("\r", " ") : s;
     }
 
