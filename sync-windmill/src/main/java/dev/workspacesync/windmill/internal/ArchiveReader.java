@@ -351,7 +351,9 @@ public final class ArchiveReader {
                 }
                 String name = string(header, 0, 100);
                 String prefix = string(header, 345, 155);
-                if (!prefix.isEmpty() && "ustar".equals(string(header, 257, 5))) {
+                // Only POSIX ustar ("ustar\0") has a name prefix there; the GNU headers the server writes
+                // ("ustar  ") keep access and change times at that offset.
+                if (!prefix.isEmpty() && header[262] == 0 && "ustar".equals(string(header, 257, 5))) {
                     name = prefix + "/" + name;
                 }
                 long size = octal(header, 124, 12);

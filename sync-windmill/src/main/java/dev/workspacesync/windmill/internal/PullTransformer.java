@@ -246,13 +246,15 @@ public final class PullTransformer {
         } else if (p.startsWith("dependencies/")) {
             out.add(new Produced(p, null, text(input.read(p))));
         } else if (isJson) {
-            ObjectNode parsed = parse(p, input);
-            if (options.stripsOnBehalfOf()) {
+            // Any JSON value, as the CLI's JSON.parse takes it: the server writes encryption_key.json as a
+            // JSON string, and the CLI writes that string as the YAML document.
+            JsonNode parsed = parseValue(p, input);
+            if (options.stripsOnBehalfOf() && parsed instanceof ObjectNode object) {
                 if (p.endsWith(".schedule.json")) {
-                    stripPermissioned(parsed);
-                    parsed.remove("email");
+                    stripPermissioned(object);
+                    object.remove("email");
                 } else if (p.endsWith("_trigger.json")) {
-                    stripPermissioned(parsed);
+                    stripPermissioned(object);
                 }
             }
             out.add(new Produced(p.replace(".json", ".yaml"), null, yaml(parsed), truthy(parsed.get("is_secret"))));
@@ -355,7 +357,13 @@ public final class PullTransformer {
                 });
             }
             meta.put("value", "!inline_fileset " + base + ".fileset");
-        } else if (formatExtension != null && value != null && value.isObject()) {
+        } else if (formatExtension != null && (value == null || value.isValueNode())) {
+            // The CLI sets value.content on it, which throws for null and for a string, number or boolean.
+            throw new SourceException("The workspace archive holds the resource " + p + " of the file resource type "
+                    + type + ", whose value is " + (value == null ? "missing" : value.getNodeType()) + ", not an"
+                    + " object with a content: the wmill CLI cannot pull it either. The pull stops rather than leave"
+                    + " the resource out; repair its value in Windmill, or exclude it (windmill.excludes).");
+        } else if (formatExtension != null && value.isObject()) {
             JsonNode content = value.get("content");
             ((ObjectNode) value).put("content", "!inline " + base + ".resource.file." + formatExtension);
             if (content != null && content.isTextual()) {
@@ -422,14 +430,23 @@ public final class PullTransformer {
         PathAssigner assigner = new PathAssigner();
         List<String[]> scripts = new ArrayList<>();
         JsonNode value = flow.get("value");
-        if (value != null && value.isObject()) {
-            extractModules(value.get("modules"), assigner, scripts);
-            if (value.hasNonNull("failure_module")) {
-                extractModule(value.get("failure_module"), assigner, scripts);
+        try {
+            // The CLI reads value.modules (and every step's value) unchecked: where it would crash, the pull
+            // fails naming the flow rather than back up a tree the CLI never writes.
+            if (value == null || !value.isObject()) {
+                throw new MalformedFlow("its value is " + (value == null ? "missing" : value.getNodeType()));
             }
-            if (value.hasNonNull("preprocessor_module")) {
-                extractModule(value.get("preprocessor_module"), assigner, scripts);
+            extractModules(value.get("modules"), "value.modules", assigner, scripts);
+            if (truthy(value.get("failure_module"))) {
+                extractModule(value.get("failure_module"), "value.failure_module", assigner, scripts);
             }
+            if (truthy(value.get("preprocessor_module"))) {
+                extractModule(value.get("preprocessor_module"), "value.preprocessor_module", assigner, scripts);
+            }
+        } catch (MalformedFlow e) {
+            throw new SourceException("The workspace archive holds the flow " + p + ", which the wmill CLI cannot"
+                    + " pull either: " + e.getMessage() + ". The pull stops rather than leave the flow out;"
+                    + " repair the flow in Windmill, or exclude it (windmill.excludes).");
         }
         for (String[] s : scripts) {
             out.add(new Produced(dir + "/" + s[0], dir, utf8(s[1])));
@@ -438,31 +455,45 @@ public final class PullTransformer {
         out.add(new Produced(dir + "/flow.yaml", dir, yaml(flow), false, WmillLock.flowLockInput(flow)));
     }
 
-    private void extractModules(JsonNode modules, PathAssigner assigner, List<String[]> scripts) {
-        if (modules == null || !modules.isArray()) {
-            return;
-        }
-        for (JsonNode m : modules) {
-            extractModule(m, assigner, scripts);
+    /** A flow the CLI's inline script extraction would crash on. */
+    private static final class MalformedFlow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedFlow(String message) {
+            super(message, null, false, false);
         }
     }
 
-    private void extractModule(JsonNode m, PathAssigner assigner, List<String[]> scripts) {
+    private void extractModules(JsonNode modules, String at, PathAssigner assigner, List<String[]> scripts) {
+        if (modules == null || !modules.isArray()) {
+            throw new MalformedFlow(
+                    at + " is " + (modules == null ? "missing" : modules.getNodeType()) + ", not a list");
+        }
+        int i = 0;
+        for (JsonNode m : modules) {
+            extractModule(m, at + "[" + i++ + "]", assigner, scripts);
+        }
+    }
+
+    private void extractModule(JsonNode m, String at, PathAssigner assigner, List<String[]> scripts) {
+        if (!m.isObject() || m.get("value") == null || m.get("value").isNull()) {
+            throw new MalformedFlow(at + (m.isObject() ? " has no value" : " is not an object"));
+        }
         JsonNode value = m.get("value");
-        if (value == null || !value.isObject()) {
-            return;
+        if (!value.isObject()) {
+            return; // the CLI reads its type as undefined: nothing to extract
         }
         String type = value.path("type").asText("");
         switch (type) {
             case "rawscript" ->
                 rawscript(
                         m.path("id").asText(null), textOrNull(m.get("summary")), (ObjectNode) value, assigner, scripts);
-            case "forloopflow", "whileloopflow" -> extractModules(value.get("modules"), assigner, scripts);
-            case "branchall" ->
-                value.path("branches").forEach(b -> extractModules(b.get("modules"), assigner, scripts));
+            case "forloopflow", "whileloopflow" ->
+                extractModules(value.get("modules"), at + ".value.modules", assigner, scripts);
+            case "branchall" -> extractBranches(value, at, assigner, scripts);
             case "branchone" -> {
-                value.path("branches").forEach(b -> extractModules(b.get("modules"), assigner, scripts));
-                extractModules(value.get("default"), assigner, scripts);
+                extractBranches(value, at, assigner, scripts);
+                extractModules(value.get("default"), at + ".value.default", assigner, scripts);
             }
             case "aiagent" ->
                 value.path("tools").forEach(tool -> {
@@ -480,6 +511,22 @@ public final class PullTransformer {
                     }
                 });
             default -> {}
+        }
+    }
+
+    private void extractBranches(JsonNode value, String at, PathAssigner assigner, List<String[]> scripts) {
+        JsonNode branches = value.get("branches");
+        if (branches == null || !branches.isArray()) {
+            throw new MalformedFlow(at + ".value.branches is " + (branches == null ? "missing" : branches.getNodeType())
+                    + ", not a list");
+        }
+        int i = 0;
+        for (JsonNode b : branches) {
+            String branch = at + ".value.branches[" + i++ + "]";
+            if (!b.isObject()) {
+                throw new MalformedFlow(branch + " is not an object");
+            }
+            extractModules(b.get("modules"), branch + ".modules", assigner, scripts);
         }
     }
 
@@ -738,7 +785,7 @@ public final class PullTransformer {
         return true;
     }
 
-    private static ObjectNode parse(String p, Input input) throws IOException {
+    private static JsonNode parseValue(String p, Input input) throws IOException {
         JsonNode node;
         try {
             node = CliJson.read(input.read(p)); // keeps -0 as JSON.parse does
@@ -746,7 +793,15 @@ public final class PullTransformer {
             throw new SourceException(
                     "The workspace archive holds malformed JSON in " + p + ": " + e.getOriginalMessage(), e);
         }
-        if (node == null || !node.isObject()) {
+        if (node == null || node.isMissingNode()) {
+            throw new SourceException("The workspace archive holds " + p + ", which is empty, not JSON");
+        }
+        return node;
+    }
+
+    private static ObjectNode parse(String p, Input input) throws IOException {
+        JsonNode node = parseValue(p, input);
+        if (!node.isObject()) {
             throw new SourceException("The workspace archive holds " + p + ", which is not a JSON object");
         }
         return (ObjectNode) node;

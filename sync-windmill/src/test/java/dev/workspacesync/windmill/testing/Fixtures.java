@@ -276,15 +276,11 @@ public final class Fixtures {
                         "Main DB",
                         "resource_type",
                         "postgresql"));
-        a.json(
-                "f/team/greeting.variable.json",
-                obj("value", "yes", "is_secret", false, "description", "plain", "extra_perms", obj()));
+        a.json("f/team/greeting.variable.json", obj("value", "yes", "is_secret", false, "description", "plain"));
         a.json(
                 "f/team/db_password.variable.json",
-                obj("value", "AAAAencrypted==", "is_secret", true, "description", "secret", "extra_perms", obj()));
-        a.json(
-                "f/team/big.variable.json",
-                obj("value", "0123", "is_secret", false, "description", "null", "extra_perms", obj("u/bob", true)));
+                obj("value", "AAAAencrypted==", "is_secret", true, "description", "secret"));
+        a.json("f/team/big.variable.json", obj("value", "0123", "is_secret", false, "description", "null"));
         a.json(
                 "postgresql.resource-type.json",
                 obj(
@@ -331,11 +327,28 @@ public final class Fixtures {
                         "edited_by",
                         "admin"));
         a.json("users/admin@windmill.dev.user.json", obj("username", "admin", "role", "admin", "disabled", false));
-        a.json("groups/devs.group.json", obj("summary", "Developers", "members", List.of("admin")));
-        a.json("settings.json", obj("auto_invite", obj("enabled", false), "webhook", null, "color", "#ff0000"));
+        // SimplifiedGroup: name stripped, members and admins as u/..., extra_perms kept even when empty.
+        a.json(
+                "groups/devs.group.json",
+                obj("summary", "Developers", "members", List.of("u/admin"), "admins", List.of(), "extra_perms", obj()));
+        a.json("settings.json", settingsV2(obj("auto_invite", obj("enabled", false), "color", "#ff0000")));
         a.text("dependencies/requirements.in", "requests\npyyaml\n");
         a.text("dependencies/package.json", "{\n  \"dependencies\": {\"lodash\": \"4\"}\n}\n");
         return a;
+    }
+
+    /**
+     * The server's v2 settings (what the CLI asks for): error and success handlers and the Slack OAuth client
+     * always written, null when unset; the name; {@code extra} (fields skipped when None) in between.
+     */
+    private static Map<String, Object> settingsV2(Map<String, Object> extra) {
+        Map<String, Object> m = new LinkedHashMap<>(extra);
+        m.put("error_handler", null);
+        m.put("success_handler", null);
+        m.put("name", "Demo workspace");
+        m.put("slack_oauth_client_id", null);
+        m.put("slack_oauth_client_secret", null);
+        return m;
     }
 
     /** The body of the emulator's file resource type map matching {@link #edgeCases()}. */
@@ -513,9 +526,7 @@ public final class Fixtures {
         a.json(
                 "f/edge/config.resource.json",
                 obj("value", obj("content", "{\n  \"a\": 1\n}\n"), "description", "", "resource_type", "json_file"));
-        a.json(
-                "f/edge/multi.variable.json",
-                obj("value", "line1\nline2\n", "is_secret", false, "description", "", "extra_perms", obj()));
+        a.json("f/edge/multi.variable.json", obj("value", "line1\nline2\n", "is_secret", false, "description", ""));
         Map<String, Object> modMeta = scriptMeta("Multi file", "lock-main\n", "script");
         modMeta.put(
                 "modules",
@@ -776,9 +787,13 @@ public final class Fixtures {
                         "enabled",
                         true));
         a.json("users/bob@x.dev.user.json", obj("username", "bob", "role", "developer", "disabled", false));
-        a.json("groups/ops.group.json", obj("summary", null, "members", List.of("bob", "admin")));
-        a.json("settings.json", obj("ai_config", null, "deploy_to", "", "git_sync", obj("repositories", List.of())));
-        a.json("encryption_key.json", obj("key", "k-123"));
+        // No summary: the server skips a None one.
+        a.json(
+                "groups/ops.group.json",
+                obj("members", List.of("u/bob"), "admins", List.of("u/admin"), "extra_perms", obj("u/admin", true)));
+        a.json("settings.json", settingsV2(obj("git_sync", obj("repositories", List.of()), "webhook", "")));
+        // A JSON string: the server writes to_string_pretty(&to_value(key)).
+        a.json("encryption_key.json", "k-123");
         a.text("dependencies/extra.requirements.in", "numpy\n");
         // Datatable migrations: kept verbatim, even outside includes, unless skipDatatableMigrations.
         a.text("migrations/datatable/main/20260101120000_create_users.up.sql", "CREATE TABLE users (id int);\n");
@@ -1047,8 +1062,12 @@ public final class Fixtures {
     public static WorkspaceArchive dedupeCases() {
         WorkspaceArchive a = new WorkspaceArchive();
 
-        a.json("f/d/folder.meta.json", obj("name", "d", "owners", List.of(), "extra_perms", obj(), "summary", null));
-        a.json("f/e/folder.meta.json", obj("name", "e", "owners", List.of(), "extra_perms", obj(), "summary", null));
+        a.json(
+                "f/d/folder.meta.json",
+                obj("display_name", "d", "owners", List.of(), "extra_perms", obj(), "summary", null));
+        a.json(
+                "f/e/folder.meta.json",
+                obj("display_name", "e", "owners", List.of(), "extra_perms", obj(), "summary", null));
         {
             a.text("dependencies/requirements.in", "requests\n");
             a.text("dependencies/named.requirements.in", "numpy\n");
@@ -1351,9 +1370,7 @@ public final class Fixtures {
     public static WorkspaceArchive specificCases() {
         WorkspaceArchive a = edgeCases();
         for (String name : List.of("x.other", "kept.demo", "my.var")) {
-            a.json(
-                    "f/edge/" + name + ".variable.json",
-                    obj("value", name, "is_secret", false, "description", "", "extra_perms", obj()));
+            a.json("f/edge/" + name + ".variable.json", obj("value", name, "is_secret", false, "description", ""));
         }
         return a;
     }

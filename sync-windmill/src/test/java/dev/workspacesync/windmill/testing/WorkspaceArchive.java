@@ -1,8 +1,11 @@
 package dev.workspacesync.windmill.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,11 +17,20 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The content of a Windmill workspace archive as the server's {@code tarball_workspace} writes it: entry
- * name to bytes, with metadata as pretty-printed JSON. Build it from maps (as the server would serialise
- * them) and serve it through {@link WindmillEmulator}, as a zip or a tar.
+ * name to bytes, with metadata as serde_json's {@code to_string_pretty} prints it (two-space indent, one array
+ * element a line, {@code []} and {@code {}} when empty, no final newline). Build it from maps (as the server would
+ * serialise them; {@link ServerShapes} gives whole workspaces) and serve it through {@link WindmillEmulator}, as
+ * a zip or as the GNU tar the server writes (long names in {@code ././@LongLink} entries).
  */
 public final class WorkspaceArchive {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter JSON = new ObjectMapper()
+            .writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                            .withObjectEmptySeparator("")
+                            .withArrayEmptySeparator("")
+                            .withRootSeparator(""))
+                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                    .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
 
@@ -33,7 +45,7 @@ public final class WorkspaceArchive {
         return raw(name, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Adds a JSON entry, pretty-printed like the server's serde_json output. */
+    /** Adds a JSON entry (any JSON value: the key is a string), pretty-printed like the server's serde_json. */
     public WorkspaceArchive json(String name, Object value) {
         try {
             return raw(name, JSON.writeValueAsBytes(value));
@@ -70,16 +82,40 @@ public final class WorkspaceArchive {
         return bytes.toByteArray();
     }
 
-    /** The archive as a ustar tar (names up to 255 bytes via the prefix field). */
+    /**
+     * The archive as the server's tar: GNU headers (mode 0777, mtime 0), a name over 100 bytes in a preceding
+     * {@code ././@LongLink} entry of type {@code L}.
+     */
     public byte[] toTar() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-            out.writeBytes(tarHeader(e.getKey(), e.getValue().length, '0'));
+            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+            if (name.length > 100) {
+                byte[] longName = java.util.Arrays.copyOf(name, name.length + 1);
+                out.writeBytes(gnuHeader("././@LongLink".getBytes(StandardCharsets.US_ASCII), longName.length, 'L'));
+                out.writeBytes(longName);
+                out.writeBytes(new byte[(512 - longName.length % 512) % 512]);
+                name = java.util.Arrays.copyOf(name, 100);
+            }
+            out.writeBytes(gnuHeader(name, e.getValue().length, '0'));
             out.writeBytes(e.getValue());
             out.writeBytes(new byte[(512 - e.getValue().length % 512) % 512]);
         }
         out.writeBytes(new byte[1024]);
         return out.toByteArray();
+    }
+
+    private static byte[] gnuHeader(byte[] name, long size, char type) {
+        byte[] header = new byte[512];
+        put(header, 0, name);
+        put(header, 100, octal(0777, 8));
+        put(header, 108, octal(0, 8));
+        put(header, 116, octal(0, 8));
+        put(header, 124, octal(size, 12));
+        put(header, 136, octal(0, 12));
+        header[156] = (byte) type;
+        put(header, 257, "ustar  \0".getBytes(StandardCharsets.US_ASCII));
+        return checksum(header);
     }
 
     /** One ustar header block ({@code type} '0' for a file, '5' for a directory) declaring {@code size}. */
@@ -103,6 +139,10 @@ public final class WorkspaceArchive {
         put(header, 257, "ustar\0".getBytes(StandardCharsets.US_ASCII));
         put(header, 263, "00".getBytes(StandardCharsets.US_ASCII));
         put(header, 345, prefix.getBytes(StandardCharsets.UTF_8));
+        return checksum(header);
+    }
+
+    private static byte[] checksum(byte[] header) {
         for (int i = 148; i < 156; i++) {
             header[i] = ' ';
         }
