@@ -1,20 +1,25 @@
 package dev.workspacesync.examples;
 
+import dev.workspacesync.core.Change;
 import dev.workspacesync.core.DeletionGuard;
 import dev.workspacesync.core.KnownSettings;
+import dev.workspacesync.core.DestinationReport;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.Skipped;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncPipeline;
+import dev.workspacesync.core.SyncPlan;
 import dev.workspacesync.core.SyncReport;
 import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.SyncStatus;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.core.spi.SourceProvider;
 import dev.workspacesync.examples.internal.Logging;
+import dev.workspacesync.examples.internal.PlanListing;
 import dev.workspacesync.examples.internal.ProgressPrinter;
 import dev.workspacesync.examples.internal.ReportJson;
 import dev.workspacesync.examples.internal.SettingsResolver;
@@ -76,7 +81,14 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
     @Option(names = "--dry-run", description = "Plan and report; change nothing.")
     private boolean dryRun;
 
-    @Option(names = "--force-deletes", description = "Accept plans that delete more than half the destination.")
+    @Option(
+            names = "--max-delete",
+            paramLabel = "N|N%",
+            description = "Refuse a plan deleting more than N files or N%% of a destination (default 50%%);"
+                    + " one deleting every file is refused whatever the limit.")
+    private String maxDelete;
+
+    @Option(names = "--force-deletes", description = "Accept any deletion, even of every file.")
     private boolean forceDeletes;
 
     @Option(names = "--json", description = "Print exactly one JSON object with the result.")
@@ -127,6 +139,14 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
     private int runOnce() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        DeletionGuard guard;
+        try {
+            guard = forceDeletes
+                    ? DeletionGuard.force()
+                    : maxDelete == null ? DeletionGuard.defaults() : DeletionGuard.parse("--max-delete", maxDelete);
+        } catch (SyncConfigException e) {
+            return usage(out, err, e);
+        }
         ProviderRegistry registry = ProviderRegistry.discover();
         SettingsResolver resolver;
         try {
@@ -205,10 +225,10 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
                 .source(src)
                 .destinations(dsts)
                 .dryRun(dryRun)
-                .deletionGuard(forceDeletes ? DeletionGuard.force() : DeletionGuard.defaults())
+                .deletionGuard(guard)
                 .secrets(settings.secrets());
         // JSON logs are for a collector: no human progress lines among them on standard error.
-        if (!json && Logging.format() != Logging.Format.JSON) {
+        if (!json && !parent.verbosity().quiet() && Logging.format() != Logging.Format.JSON) {
             builder.listener(new ProgressPrinter(err, parent.terminal()));
         }
         SyncReport report;
@@ -216,9 +236,12 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             report = pipeline.run();
         }
         if (json) {
-            out.println(ReportJson.of(report).toString());
-        } else {
-            printSummary(out, report);
+            out.println(ReportJson.withPlans(report, redactor).toString());
+        } else if (!parent.verbosity().quiet()) {
+            printSummary(out, report, parent.verbosity().verbose(), redactor);
+        } else if (!report.succeeded()) {
+            // -q, like git and rclone: silent when all went well; what went wrong still goes to stderr.
+            printSummary(err, report, false, redactor);
         }
         return exitCode(report);
     }
@@ -242,10 +265,31 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
     }
 
     static void printSummary(PrintWriter out, SyncReport report) {
+        printSummary(out, report, false, Redactor.none());
+    }
+
+    /**
+     * The human summary: a status line, a line per destination, under it the plan's files (a dry run: the
+     * first {@value PlanListing#DEFAULT_LIMIT}, all with {@code verbose}; a real run: all with {@code
+     * verbose}) or, for a refusal, how to accept it, then the files not synced.
+     */
+    static void printSummary(PrintWriter out, SyncReport report, boolean verbose, Redactor redactor) {
         out.println((report.dryRun() ? "Dry run " : "") + report.status() + " in "
                 + report.duration().toMillis() + " ms: " + report.source()
                 + (report.revision() == null ? "" : " @ " + report.revision()));
-        report.destinations().forEach(d -> out.println("  " + d.status() + "  " + d.target() + ": " + d.message()));
+        for (DestinationReport d : report.destinations()) {
+            out.println("  " + d.status() + "  " + d.target() + ": " + d.message());
+            SyncPlan plan = d.plan();
+            if (plan == null || d.status() == SyncStatus.FAILED) {
+                continue;
+            }
+            if (d.status() == SyncStatus.REFUSED) {
+                printRefusal(out, plan, verbose, redactor);
+            } else if (report.dryRun() || verbose) {
+                int limit = verbose ? Integer.MAX_VALUE : PlanListing.DEFAULT_LIMIT;
+                PlanListing.lines(plan.changes(), limit, "    ", redactor).forEach(out::println);
+            }
+        }
         if (report.destinations().isEmpty()) {
             out.println("  " + report.message());
         }
@@ -255,6 +299,20 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             // Paths and reasons are already escaped: a file name cannot break or forge a line here.
             skipped.forEach(s -> out.println("    " + s.path() + ": " + s.reason()));
         }
+    }
+
+    private static void printRefusal(PrintWriter out, SyncPlan plan, boolean verbose, Redactor redactor) {
+        List<Change> deletes = plan.deletes();
+        if (verbose) {
+            PlanListing.lines(deletes, Integer.MAX_VALUE, "    ", redactor).forEach(out::println);
+        }
+        boolean everything = plan.existingFiles() > 0 && deletes.size() >= plan.existingFiles();
+        out.println("    To accept it: "
+                + (everything
+                        ? "--force-deletes (the plan deletes every file)"
+                        : "--max-delete " + deletes.size() + ", or --force-deletes")
+                + (!verbose && deletes.size() > DeletionGuard.NAMED_IN_REFUSAL ? "; -v lists every file" : "")
+                + ".");
     }
 
     static int exitCode(SyncReport report) {

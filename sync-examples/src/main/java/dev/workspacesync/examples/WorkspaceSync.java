@@ -3,20 +3,28 @@ package dev.workspacesync.examples;
 import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.examples.internal.Logging;
+import dev.workspacesync.examples.internal.Verbosity;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code workspace-sync} command line: {@code run}, {@code providers}, {@code demo}, and the
  * long-running jobs built on the library. Exit codes: 0 synced or nothing to do, 1 the sync failed,
  * 2 usage or settings error (every bad key named), 3 a guard refused the plan, 4 incomplete (some files
  * were skipped and listed; the rest landed).
+ *
+ * <p>Every subcommand, present and future, inherits {@code -h/--help}, {@code -V/--version} and {@link
+ * Verbosity}'s {@code -v/-q} from here ({@code scope = INHERIT}): help works even when required options
+ * are missing.
  */
 @Command(
         name = "workspace-sync",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = WorkspaceSync.Version.class,
         description = "Keeps copies of your work safe: syncs a source (Windmill, a local project) into destinations"
@@ -29,6 +37,7 @@ import picocli.CommandLine.Command;
             InstallHookCommand.class,
             HookRunCommand.class,
             DoctorCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class WorkspaceSync {
@@ -54,6 +63,8 @@ public final class WorkspaceSync {
             description = "Log lines on standard error as text or json (one object per line)" + " (default: "
                     + Logging.FORMAT_VARIABLE + ", else text).")
     private Logging.Format logFormat;
+    @Mixin
+    private Verbosity verbosity = new Verbosity();
 
     /** A command line reading this environment; {@code terminal} turns on the redrawn progress bar. */
     public WorkspaceSync(Map<String, String> environment, boolean terminal) {
@@ -78,6 +89,11 @@ public final class WorkspaceSync {
         return terminal;
     }
 
+    /** -v/-q as given on the root or any subcommand. */
+    Verbosity verbosity() {
+        return verbosity;
+    }
+
     /** Runs a command line and returns its exit code; output goes to {@code out}, diagnostics to {@code err}. */
     public int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine line = new CommandLine(this);
@@ -92,20 +108,26 @@ public final class WorkspaceSync {
             cmd.getErr().println("workspace-sync failed: " + redactor.redact(String.valueOf(e.getMessage())));
             return FAILED;
         });
-        // Logging is set up once the options are known and before any command runs.
+        // Logging is set up once the options are known and before any command runs (and logs): the
+        // format, then the level of -q/-v/-vv.
+        Runnable[] restoreLogLevel = {() -> {}};
         line.setExecutionStrategy(parsed -> {
             try {
                 Logging.configure(environment, logFormat);
+                restoreLogLevel[0] = verbosity.apply();
             } catch (SyncConfigException e) {
-                err.println(e.getMessage());
+                parsed.commandSpec().commandLine().getErr().println(e.getMessage());
                 return USAGE;
             }
             return new CommandLine.RunLast().execute(parsed);
         });
-        int code = line.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        try {
+            return line.execute(args);
+        } finally {
+            restoreLogLevel[0].run();
+            out.flush();
+            err.flush();
+        }
     }
 
     /** A command that knows the secrets it was given, so error output can be scrubbed. */

@@ -455,7 +455,15 @@ public final class GitRemoteDestination implements Destination {
                             diff.updates(),
                             diff.deletes().size(),
                             written.bytes,
-                            "Pushed commit " + written.commit.name() + " to " + target() + retried);
+                            // Counts first, like the other destinations' summaries.
+                            "%d added, %d updated, %d deleted; pushed commit %s to %s%s"
+                                    .formatted(
+                                            diff.adds(),
+                                            diff.updates(),
+                                            diff.deletes().size(),
+                                            written.commit.name(),
+                                            target(),
+                                            retried));
                 }
                 LOG.info("Push to {} was rejected (the remote moved); fetching and mirroring again", target());
                 fetch(repo, runDeadline);

@@ -116,7 +116,9 @@ class GitRemoteDestinationHttpTest {
         assertThat(log.get(0).getFullMessage()).isEqualTo("Backup of project: 3 added, 0 updated, 0 deleted");
         assertThat(log.get(0).getAuthorIdent().getName()).isEqualTo("Backup Bot");
         DestinationReport report = first.destinations().get(0);
-        assertThat(report.message()).contains(log.get(0).name());
+        assertThat(report.message())
+                .startsWith("3 added, 0 updated, 0 deleted; pushed commit "
+                        + log.get(0).name() + " to ");
         assertThat(report.added()).isEqualTo(3);
 
         SyncReport second = sync(destination(GitHttpServer.PASSWORD).build());

@@ -3,7 +3,9 @@ package dev.workspacesync.examples.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspacesync.core.Change;
 import dev.workspacesync.core.DestinationReport;
+import dev.workspacesync.core.Redactor;
 import dev.workspacesync.core.Skipped;
 import dev.workspacesync.core.SyncReport;
 
@@ -11,6 +13,11 @@ import dev.workspacesync.core.SyncReport;
  * The one JSON object {@code run --json} prints, and the body of the service's answers. {@code skipped}
  * (on the root: every file some destination did not receive; on each destination: what it did not) is
  * always present, as an array of {@code {"path", "reason"}}, empty when the run was complete.
+ *
+ * <p>{@link #withPlans} (what {@code run --json} prints) adds each destination's planned files as {@code
+ * "plan": {"add": [...], "update": [...], "delete": [...]}} to a dry run's report and to a refused
+ * destination: every path, escaped as in {@link dev.workspacesync.core.SyncPath#escaped()}. The service
+ * answers without them, so an empty pull's refusal never sends back the whole backup's file list.
  */
 public final class ReportJson {
     /** Shared, thread-safe once configured. */
@@ -19,6 +26,15 @@ public final class ReportJson {
     private ReportJson() {}
 
     public static ObjectNode of(SyncReport report) {
+        return of(report, false, Redactor.none());
+    }
+
+    /** The report with the planned files of a dry run and of refused destinations, paths redacted. */
+    public static ObjectNode withPlans(SyncReport report, Redactor redactor) {
+        return of(report, true, redactor);
+    }
+
+    private static ObjectNode of(SyncReport report, boolean plans, Redactor redactor) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("status", report.status().name());
         root.put("message", report.message());
@@ -39,8 +55,19 @@ public final class ReportJson {
             node.put("status", d.status().name());
             node.put("message", d.message());
             skipped(node, d.skipped());
+            boolean listed = report.dryRun() || d.status() == dev.workspacesync.core.SyncStatus.REFUSED;
+            if (plans && listed && d.plan() != null) {
+                ObjectNode plan = node.putObject("plan");
+                paths(plan.putArray("add"), d.plan().adds(), redactor);
+                paths(plan.putArray("update"), d.plan().updates(), redactor);
+                paths(plan.putArray("delete"), d.plan().deletes(), redactor);
+            }
         }
         return root;
+    }
+
+    private static void paths(ArrayNode array, java.util.List<Change> changes, Redactor redactor) {
+        changes.forEach(c -> array.add(redactor.redact(c.path().escaped())));
     }
 
     private static void skipped(ObjectNode node, java.util.List<Skipped> skipped) {
