@@ -318,8 +318,8 @@ public final class WindmillSource implements Source {
         try (Stream<Path> files = Files.walk(tree)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
                 // Exact, as the CLI (or the transformer) spelled it; each destination decides what it can hold.
-                SyncPath path = SyncPath.exact(
-                        tree.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
+                SyncPath path =
+                        SyncPath.exact(tree.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
                 if (skipCliState
                         && (path.value().startsWith(".wmill/") || path.value().equals("wmill.yaml"))) {
                     continue;

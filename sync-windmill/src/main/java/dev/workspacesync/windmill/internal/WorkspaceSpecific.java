@@ -240,7 +240,8 @@ public final class WorkspaceSpecific {
 
     /** {@code f/a/x.variable.yaml} as {@code f/a/x.<ws>.variable.yaml}, and so on per kind. */
     static String toSpecific(String p, String ws) {
-        Matcher folder = Pattern.compile("^(" + DOT + "*)/folder\\.meta\\.(yaml|json)").matcher(p);
+        Matcher folder =
+                Pattern.compile("^(" + DOT + "*)/folder\\.meta\\.(yaml|json)").matcher(p);
         if (folder.matches()) {
             return folder.group(1) + "/folder." + ws + ".meta." + folder.group(2);
         }
@@ -248,7 +249,8 @@ public final class WorkspaceSpecific {
         if (settings.matches()) {
             return "settings." + ws + "." + settings.group(1);
         }
-        Matcher file = Pattern.compile("^(" + DOT + "+?)(\\.resource\\.file\\." + DOT + "+)").matcher(p);
+        Matcher file = Pattern.compile("^(" + DOT + "+?)(\\.resource\\.file\\." + DOT + "+)")
+                .matcher(p);
         if (file.matches()) {
             return file.group(1) + "." + ws + file.group(2);
         }
@@ -281,8 +283,8 @@ public final class WorkspaceSpecific {
         if (settings.matches()) {
             return "settings." + settings.group(1);
         }
-        Matcher file =
-                Pattern.compile("(?s)^(.*?)\\." + q + "(\\.resource\\.file\\." + DOT + "+)").matcher(p);
+        Matcher file = Pattern.compile("(?s)^(.*?)\\." + q + "(\\.resource\\.file\\." + DOT + "+)")
+                .matcher(p);
         if (file.matches()) {
             return file.group(1) + file.group(2);
         }
