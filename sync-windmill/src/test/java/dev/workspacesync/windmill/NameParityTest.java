@@ -196,7 +196,7 @@ class NameParityTest {
         assertThatThrownBy(() -> snapshot(escape))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("f/n/esc.raw_app")
-                .hasMessageContaining("out of the app folder");
+                .hasMessageContaining("out of the folder");
     }
 
     private static String name(SplittableRandom r) {

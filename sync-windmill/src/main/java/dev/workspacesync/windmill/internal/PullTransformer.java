@@ -303,14 +303,15 @@ public final class PullTransformer {
             modules.fields().forEachRemaining(m -> {
                 String rel = m.getKey();
                 JsonNode mod = m.getValue();
+                // path.join in the CLI: "./a" and "a//b" are normalised, a path leaving the folder refused.
                 out.add(new Produced(
-                        moduleFolder + "/" + rel,
+                        moduleFolder + "/" + SyncPathCheck.relative(rel, moduleFolder),
                         moduleFolder,
                         utf8(mod.path("content").asText(""))));
                 if (truthy(mod.get("lock"))) {
                     String baseName = rel.replaceFirst("\\.[^.]+\\z", "");
                     out.add(new Produced(
-                            moduleFolder + "/" + baseName + ".lock",
+                            moduleFolder + "/" + SyncPathCheck.relative(baseName + ".lock", moduleFolder),
                             moduleFolder,
                             utf8(mod.get("lock").asText())));
                 }

@@ -4,14 +4,14 @@ import dev.workspacesync.core.SourceException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** Checks a path taken from inside an item (raw app files, runnable ids) before it becomes a file name. */
+/** Checks a path taken from inside an item (raw app files, runnable ids, script modules) before it becomes a file name. */
 final class SyncPathCheck {
     private SyncPathCheck() {}
 
     /**
-     * {@code relative} as the CLI's {@code rawAppPathWithinFolder} resolves it ({@code path.join}: empty and
+     * {@code relative} as the CLI's {@code rawAppPathWithinFolder} (and {@code path.join} for script modules) resolves it ({@code path.join}: empty and
      * {@code .} segments dropped, {@code ..} taken back), kept exactly otherwise (no Unicode normalisation, so
-     * the name matches the CLI's byte for byte); a {@link SourceException} naming the raw app when it leaves
+     * the name matches the CLI's byte for byte); a {@link SourceException} naming the folder when it leaves
      * {@code dir}, is the folder itself, or names a directory (a trailing {@code /}, which the CLI cannot
      * write either). The rest of the name is checked by {@link CliNames#safe} with every other path.
      */
@@ -26,7 +26,7 @@ final class SyncPathCheck {
             }
             if (segment.equals("..")) {
                 if (segments.isEmpty()) {
-                    throw unsafe(relative, dir, "it leads out of the app folder");
+                    throw unsafe(relative, dir, "it leads out of the folder");
                 }
                 segments.removeLast();
             } else {
@@ -34,13 +34,13 @@ final class SyncPathCheck {
             }
         }
         if (segments.isEmpty()) {
-            throw unsafe(relative, dir, "it names the app folder itself");
+            throw unsafe(relative, dir, "it names the folder itself");
         }
         return String.join("/", segments);
     }
 
     private static SourceException unsafe(String relative, String dir, String why) {
-        return new SourceException("The raw app " + dir + " holds an unsafe path \""
+        return new SourceException("The item folder " + dir + " would hold an unsafe path \""
                 + dev.workspacesync.core.SyncPath.escape(relative) + "\": " + why + ". Rename it in Windmill.");
     }
 }
