@@ -120,6 +120,29 @@ class NameParityTest {
                                         "\uA7C1keep", inline("3\n"))),
                         "policy",
                         obj("execution_mode", "viewer")));
+        // Script modules: the CLI joins their paths (./ and // normalised), names kept exactly.
+        a.script(
+                "f/n/mods",
+                "py",
+                "def main():\n  return 1\n",
+                obj(
+                        "summary",
+                        "mods",
+                        "description",
+                        "",
+                        "schema",
+                        obj(),
+                        "kind",
+                        "script",
+                        "language",
+                        "python3",
+                        "lock",
+                        "",
+                        "modules",
+                        obj(
+                                "./dot/a.py", obj("content", "A=1\n", "language", "python3"),
+                                "sub//b.py", obj("content", "B=1\n", "language", "python3", "lock", "b==1\n"),
+                                "\u0085nel\u2028.py", obj("content", "N=1\n", "language", "python3"))));
         TreeMap<String, byte[]> tree = compare(tmp, a);
         assertThat(tree.keySet())
                 .contains(
@@ -128,7 +151,11 @@ class NameParityTest {
                         "f/n/steps.flow/\uA7C1\uA7C3_capital.inline_script.ts",
                         "f/n/steps.flow/\uA7C1\uA7C3_capital_1.inline_script.ts",
                         "f/n/steps.flow/_con.inline_script.go",
-                        "f/n/raw.raw_app/backend/_CON.ts");
+                        "f/n/raw.raw_app/backend/_CON.ts",
+                        "f/n/raw.raw_app/src/\u0085nel\u2028.tsx",
+                        "f/n/raw.raw_app/src/dot/double.tsx",
+                        "f/n/mods__mod/dot/a.py",
+                        "f/n/mods__mod/sub/b.lock");
     }
 
     private static Map<String, Object> inline(String content) {
@@ -193,6 +220,24 @@ class NameParityTest {
         escape.json(
                 "f/n/esc.raw_app.json",
                 obj("summary", "e", "value", obj("files", obj("/../../x.ts", "x\n"), "runnables", obj())));
+        WorkspaceArchive module = new WorkspaceArchive();
+        module.script(
+                "f/n/modesc",
+                "py",
+                "x\n",
+                obj(
+                        "summary",
+                        "m",
+                        "kind",
+                        "script",
+                        "language",
+                        "python3",
+                        "modules",
+                        obj("a/../../../x.py", obj("content", "x\n", "language", "python3"))));
+        assertThatThrownBy(() -> snapshot(module))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("f/n/modesc__mod")
+                .hasMessageContaining("out of the folder");
         assertThatThrownBy(() -> snapshot(escape))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("f/n/esc.raw_app")
