@@ -319,7 +319,8 @@ public final class WindmillSource implements Source {
 
     private static SyncPath safePath(String path) {
         try {
-            return SyncPath.of(path);
+            // Exact: the names are the CLI's, byte for byte (NEL, U+2028, NFD kept); the transformer checked them.
+            return SyncPath.exact(path);
         } catch (SyncPath.InvalidPathException e) {
             throw new SourceException("The Windmill workspace holds an unsafe path: " + e.getMessage(), e);
         }
@@ -329,7 +330,9 @@ public final class WindmillSource implements Source {
         List<SnapshotEntry> entries = new ArrayList<>();
         try (Stream<Path> files = Files.walk(tree)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                SyncPath path = SyncPath.relativize(tree, file);
+                // Exact, as the CLI (or the transformer) spelled it; each destination decides what it can hold.
+                SyncPath path =
+                        SyncPath.exact(tree.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
                 if (skipCliState
                         && (path.value().startsWith(".wmill/") || path.value().equals("wmill.yaml"))) {
                     continue;

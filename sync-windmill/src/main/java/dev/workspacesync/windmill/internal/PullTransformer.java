@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -134,7 +133,6 @@ public final class PullTransformer {
             Map.entry("ruby", "rb"),
             Map.entry("rlang", "r"),
             Map.entry("dbt", "dbt.yaml"));
-    private static final Pattern WINDOWS_RESERVED = Pattern.compile("^(con|prn|aux|nul|com[0-9]|lpt[0-9])$");
 
     private final WindmillPullOptions options;
     private final Map<String, String> fileExtensionByResourceType;
@@ -165,9 +163,11 @@ public final class PullTransformer {
         for (String name : input.names()) {
             for (Produced file : produce(name, input, moduleScripts)) {
                 if (keep(file)) {
-                    output.write(file.path, file.content);
+                    // Fails naming the item rather than let one unsafe name cost the pull silently.
+                    String path = CliNames.safe(file.path, "The item " + name).value();
+                    output.write(path, file.content);
                     if (file.lockInput != null) {
-                        lockInputs.put(file.path, file.lockInput);
+                        lockInputs.put(path, file.lockInput);
                     }
                     count[0]++;
                 }
@@ -324,14 +324,15 @@ public final class PullTransformer {
             modules.fields().forEachRemaining(m -> {
                 String rel = m.getKey();
                 JsonNode mod = m.getValue();
+                // path.join in the CLI: "./a" and "a//b" are normalised, a path leaving the folder refused.
                 out.add(new Produced(
-                        moduleFolder + "/" + rel,
+                        moduleFolder + "/" + SyncPathCheck.relative(rel, moduleFolder),
                         moduleFolder,
                         utf8(mod.path("content").asText(""))));
                 if (truthy(mod.get("lock"))) {
                     String baseName = rel.replaceFirst("\\.[^.]+\\z", "");
                     out.add(new Produced(
-                            moduleFolder + "/" + baseName + ".lock",
+                            moduleFolder + "/" + SyncPathCheck.relative(baseName + ".lock", moduleFolder),
                             moduleFolder,
                             utf8(mod.get("lock").asText())));
                 }
@@ -373,10 +374,9 @@ public final class PullTransformer {
         out.add(0, new Produced(finalPath, null, yaml(meta)));
     }
 
-    /** Per flow or app: the CLI's {@code newPathAssigner}. */
+    /** Per flow or app: the CLI's {@code newPathAssigner} (or {@code newRawAppPathAssigner}). */
     private final class PathAssigner {
-        private int counter;
-        private final Set<String> seen = new HashSet<>();
+        private final CliNames.Assigner names;
         private final boolean rawApp;
 
         PathAssigner() {
@@ -386,35 +386,19 @@ public final class PullTransformer {
         /** The raw-app flavour keeps case, names unnamed runnables {@code runnable_N}, and has no infix. */
         PathAssigner(boolean rawApp) {
             this.rawApp = rawApp;
+            this.names = new CliNames.Assigner(rawApp);
         }
 
         String[] assign(String summary, String language) {
-            String name = summary == null ? "" : sanitize(summary, rawApp);
-            String original = name;
-            String prefix = rawApp ? "runnable" : "inline_script";
-            if (name.isEmpty()) {
-                original = prefix;
-                name = prefix + "_0";
-            }
-            while (seen.contains(name.toLowerCase(Locale.ROOT))) {
-                counter++;
-                name = original + "_" + counter;
-            }
-            seen.add(name.toLowerCase(Locale.ROOT));
+            String name = names.assign(summary);
             String suffix = rawApp || options.has(Flag.NON_DOTTED_PATHS) ? "." : ".inline_script.";
             return new String[] {name + suffix, languageExtension(language)};
         }
     }
 
+    /** The CLI's {@code sanitizeForFilesystem}; see {@link CliNames}. */
     static String sanitize(String summary, boolean preserveCase) {
-        String name = summary.replace(" ", "_")
-                .replaceAll("[/\\\\:*?\"<>|\\x00-\\x1f\\x7f]", "")
-                .replaceAll("_+", "_")
-                .replaceAll("^[._]+|[._]+$", "");
-        if (!preserveCase) {
-            name = name.toLowerCase(Locale.ROOT);
-        }
-        return WINDOWS_RESERVED.matcher(name).matches() ? "_" + name : name;
+        return CliNames.sanitizeForFilesystem(summary, preserveCase);
     }
 
     private String languageExtension(String language) {

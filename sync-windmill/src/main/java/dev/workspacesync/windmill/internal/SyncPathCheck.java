@@ -1,18 +1,46 @@
 package dev.workspacesync.windmill.internal;
 
 import dev.workspacesync.core.SourceException;
-import dev.workspacesync.core.SyncPath;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
-/** Checks a path taken from inside an item (raw app files, runnable ids) before it becomes a file name. */
+/** Checks a path taken from inside an item (raw app files, runnable ids, script modules) before it becomes a file name. */
 final class SyncPathCheck {
     private SyncPathCheck() {}
 
-    /** {@code relative}, normalised, if it stays inside {@code dir}; otherwise a {@link SourceException}. */
+    /**
+     * {@code relative} as the CLI's {@code rawAppPathWithinFolder} (and {@code path.join} for script modules) resolves it ({@code path.join}: empty and
+     * {@code .} segments dropped, {@code ..} taken back), kept exactly otherwise (no Unicode normalisation, so
+     * the name matches the CLI's byte for byte); a {@link SourceException} naming the folder when it leaves
+     * {@code dir}, is the folder itself, or names a directory (a trailing {@code /}, which the CLI cannot
+     * write either). The rest of the name is checked by {@link CliNames#safe} with every other path.
+     */
     static String relative(String relative, String dir) {
-        try {
-            return SyncPath.of(relative.replaceAll("(^|/)\\./", "$1")).value();
-        } catch (SyncPath.InvalidPathException e) {
-            throw new SourceException("The raw app " + dir + " holds an unsafe path: " + e.getMessage(), e);
+        if (relative.endsWith("/")) {
+            throw unsafe(relative, dir, "it ends with '/'");
         }
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : relative.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (segments.isEmpty()) {
+                    throw unsafe(relative, dir, "it leads out of the folder");
+                }
+                segments.removeLast();
+            } else {
+                segments.addLast(segment);
+            }
+        }
+        if (segments.isEmpty()) {
+            throw unsafe(relative, dir, "it names the folder itself");
+        }
+        return String.join("/", segments);
+    }
+
+    private static SourceException unsafe(String relative, String dir, String why) {
+        return new SourceException("The item folder " + dir + " would hold an unsafe path \""
+                + dev.workspacesync.core.SyncPath.escape(relative) + "\": " + why + ". Rename it in Windmill.");
     }
 }

@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -614,7 +613,7 @@ public final class WmillLock {
                 continue;
             }
             String id = f.replaceFirst(Pattern.quote(".yaml"), "");
-            seen.add(id.toLowerCase(Locale.ROOT));
+            seen.add(CliNames.lowerCase(id));
             String p = backend + "/" + f;
             JsonNode runnable = written.containsKey(p) ? written.get(p).deepCopy() : VERBATIM_YAML.readTree(read(p));
             if (runnable != null
@@ -638,7 +637,7 @@ public final class WmillLock {
                     break;
                 }
             }
-            if (id == null || !seen.add(id.toLowerCase(Locale.ROOT))) {
+            if (id == null || !seen.add(CliNames.lowerCase(id))) {
                 continue;
             }
             ObjectNode code = codeFile(backend, files, id);
@@ -652,11 +651,11 @@ public final class WmillLock {
     }
 
     private ObjectNode codeFile(String backend, List<String> files, String id) throws IOException {
-        String prefix = id.toLowerCase(Locale.ROOT) + ".";
+        String prefix = CliNames.lowerCase(id) + ".";
         for (String f : files) {
             if (f.endsWith(".yaml")
                     || f.endsWith(".lock")
-                    || !f.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                    || !CliNames.lowerCase(f).startsWith(prefix)) {
                 continue;
             }
             String ext = f.substring(id.length() + 1);

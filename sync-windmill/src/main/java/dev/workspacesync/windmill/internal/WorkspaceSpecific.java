@@ -35,11 +35,14 @@ public final class WorkspaceSpecific {
         KIND_ALTERNATIVES = String.join("|", KINDS);
     }
 
+    // The CLI's patterns with JavaScript's semantics (see CliNames): `$` is the very end (\\z), `.` JS_DOT.
+    private static final String DOT = CliNames.JS_DOT;
     private static final Pattern LOOKS_SPECIFIC = Pattern.compile("\\.[^.]+\\.(?:" + KIND_ALTERNATIVES
-            + ")\\.(?:yaml|json)$|\\.[^.]+\\.resource\\.file\\..+$|/folder\\.[^.]+\\.meta\\.(?:yaml|json)$"
-            + "|^settings\\.[^.]+\\.(?:yaml|json)$");
-    private static final Pattern FILE_RESOURCE_BASE = Pattern.compile("^(.+?)\\.resource\\.file\\.");
-    private static final Pattern FILESET_BASE = Pattern.compile("^(.+?)\\.fileset/");
+            + ")\\.(?:yaml|json)\\z|\\.[^.]+\\.resource\\.file\\." + DOT + "+\\z"
+            + "|/folder\\.[^.]+\\.meta\\.(?:yaml|json)\\z|^settings\\.[^.]+\\.(?:yaml|json)\\z");
+    private static final Pattern RESOURCE_FILE_SUFFIX = Pattern.compile("\\.resource\\.file\\." + DOT + "+\\z");
+    private static final Pattern FILE_RESOURCE_BASE = Pattern.compile("^(" + DOT + "+?)\\.resource\\.file\\.");
+    private static final Pattern FILESET_BASE = Pattern.compile("^(" + DOT + "+?)\\.fileset[/\\\\]");
 
     /**
      * The globs per kind; a null list is a kind not configured. {@code settings} is null when not configured.
@@ -170,7 +173,7 @@ public final class WorkspaceSpecific {
     }
 
     private String sanitized() {
-        return name.replaceAll("[/\\\\:*?\"<>|.]", "_");
+        return CliNames.workspaceSuffix(name);
     }
 
     private static boolean isFileset(String p) {
@@ -236,8 +239,9 @@ public final class WorkspaceSpecific {
     }
 
     /** {@code f/a/x.variable.yaml} as {@code f/a/x.<ws>.variable.yaml}, and so on per kind. */
-    private static String toSpecific(String p, String ws) {
-        Matcher folder = Pattern.compile("^(.*)/folder\\.meta\\.(yaml|json)$").matcher(p);
+    static String toSpecific(String p, String ws) {
+        Matcher folder =
+                Pattern.compile("^(" + DOT + "*)/folder\\.meta\\.(yaml|json)").matcher(p);
         if (folder.matches()) {
             return folder.group(1) + "/folder." + ws + ".meta." + folder.group(2);
         }
@@ -245,7 +249,8 @@ public final class WorkspaceSpecific {
         if (settings.matches()) {
             return "settings." + ws + "." + settings.group(1);
         }
-        Matcher file = Pattern.compile("^(.+?)(\\.resource\\.file\\..+)$").matcher(p);
+        Matcher file = Pattern.compile("^(" + DOT + "+?)(\\.resource\\.file\\." + DOT + "+)")
+                .matcher(p);
         if (file.matches()) {
             return file.group(1) + "." + ws + file.group(2);
         }
@@ -256,13 +261,19 @@ public final class WorkspaceSpecific {
                 }
             }
         }
+        // The CLI's getFileTypeSuffix fallback: unanchored, so it also finds a resource file whose folder
+        // holds a line break (which the anchored pattern above cannot cross).
+        Matcher suffix = RESOURCE_FILE_SUFFIX.matcher(p);
+        if (suffix.find()) {
+            return p.substring(0, suffix.start()) + "." + ws + suffix.group();
+        }
         return p;
     }
 
     /** The inverse of {@link #toSpecific} for this workspace; the path itself when it is not this one's. */
-    private static String fromSpecific(String p, String ws) {
+    static String fromSpecific(String p, String ws) {
         String q = Pattern.quote(ws);
-        Matcher folder = Pattern.compile("^(.*)/folder\\." + q + "\\.meta\\.(yaml|json)$")
+        Matcher folder = Pattern.compile("(?s)^(.*)/folder\\." + q + "\\.meta\\.(yaml|json)")
                 .matcher(p);
         if (folder.matches()) {
             return folder.group(1) + "/folder.meta." + folder.group(2);
@@ -272,12 +283,12 @@ public final class WorkspaceSpecific {
         if (settings.matches()) {
             return "settings." + settings.group(1);
         }
-        Matcher file =
-                Pattern.compile("^(.+?)\\." + q + "(\\.resource\\.file\\..+)$").matcher(p);
+        Matcher file = Pattern.compile("(?s)^(.*?)\\." + q + "(\\.resource\\.file\\." + DOT + "+)")
+                .matcher(p);
         if (file.matches()) {
             return file.group(1) + file.group(2);
         }
-        Matcher typed = Pattern.compile("^(.*)\\." + q + "\\.(" + KIND_ALTERNATIVES + ")\\.(yaml|json)$")
+        Matcher typed = Pattern.compile("(?s)^(.*)\\." + q + "\\.(" + KIND_ALTERNATIVES + ")\\.(yaml|json)")
                 .matcher(p);
         if (typed.matches()) {
             return typed.group(1) + "." + typed.group(2) + "." + typed.group(3);
