@@ -9,10 +9,8 @@ import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.Destination;
-import dev.workspacesync.core.spi.DestinationProvider;
-import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.Source;
-import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.examples.internal.Invocation;
 import dev.workspacesync.examples.internal.ReportJson;
 import dev.workspacesync.examples.internal.SettingsResolver;
 import java.io.PrintWriter;
@@ -63,7 +61,11 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set git.branch=main.")
     private Map<String, String> sets = new LinkedHashMap<>();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A .properties file of settings.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A .properties file of settings (instead of ./workspace-sync.properties and"
+                    + " ~/.config/workspace-sync/config.properties).")
     private Path config;
 
     @Option(names = "--json", description = "Print one JSON object with every check.")
@@ -84,55 +86,27 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ProviderRegistry registry = ProviderRegistry.discover();
-        if (source == null && destinations.isEmpty()) {
-            return usage(new SyncConfigException("Name what to check: --source TYPE and/or --destination TYPE"));
-        }
-        List<String> problems = new ArrayList<>();
-        SourceProvider sourceProvider = null;
-        if (source != null) {
-            sourceProvider = registry.source(source).orElse(null);
-            if (sourceProvider == null) {
-                problems.add("Unknown source type '" + source + "'; known: "
-                        + registry.sources().stream().map(SourceProvider::type).toList());
-            }
-        }
-        List<DestinationProvider> destinationProviders = new ArrayList<>();
-        for (String type : destinations) {
-            registry.destination(type)
-                    .ifPresentOrElse(
-                            destinationProviders::add,
-                            () -> problems.add("Unknown destination type '" + type + "'; known: "
-                                    + registry.destinations().stream()
-                                            .map(DestinationProvider::type)
-                                            .toList()));
-        }
-        if (!problems.isEmpty()) {
-            return usage(new SyncConfigException(problems));
-        }
-        List<List<SettingKey>> keysByProvider = new ArrayList<>();
-        if (sourceProvider != null) {
-            keysByProvider.add(sourceProvider.settings());
-        }
-        destinationProviders.forEach(p -> keysByProvider.add(p.settings()));
-        List<SettingKey> keys = keysByProvider.stream().flatMap(List::stream).toList();
         SyncSettings settings;
         try {
-            // Exactly as run resolves them (--set, --config, the environment and whatever else run learns).
-            settings = SettingsResolver.resolve(sets, config, parent.environment(), keys);
+            SettingsResolver resolver = SettingsResolver.load(
+                    sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
+            SettingsResolver.Selection selection = resolver.choose(source, destinations);
+            if (selection == null) {
+                throw new SyncConfigException("Name what to check: --source TYPE and/or --destination TYPE (or"
+                        + " source=/destination= in "
+                        + String.join(
+                                " or ",
+                                resolver.looked().stream().map(Path::toString).toList()) + ")");
+            }
+            source = selection.source();
+            destinations = selection.destinations();
+            Invocation invocation = Invocation.prepare(resolver, selection, registry);
+            invocation.warnings().forEach(w -> spec.commandLine().getErr().println("Warning: " + w));
+            settings = invocation.settings();
         } catch (SyncConfigException e) {
             return usage(e);
         }
         redactor = Redactor.of(settings.secrets());
-        for (List<SettingKey> providerKeys : keysByProvider) {
-            try {
-                settings.validate(providerKeys);
-            } catch (SyncConfigException e) {
-                problems.addAll(e.problems());
-            }
-        }
-        if (!problems.isEmpty()) {
-            return usage(new SyncConfigException(problems.stream().distinct().toList()));
-        }
 
         List<Line> lines = new ArrayList<>();
         List<Secret> secrets = new ArrayList<>(settings.secrets());

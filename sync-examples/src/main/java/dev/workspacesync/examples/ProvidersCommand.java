@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -145,7 +144,7 @@ final class ProvidersCommand implements Callable<Integer> {
                 SettingsResolver.load(sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
         List<String> problems = new ArrayList<>();
         List<Used> used = new ArrayList<>();
-        SettingsResolver.Selection selection = select(resolver);
+        SettingsResolver.Selection selection = resolver.choose(source, destinations);
         if (selection != null) {
             if (selection.source() != null) {
                 registry.source(selection.source())
@@ -241,27 +240,6 @@ final class ProvidersCommand implements Callable<Integer> {
             return WorkspaceSync.USAGE;
         }
         return WorkspaceSync.OK;
-    }
-
-    /**
-     * The providers chosen (as {@code run} would choose them), possibly only a source or only
-     * destinations; null when nothing is chosen at all.
-     */
-    private SettingsResolver.Selection select(SettingsResolver resolver) {
-        Optional<SettingsResolver.Sourced> src = source != null && !source.isBlank()
-                ? Optional.of(new SettingsResolver.Sourced(source.strip(), "--source"))
-                : resolver.source();
-        Optional<SettingsResolver.Sourced> dst = destinations != null && !destinations.isEmpty()
-                ? Optional.of(new SettingsResolver.Sourced(String.join(",", destinations), "--destination"))
-                : resolver.destination();
-        if (src.isEmpty() && dst.isEmpty()) {
-            return null;
-        }
-        return new SettingsResolver.Selection(
-                src.map(SettingsResolver.Sourced::value).orElse(null),
-                src.map(SettingsResolver.Sourced::origin).orElse(null),
-                dst.map(SettingsResolver.Sourced::list).orElse(List.of()),
-                dst.map(SettingsResolver.Sourced::origin).orElse(null));
     }
 
     private static void printExplained(PrintWriter out, ObjectNode root, boolean everyProvider) {

@@ -2,7 +2,6 @@ package dev.workspacesync.examples;
 
 import dev.workspacesync.core.Change;
 import dev.workspacesync.core.DeletionGuard;
-import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.DestinationReport;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Redactor;
@@ -14,10 +13,8 @@ import dev.workspacesync.core.SyncReport;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.SyncStatus;
 import dev.workspacesync.core.spi.Destination;
-import dev.workspacesync.core.spi.DestinationProvider;
-import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.Source;
-import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.examples.internal.Invocation;
 import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.PlanListing;
 import dev.workspacesync.examples.internal.ProgressPrinter;
@@ -148,66 +145,20 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             return usage(out, err, e);
         }
         ProviderRegistry registry = ProviderRegistry.discover();
-        SettingsResolver resolver;
+        Invocation invocation;
         try {
-            resolver = SettingsResolver.load(
+            SettingsResolver resolver = SettingsResolver.load(
                     sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
             SettingsResolver.Selection selection = resolver.select(source, destinations, registry);
             source = selection.source();
             destinations = selection.destinations();
+            invocation = Invocation.prepare(resolver, selection, registry);
         } catch (SyncConfigException e) {
             return usage(out, err, e);
         }
-        SourceProvider sourceProvider;
-        List<DestinationProvider> destinationProviders = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        sourceProvider = registry.source(source).orElse(null);
-        if (sourceProvider == null) {
-            problems.add("Unknown source type '" + source + "'; known: "
-                    + registry.sources().stream().map(SourceProvider::type).toList());
-        }
-        for (String type : destinations) {
-            registry.destination(type)
-                    .ifPresentOrElse(
-                            destinationProviders::add,
-                            () -> problems.add("Unknown destination type '" + type + "'; known: "
-                                    + registry.destinations().stream()
-                                            .map(DestinationProvider::type)
-                                            .toList()));
-        }
-        if (!problems.isEmpty()) {
-            return usage(out, err, new SyncConfigException(problems));
-        }
-        List<SettingKey> keys = new ArrayList<>(sourceProvider.settings());
-        destinationProviders.forEach(p -> keys.addAll(p.settings()));
-        List<String> types = new ArrayList<>(List.of(source));
-        types.addAll(destinations);
-        SyncSettings settings;
-        try {
-            // Every key of every channel checked: a typo is refused (with a did-you-mean), never ignored.
-            KnownSettings known = KnownSettings.of(keys, SettingsResolver.allKeys(registry), types);
-            settings = resolver.resolve(known, keys).settings();
-            resolver.warnings(known).forEach(w -> err.println("Warning: " + w));
-        } catch (SyncConfigException e) {
-            return usage(out, err, e);
-        }
+        invocation.warnings().forEach(w -> err.println("Warning: " + w));
+        SyncSettings settings = invocation.settings();
         redactor = Redactor.of(settings.secrets());
-        Logging.redact(settings.secrets());
-
-        // Validate everything first, so one error lists every bad key of every provider.
-        for (List<SettingKey> providerKeys : allKeys(sourceProvider, destinationProviders)) {
-            try {
-                settings.validate(providerKeys);
-            } catch (SyncConfigException e) {
-                problems.addAll(e.problems());
-            }
-        }
-        if (!problems.isEmpty()) {
-            return usage(
-                    out,
-                    err,
-                    new SyncConfigException(problems.stream().distinct().toList()));
-        }
         Source src;
         List<Destination> dsts = new ArrayList<>();
         try {
@@ -244,13 +195,6 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             printSummary(err, report, false, redactor);
         }
         return exitCode(report);
-    }
-
-    private static List<List<SettingKey>> allKeys(SourceProvider source, List<DestinationProvider> destinations) {
-        List<List<SettingKey>> all = new ArrayList<>();
-        all.add(source.settings());
-        destinations.forEach(d -> all.add(d.settings()));
-        return all;
     }
 
     private int usage(PrintWriter out, PrintWriter err, SyncConfigException e) {

@@ -63,6 +63,7 @@ public final class WorkspaceSync {
             description = "Log lines on standard error as text or json (one object per line)" + " (default: "
                     + Logging.FORMAT_VARIABLE + ", else text).")
     private Logging.Format logFormat;
+
     @Mixin
     private Verbosity verbosity = new Verbosity();
 

@@ -144,28 +144,46 @@ public final class SettingsResolver {
     }
 
     /**
-     * The source and destinations of a run: the options when given, else the config files'.
+     * The providers chosen, as {@code run} chooses them (the options when given, else the config files'),
+     * possibly only a source or only destinations; null when nothing is chosen at all.
      *
      * @param destinationOptions the {@code --destination} values (null or empty: none given)
-     * @throws SyncConfigException saying exactly what to pass, or where to write it, when one is missing
      */
-    public Selection select(String sourceOption, List<String> destinationOptions, ProviderRegistry registry) {
+    public Selection choose(String sourceOption, List<String> destinationOptions) {
         Optional<Sourced> source = sourceOption != null && !sourceOption.isBlank()
                 ? Optional.of(new Sourced(sourceOption.strip(), "--source"))
                 : source();
         Optional<Sourced> destination = destinationOptions != null && !destinationOptions.isEmpty()
                 ? Optional.of(new Sourced(String.join(",", destinationOptions), "--destination"))
                 : destination();
+        if (source.isEmpty() && destination.isEmpty()) {
+            return null;
+        }
+        return new Selection(
+                source.map(Sourced::value).orElse(null),
+                source.map(Sourced::origin).orElse(null),
+                destination.map(Sourced::list).orElse(List.of()),
+                destination.map(Sourced::origin).orElse(null));
+    }
+
+    /**
+     * The source and destinations of a run: the options when given, else the config files'.
+     *
+     * @param destinationOptions the {@code --destination} values (null or empty: none given)
+     * @throws SyncConfigException saying exactly what to pass, or where to write it, when one is missing
+     */
+    public Selection select(String sourceOption, List<String> destinationOptions, ProviderRegistry registry) {
+        Selection chosen = choose(sourceOption, destinationOptions);
         List<String> problems = new ArrayList<>();
         String where = looked.size() == 1
                 ? looked.get(0).toString()
                 : String.join(" or ", looked.stream().map(Path::toString).toList());
-        if (source.isEmpty()) {
+        if (chosen == null || chosen.source() == null) {
             problems.add("No source: pass --source TYPE (one of "
                     + registry.sources().stream().map(p -> p.type()).toList() + "), or put 'source=TYPE' in "
                     + where);
         }
-        if (destination.isEmpty() || destination.get().list().isEmpty()) {
+        if (chosen == null || chosen.destinations().isEmpty()) {
             problems.add("No destination: pass --destination TYPE (one of "
                     + registry.destinations().stream().map(p -> p.type()).toList()
                     + "; repeat it to fan out), or put 'destination=TYPE[,TYPE…]' in " + where);
@@ -173,11 +191,7 @@ public final class SettingsResolver {
         if (!problems.isEmpty()) {
             throw new SyncConfigException(problems);
         }
-        return new Selection(
-                source.get().value(),
-                source.get().origin(),
-                destination.get().list(),
-                destination.get().origin());
+        return chosen;
     }
 
     /** A value and where it came from. */

@@ -1,0 +1,91 @@
+package dev.workspacesync.examples.internal;
+
+import dev.workspacesync.core.KnownSettings;
+import dev.workspacesync.core.ProviderRegistry;
+import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.SyncConfigException;
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.spi.DestinationProvider;
+import dev.workspacesync.core.spi.SettingKey;
+import dev.workspacesync.core.spi.SourceProvider;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The providers and settings of one command line, prepared the same way for {@code run} and
+ * {@code doctor}: the types chosen (options, else a config file), their providers, and the settings of
+ * every channel with each key checked (a typo refused with a did-you-mean) and each provider's keys
+ * validated. Every problem is named at once.
+ *
+ * @param source the source provider, or null when only destinations were chosen
+ * @param destinations the destination providers, in the order chosen
+ * @param settings the resolved, validated settings
+ * @param warnings what the user should hear but does not stop the run (a {@code --set} key no provider
+ *     of this run uses)
+ */
+public record Invocation(
+        SourceProvider source, List<DestinationProvider> destinations, SyncSettings settings, List<String> warnings) {
+
+    public Invocation {
+        destinations = List.copyOf(destinations);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * @param selection the chosen types; its source may be null and its destinations empty
+     * @throws SyncConfigException naming every unknown type, unknown key and bad value (secrets masked)
+     */
+    public static Invocation prepare(
+            SettingsResolver resolver, SettingsResolver.Selection selection, ProviderRegistry registry) {
+        List<String> problems = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        SourceProvider source = null;
+        if (selection.source() != null) {
+            types.add(selection.source());
+            source = registry.source(selection.source()).orElse(null);
+            if (source == null) {
+                problems.add("Unknown source type '" + selection.source() + "'; known: "
+                        + registry.sources().stream().map(SourceProvider::type).toList());
+            }
+        }
+        List<DestinationProvider> destinations = new ArrayList<>();
+        for (String type : selection.destinations()) {
+            types.add(type);
+            registry.destination(type)
+                    .ifPresentOrElse(
+                            destinations::add,
+                            () -> problems.add("Unknown destination type '" + type + "'; known: "
+                                    + registry.destinations().stream()
+                                            .map(DestinationProvider::type)
+                                            .toList()));
+        }
+        if (!problems.isEmpty()) {
+            throw new SyncConfigException(problems);
+        }
+        List<List<SettingKey>> keysByProvider = new ArrayList<>();
+        if (source != null) {
+            keysByProvider.add(source.settings());
+        }
+        destinations.forEach(p -> keysByProvider.add(p.settings()));
+        List<SettingKey> keys = keysByProvider.stream().flatMap(List::stream).toList();
+
+        // Every key of every channel checked: a typo is refused (with a did-you-mean), never ignored.
+        KnownSettings known = KnownSettings.of(keys, SettingsResolver.allKeys(registry), types);
+        SyncSettings settings = resolver.resolve(known, keys).settings();
+        Logging.redact(settings.secrets());
+        // Validate every provider's keys first, so one error lists every bad key of every provider.
+        for (List<SettingKey> providerKeys : keysByProvider) {
+            try {
+                settings.validate(providerKeys);
+            } catch (SyncConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            Redactor redactor = Redactor.of(settings.secrets());
+            throw new SyncConfigException(
+                    problems.stream().map(redactor::redact).distinct().toList());
+        }
+        return new Invocation(source, destinations, settings, resolver.warnings(known));
+    }
+}
