@@ -238,7 +238,7 @@ class SettingsChannelsIT {
             typos.forEach((variable, meant) -> assertThat(result.err())
                     .contains(
                             "Unknown setting '" + variable + "' (from the environment); did you mean '" + meant + "'"));
-            assertThat(result.both()).doesNotContain(TOKEN).doesNotContain("WORKSPACE_SYNC_DATABRICKS_HOST");
+            assertThat(result.both()).doesNotContain(TOKEN).doesNotContain("'WORKSPACE_SYNC_DATABRICKS_HOST' (from");
         }
         assertThat(serve.out()).doesNotContain("listening");
     }
