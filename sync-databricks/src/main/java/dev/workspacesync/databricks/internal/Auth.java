@@ -6,9 +6,15 @@ import com.databricks.sdk.core.oauth.OAuthM2MServicePrincipalCredentialsProvider
 import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides how the destination signs in, before the SDK sees anything: explicit settings win over the
@@ -17,7 +23,8 @@ import java.util.Map;
  *
  * <p>Order: an explicit token (PAT), explicit OAuth M2M client credentials, an explicit profile; else
  * {@code DATABRICKS_TOKEN} or {@code DATABRICKS_CLIENT_ID}/{@code DATABRICKS_CLIENT_SECRET} from the
- * environment; else the SDK's own chain ({@code ~/.databrickscfg}, default profile). A token or client
+ * environment; else the SDK's own chain ({@code ~/.databrickscfg}, default profile), unless nothing it
+ * reads is there: then one line says what to set ({@link #NO_CREDENTIALS}). A token or client
  * credentials pin the SDK's auth type, so stray {@code DATABRICKS_*} variables cannot change the method.
  *
  * <p>The environment is passed in (a map) so that this decision is testable. The SDK 0.141.0 itself still
@@ -32,7 +39,7 @@ import java.util.Map;
  * @param clientSecret an OAuth M2M client secret, or null
  */
 public record Auth(String host, Secret token, String profile, String clientId, Secret clientSecret) {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Auth.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Auth.class);
 
     /** The setting keys, for messages. */
     public static final String HOST = "databricks.host";
@@ -67,11 +74,6 @@ public record Auth(String host, Secret token, String profile, String clientId, S
     }
 
     /**
-     * What is wrong with a workspace URL from {@code key} (a setting or {@code DATABRICKS_HOST}): not an
-     * http(s) URL, https to a host the JDK's TLS cannot verify, or credentials inside it (refused: the SDK
-     * would print them, and the token belongs in its own setting). Messages never show the password.
-     */
-    /**
      * A workspace URL written without a scheme ({@code adb-123.4.azuredatabricks.net}, as the Databricks
      * CLI accepts it) is taken as https, with one notice line; any other value is returned as it is.
      */
@@ -88,8 +90,7 @@ public record Auth(String host, Secret token, String profile, String clientId, S
     }
 
     /** A host name with an optional port and path, and nothing that could be another scheme's syntax. */
-    private static final java.util.regex.Pattern SCHEMELESS =
-            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(:[0-9]{1,5})?(/\\S*)?");
+    private static final Pattern SCHEMELESS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(:[0-9]{1,5})?(/\\S*)?");
 
     /**
      * Why no sign-in method can work, or null when one might: nothing explicit, nothing in the environment
@@ -107,11 +108,10 @@ public record Auth(String host, Secret token, String profile, String clientId, S
             // Without a host the SDK reads the config file's DEFAULT profile (with a host it never does).
             String home = blankToNull(environment.get("HOME"));
             String file = blankToNull(environment.get("DATABRICKS_CONFIG_FILE"));
-            java.nio.file.Path cfg = file != null
-                    ? java.nio.file.Path.of(
-                            file.replaceFirst("^~", home == null ? System.getProperty("user.home") : home))
-                    : java.nio.file.Path.of(home == null ? System.getProperty("user.home") : home, ".databrickscfg");
-            if (java.nio.file.Files.isRegularFile(cfg)) {
+            Path cfg = file != null
+                    ? Path.of(file.replaceFirst("^~", home == null ? System.getProperty("user.home") : home))
+                    : Path.of(home == null ? System.getProperty("user.home") : home, ".databrickscfg");
+            if (Files.isRegularFile(cfg)) {
                 return null;
             }
         }
@@ -150,14 +150,19 @@ public record Auth(String host, Secret token, String profile, String clientId, S
         if (path == null) {
             return false;
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isBlank() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) {
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isBlank() && Files.isExecutable(Path.of(dir, command))) {
                 return true;
             }
         }
         return false;
     }
 
+    /**
+     * What is wrong with a workspace URL from {@code key} (a setting or {@code DATABRICKS_HOST}): not an
+     * http(s) URL, https to a host the JDK's TLS cannot verify, or credentials inside it (refused: the SDK
+     * would print them, and the token belongs in its own setting). Messages never show the password.
+     */
     static List<String> hostProblems(String key, String value) {
         String where = "'" + TOKEN + "' (DATABRICKS_TOKEN)";
         if (!(value.startsWith("https://") || value.startsWith("http://"))) {
