@@ -4,13 +4,13 @@ import dev.workspacesync.core.SourceException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** Checks a path taken from inside an item (raw app files, runnable ids, script modules) before it becomes a file name. */
+/** Checks a path taken from inside an item (raw app files, runnable ids, script modules) before it is a name. */
 final class SyncPathCheck {
     private SyncPathCheck() {}
 
     /**
-     * {@code relative} as the CLI's {@code rawAppPathWithinFolder} (and {@code path.join} for script modules) resolves it ({@code path.join}: empty and
-     * {@code .} segments dropped, {@code ..} taken back), kept exactly otherwise (no Unicode normalisation, so
+     * {@code relative} as the CLI's {@code rawAppPathWithinFolder} (raw apps) and {@code path.join} (script
+     * modules) resolve it: empty and {@code .} segments dropped, {@code ..} taken back; kept exactly otherwise (no Unicode normalisation, so
      * the name matches the CLI's byte for byte); a {@link SourceException} naming the folder when it leaves
      * {@code dir}, is the folder itself, or names a directory (a trailing {@code /}, which the CLI cannot
      * write either). The rest of the name is checked by {@link CliNames#safe} with every other path.
