@@ -55,6 +55,15 @@ public final class Logging {
     /** The Databricks SDK's logger that warns when a host serves no {@code /.well-known/databricks-config}. */
     static final String DATABRICKS_CONFIG = "com.databricks.sdk.core.DatabricksConfig";
 
+    /**
+     * Loggers that repeat, with a stack trace, what the adapters already report in one line (the SDK's
+     * sign-in search, MINA's "server key did not validate"): errors only, unless -vv asks for debug.
+     */
+    static final java.util.List<String> RESTATING = java.util.List.of(
+            "com.databricks.sdk.core.DefaultCredentialsProvider",
+            "com.databricks.sdk.core.oauth.CachedTokenSource",
+            "org.eclipse.jgit.internal.transport.sshd.JGitClientSession");
+
     /** Secrets remembered for masking (the most recent; a service sees tokens in request bodies). */
     static final int MAX_SECRETS = 512;
 
@@ -250,6 +259,7 @@ public final class Logging {
         root.setLevel(level);
         hostMetadataShown = !level.isGreaterOrEqual(Level.INFO);
         context.getLogger(JETTY).setLevel(verbosity >= 1 ? Level.INFO : Level.WARN);
+        RESTATING.forEach(name -> context.getLogger(name).setLevel(verbosity >= 2 ? null : Level.ERROR));
         if (context.getTurboFilterList().stream().noneMatch(QuietHostMetadata.class::isInstance)) {
             QuietHostMetadata quiet = new QuietHostMetadata();
             quiet.setContext(context);
