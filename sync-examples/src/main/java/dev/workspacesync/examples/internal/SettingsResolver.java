@@ -38,7 +38,8 @@ public final class SettingsResolver {
     public static final Map<String, String> SEED_NAMES = seedNames();
 
     /** Variables named {@code WORKSPACE_SYNC_*} that are not provider settings. */
-    public static final Set<String> OTHER_VARIABLES = Set.of("WORKSPACE_SYNC_BIND", "WORKSPACE_SYNC_LOG_FORMAT");
+    public static final Set<String> OTHER_VARIABLES =
+            Set.of("WORKSPACE_SYNC_BIND", Logging.FORMAT_VARIABLE, Logging.LEVEL_VARIABLE);
 
     /** The project's config file, looked for in the working directory. */
     public static final String PROJECT_FILE = "workspace-sync.properties";
