@@ -349,7 +349,7 @@ class DatabricksCrashIT {
     void transientFailuresAreRetriedVisiblyWithinTheDeadline() throws Exception {
         emulator.inject(Fault.unavailable(c -> c.kind() == Kind.GET_STATUS, Integer.MAX_VALUE));
         Path output = dir.resolve("flaky.json");
-        Process process = launch(command(emulator.host(), "databricks.deadline=3s"), output);
+        Process process = launch(command(emulator.host(), "databricks.deadline=10s"), output);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String err = Files.readString(output.resolveSibling("flaky.json.err"));
         String message = JSON.readTree(Files.readString(output)).path("message").asText();
@@ -359,7 +359,7 @@ class DatabricksCrashIT {
                 .containsPattern("retrying \\(2/\\d+\\) in \\d+ ms: Reading " + ROOT + " on "
                         + java.util.regex.Pattern.quote(emulator.host()) + ": 503 TEMPORARILY_UNAVAILABLE");
         assertThat(message)
-                .contains("gave up on " + emulator.host() + " after 3 s")
+                .contains("gave up on " + emulator.host() + " after 10 s")
                 .contains("databricks.deadline")
                 .contains("503 TEMPORARILY_UNAVAILABLE");
 

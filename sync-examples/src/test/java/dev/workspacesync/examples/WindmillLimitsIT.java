@@ -173,7 +173,8 @@ class WindmillLimitsIT {
         assertThat(run.json().get("message").asText())
                 .contains("http://127.0.0.1:" + port)
                 .contains("connection refused");
-        assertThat(run.json().get("durationMs").asLong()).isLessThan(10_000);
+        // "Within seconds", with room for a loaded 2-core machine; the old behaviour was minutes.
+        assertThat(run.json().get("durationMs").asLong()).isLessThan(30_000);
         assertThat(run.stderr()).doesNotContain("retrying");
     }
 
@@ -189,7 +190,8 @@ class WindmillLimitsIT {
         assertThat(run.json().get("message").asText())
                 .contains("http://windmill-down.example:8000")
                 .contains("cannot be resolved");
-        assertThat(run.json().get("durationMs").asLong()).isLessThan(10_000);
+        // "Within seconds", with room for a loaded 2-core machine; the old behaviour was minutes.
+        assertThat(run.json().get("durationMs").asLong()).isLessThan(30_000);
         assertThat(run.stderr()).doesNotContain("retrying");
     }
 
@@ -218,14 +220,14 @@ class WindmillLimitsIT {
                     "directory",
                     dir.resolve("mirror"),
                     "windmill.base-url=" + windmill.baseUrl(),
-                    "windmill.deadline=3s");
+                    "windmill.deadline=10s");
             assertThat(run.exit()).isEqualTo(1);
             assertThat(run.json().get("message").asText())
                     .contains("Windmill at " + windmill.baseUrl())
                     .contains("gave up")
                     .contains("windmill.deadline")
                     .contains("HTTP 503");
-            assertThat(run.json().get("durationMs").asLong()).isBetween(2_500L, 20_000L);
+            assertThat(run.json().get("durationMs").asLong()).isBetween(9_000L, 60_000L);
             assertThat(run.stderr()).contains("retrying (2/10)");
             assertThat(Map.of("mirror", Files.exists(dir.resolve("mirror/f")))).containsEntry("mirror", false);
         }
