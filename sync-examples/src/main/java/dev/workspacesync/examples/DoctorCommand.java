@@ -11,16 +11,16 @@ import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.examples.internal.Invocation;
+import dev.workspacesync.examples.internal.ProviderChoice;
 import dev.workspacesync.examples.internal.ReportJson;
 import dev.workspacesync.examples.internal.SettingsResolver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -49,24 +49,8 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--source", paramLabel = "TYPE", description = "Source type to check (see providers).")
-    private String source;
-
-    @Option(
-            names = "--destination",
-            paramLabel = "TYPE",
-            description = "Destination type to check; repeat for several.")
-    private List<String> destinations = new ArrayList<>();
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set git.branch=main.")
-    private Map<String, String> sets = new LinkedHashMap<>();
-
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "A .properties file of settings (instead of ./workspace-sync.properties and"
-                    + " ~/.config/workspace-sync/config.properties).")
-    private Path config;
+    @Mixin
+    private ProviderChoice choice = new ProviderChoice();
 
     @Option(names = "--json", description = "Print one JSON object with every check.")
     private boolean json;
@@ -87,10 +71,10 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
         PrintWriter out = spec.commandLine().getOut();
         ProviderRegistry registry = ProviderRegistry.discover();
         SyncSettings settings;
+        SettingsResolver.Selection selection;
         try {
-            SettingsResolver resolver = SettingsResolver.load(
-                    sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
-            SettingsResolver.Selection selection = resolver.choose(source, destinations);
+            SettingsResolver resolver = choice.load(parent.environment(), InstallHookCommand.home(parent));
+            selection = choice.choose(resolver);
             if (selection == null) {
                 throw new SyncConfigException("Name what to check: --source TYPE and/or --destination TYPE (or"
                         + " source=/destination= in "
@@ -98,8 +82,6 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
                                 " or ",
                                 resolver.looked().stream().map(Path::toString).toList()) + ")");
             }
-            source = selection.source();
-            destinations = selection.destinations();
             Invocation invocation = Invocation.prepare(resolver, selection, registry);
             invocation.warnings().forEach(w -> spec.commandLine().getErr().println("Warning: " + w));
             settings = invocation.settings();
@@ -113,11 +95,11 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
         Source src = null;
         List<Destination> dsts = new ArrayList<>();
         try {
-            if (source != null) {
-                src = registry.createSource(source, settings);
+            if (selection.source() != null) {
+                src = registry.createSource(selection.source(), settings);
                 secrets.addAll(src.secrets());
             }
-            for (String type : destinations) {
+            for (String type : selection.destinations()) {
                 Destination d = registry.createDestination(type, settings);
                 dsts.add(d);
                 secrets.addAll(d.secrets());
@@ -125,11 +107,11 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
             redactor = Redactor.of(secrets);
             if (src != null) {
                 Source s = src;
-                run("source", source, s::check, lines);
+                run("source", selection.source(), s::check, lines);
             }
             for (int i = 0; i < dsts.size(); i++) {
                 Destination d = dsts.get(i);
-                run("destination", destinations.get(i), d::check, lines);
+                run("destination", selection.destinations().get(i), d::check, lines);
             }
         } catch (SyncConfigException e) {
             return usage(e);

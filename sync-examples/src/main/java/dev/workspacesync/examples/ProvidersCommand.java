@@ -12,16 +12,17 @@ import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.examples.internal.ProviderChoice;
 import dev.workspacesync.examples.internal.ReportJson;
 import dev.workspacesync.examples.internal.SettingsResolver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -55,20 +56,9 @@ final class ProvidersCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Show each setting's effective value and where it came from.")
     private boolean explain;
 
-    @Option(names = "--source", paramLabel = "TYPE", description = "With --explain: the source, as for run.")
-    private String source;
-
-    @Option(
-            names = "--destination",
-            paramLabel = "TYPE",
-            description = "With --explain: a destination, as for run; repeatable.")
-    private List<String> destinations;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "With --explain: a setting, as for run.")
-    private Map<String, String> sets = new LinkedHashMap<>();
-
-    @Option(names = "--config", paramLabel = "FILE", description = "With --explain: a settings file, as for run.")
-    private Path config;
+    /** With --explain: the providers and settings, as for run. */
+    @Mixin
+    private ProviderChoice choice = new ProviderChoice();
 
     @Override
     public Integer call() {
@@ -77,7 +67,7 @@ final class ProvidersCommand implements Callable<Integer> {
         if (explain) {
             return explain(out, spec.commandLine().getErr(), registry);
         }
-        if (source != null || destinations != null || !sets.isEmpty() || config != null) {
+        if (choice.given()) {
             throw new SyncConfigException("--source, --destination, --set and --config go with --explain");
         }
         if (json) {
@@ -140,11 +130,10 @@ final class ProvidersCommand implements Callable<Integer> {
     private record Used(String type, String role, List<SettingKey> keys) {}
 
     private int explain(PrintWriter out, PrintWriter err, ProviderRegistry registry) {
-        SettingsResolver resolver =
-                SettingsResolver.load(sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
+        SettingsResolver resolver = choice.load(parent.environment(), InstallHookCommand.home(parent));
         List<String> problems = new ArrayList<>();
         List<Used> used = new ArrayList<>();
-        SettingsResolver.Selection selection = resolver.choose(source, destinations);
+        SettingsResolver.Selection selection = choice.choose(resolver);
         if (selection != null) {
             if (selection.source() != null) {
                 registry.source(selection.source())

@@ -18,16 +18,15 @@ import dev.workspacesync.examples.internal.Invocation;
 import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.PlanListing;
 import dev.workspacesync.examples.internal.ProgressPrinter;
+import dev.workspacesync.examples.internal.ProviderChoice;
 import dev.workspacesync.examples.internal.ReportJson;
 import dev.workspacesync.examples.internal.SettingsResolver;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -53,27 +52,8 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
     @Spec
     private CommandSpec spec;
 
-    @Option(
-            names = "--source",
-            paramLabel = "TYPE",
-            description = "Source type (see providers); default: the config file's source.")
-    private String source;
-
-    @Option(
-            names = "--destination",
-            paramLabel = "TYPE",
-            description = "Destination type; repeat to fan out to several; default: the config file's destination.")
-    private List<String> destinations;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set git.branch=main.")
-    private Map<String, String> sets = new LinkedHashMap<>();
-
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "A .properties file of settings (instead of ./workspace-sync.properties and"
-                    + " ~/.config/workspace-sync/config.properties).")
-    private Path config;
+    @Mixin
+    private ProviderChoice choice = new ProviderChoice();
 
     @Option(names = "--dry-run", description = "Plan and report; change nothing.")
     private boolean dryRun;
@@ -146,12 +126,10 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
         }
         ProviderRegistry registry = ProviderRegistry.discover();
         Invocation invocation;
+        SettingsResolver.Selection selection;
         try {
-            SettingsResolver resolver = SettingsResolver.load(
-                    sets, config, Path.of(""), parent.environment(), InstallHookCommand.home(parent));
-            SettingsResolver.Selection selection = resolver.select(source, destinations, registry);
-            source = selection.source();
-            destinations = selection.destinations();
+            SettingsResolver resolver = choice.load(parent.environment(), InstallHookCommand.home(parent));
+            selection = choice.select(resolver, registry);
             invocation = Invocation.prepare(resolver, selection, registry);
         } catch (SyncConfigException e) {
             return usage(out, err, e);
@@ -162,8 +140,8 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
         Source src;
         List<Destination> dsts = new ArrayList<>();
         try {
-            src = registry.createSource(source, settings);
-            for (String type : destinations) {
+            src = registry.createSource(selection.source(), settings);
+            for (String type : selection.destinations()) {
                 dsts.add(registry.createDestination(type, settings));
             }
         } catch (SyncConfigException e) {
