@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "doctor",
         aliases = "check",
-        mixinStandardHelpOptions = true,
         description = "Check the source and destinations without changing anything: reachability, credentials,"
                 + " permissions (read-only: whoami, list the root, ls-remote).%n"
                 + "Settings as for run. Exit 0 all passed, 1 a check failed, 2 settings error.",
