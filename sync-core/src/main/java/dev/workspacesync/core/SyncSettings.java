@@ -92,17 +92,26 @@ public final class SyncSettings {
 
     /**
      * Settings from environment variables: for each known key, {@link SettingKey#environmentName()}
-     * ({@code WORKSPACE_SYNC_GIT_REMOTE_URL} for {@code git.remote-url}).
+     * ({@code WORKSPACE_SYNC_GIT_REMOTE_URL} for {@code git.remote-url}), else its
+     * {@linkplain SettingKey#environmentAlias() alias} ({@code GIT_REMOTE_URL}).
      */
     public static SyncSettings fromEnvironment(Map<String, String> environment, Collection<SettingKey> keys) {
         Map<String, String> map = new LinkedHashMap<>();
         for (SettingKey key : keys) {
-            String value = environment.get(key.environmentName());
-            if (value != null && !value.isBlank()) {
-                map.put(key.key(), value);
-            }
+            environmentVariable(environment, key).ifPresent(variable -> map.put(key.key(), environment.get(variable)));
         }
         return of(map);
+    }
+
+    /** The variable that sets this key in this environment: the generic name over the alias; empty if none. */
+    public static Optional<String> environmentVariable(Map<String, String> environment, SettingKey key) {
+        for (String variable : Arrays.asList(key.environmentName(), key.environmentAlias())) {
+            String value = variable == null ? null : environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(variable);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -30,12 +30,11 @@ import java.util.Set;
  * list).
  *
  * <p>The environment carries each key as {@code WORKSPACE_SYNC_<KEY>}, and the seed service's names
- * ({@code WINDMILL_TOKEN}, {@code GIT_REMOTE_URL}, …) for the keys they always meant; the generic name
+ * ({@code WINDMILL_TOKEN}, {@code GIT_REMOTE_URL}, …: each key's {@link SettingKey#environmentAlias()}) for the
+ * keys they always meant; the generic name
  * wins when both are set. {@code DATABRICKS_*} variables are read by the Databricks SDK itself.
  */
 public final class SettingsResolver {
-    /** The seed service's environment variables and the keys they set. */
-    public static final Map<String, String> SEED_NAMES = seedNames();
 
     /** Variables named {@code WORKSPACE_SYNC_*} that are not provider settings. */
     public static final Set<String> OTHER_VARIABLES =
@@ -60,19 +59,6 @@ public final class SettingsResolver {
         this.files = List.copyOf(files);
         this.looked = List.copyOf(looked);
         this.environment = Map.copyOf(environment);
-    }
-
-    private static Map<String, String> seedNames() {
-        Map<String, String> names = new LinkedHashMap<>();
-        names.put("WINDMILL_BASE_URL", "windmill.base-url");
-        names.put("WINDMILL_TOKEN", "windmill.token");
-        names.put("WINDMILL_WORKSPACE", "windmill.workspace");
-        names.put("GIT_REMOTE_URL", "git.remote-url");
-        names.put("GIT_TOKEN", "git.token");
-        names.put("GIT_BRANCH", "git.branch");
-        names.put("GIT_USER_NAME", "git.author-name");
-        names.put("GIT_USER_EMAIL", "git.author-email");
-        return Map.copyOf(names);
     }
 
     /**
@@ -275,32 +261,16 @@ public final class SettingsResolver {
         }
     }
 
-    /** The settings the environment carries for these keys. */
+    /** The settings the environment carries for these keys (generic names, then the seed's aliases). */
     public static SyncSettings fromEnvironment(Map<String, String> environment, Collection<SettingKey> keys) {
-        Map<String, String> seeded = new LinkedHashMap<>();
-        SEED_NAMES.forEach((variable, key) -> {
-            String value = environment.get(variable);
-            if (value != null && !value.isBlank()) {
-                seeded.put(key, value);
-            }
-        });
-        return SyncSettings.fromEnvironment(environment, keys).orElse(SyncSettings.of(seeded));
+        return SyncSettings.fromEnvironment(environment, keys);
     }
 
     /** For each key the environment sets, the variable that set it (the generic name over the seed's). */
     static Map<String, String> environmentOrigins(Map<String, String> environment, Collection<SettingKey> keys) {
         Map<String, String> origins = new LinkedHashMap<>();
-        SEED_NAMES.forEach((variable, key) -> {
-            String value = environment.get(variable);
-            if (value != null && !value.isBlank()) {
-                origins.put(key, variable);
-            }
-        });
         for (SettingKey key : keys) {
-            String value = environment.get(key.environmentName());
-            if (value != null && !value.isBlank()) {
-                origins.put(key.key(), key.environmentName());
-            }
+            SyncSettings.environmentVariable(environment, key).ifPresent(variable -> origins.put(key.key(), variable));
         }
         return origins;
     }
