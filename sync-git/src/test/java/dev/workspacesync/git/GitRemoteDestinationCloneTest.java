@@ -125,6 +125,30 @@ class GitRemoteDestinationCloneTest {
     }
 
     @Test
+    void jGitsAutomaticGcRunsInsideTheSyncSoNoGcLockOutlivesIt() throws Exception {
+        Path remote = bareRemote("remote.git");
+        Path workDir = tmp.resolve("work");
+        GitRemoteDestination destination = GitRemoteDestination.builder(
+                        remote.toUri().toString())
+                .workDir(workDir)
+                .build();
+        // JGit calls "gc --auto" after every commit: several syncs in a row, each right after the last.
+        for (int i = 0; i < 6; i++) {
+            sync(destination, snapshot(Map.of("a", new TreeFile("v" + i, false))));
+            // A detached gc would take .git/gc.log.lock and free it later on its own thread; the next
+            // sync (often another process) would find the clone locked by "someone else".
+            assertThat(workDir.resolve(".git/gc.log.lock")).doesNotExist();
+        }
+        try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(workDir.resolve(".git").toFile())
+                .build()) {
+            assertThat(repo.getConfig().getBoolean("gc", null, "autoDetach", true))
+                    .isFalse();
+        }
+        assertThat(GitTesting.tree(remote, "main")).isEqualTo(Map.of("a", new TreeFile("v5", false)));
+    }
+
+    @Test
     void aDamagedCloneIsMadeAgainFromTheRemote() throws Exception {
         Path remote = bareRemote("remote.git");
         Path workDir = tmp.resolve("work");

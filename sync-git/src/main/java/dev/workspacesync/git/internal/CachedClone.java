@@ -482,6 +482,14 @@ public final class CachedClone {
             config.setString("core", null, "hooksPath", hooks);
             dirty = true;
         }
+        // JGit runs "gc --auto" after each commit; detached, it takes .git/gc.log.lock and lets it go on a
+        // background thread, which a process ending right after its sync (the CLI, the hook) can leave
+        // behind: the next sync would then find the clone locked by "someone else". In the foreground it
+        // runs (only when needed) inside our own lock.
+        if (config.getBoolean("gc", null, "autoDetach", true)) {
+            config.setBoolean("gc", null, "autoDetach", false);
+            dirty = true;
+        }
         if (dirty) {
             config.save();
         }
