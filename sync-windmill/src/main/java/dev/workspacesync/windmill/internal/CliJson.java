@@ -28,6 +28,7 @@ public final class CliJson {
             .build();
     /** Longer integer literals go straight to a double, as JSON.parse does (no quadratic BigInteger parse). */
     private static final int LONG_LITERAL = 40;
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private CliJson() {}
