@@ -43,13 +43,25 @@ if (!/yamlOptions = \{\s*sortMapEntries: \(a, b\) => \{\s*return prioritizeName\
   throw new Error('yaml-judge: the CLI bundle no longer holds the yamlOptions this judge copies');
 }
 
+// The CLI's WINDMILL_CUSTOM_TAGS (yamlParseFile), for --parse: fail loudly if a CLI upgrade changed them.
+const customTags = ['!inline', '!inline_fileset'].map((tag) => {
+  if (!bundle.includes(`tag: "${tag}",\n    resolve(value) {\n      return "${tag} " + value;`)) {
+    throw new Error(`yaml-judge: the CLI bundle no longer resolves ${tag} as this judge does`);
+  }
+  return { tag, resolve: (value) => `${tag} ${value}` };
+});
+
+// With --parse, each line is the JSON string of a YAML text: the output is the YAML the CLI writes for what
+// its yamlParseFile reads from it (CliYamlReadDifferentialTest), or "!error".
+const parse = process.argv[2] === '--parse';
 const input = fs.readFileSync(0, 'utf8');
 const out = [];
 for (const line of input.split('\n')) {
   if (line.length === 0) continue;
   let text;
   try {
-    text = YAML.stringify(JSON.parse(line), yamlOptions);
+    const value = parse ? YAML.parse(JSON.parse(line), { customTags }) : JSON.parse(line);
+    text = YAML.stringify(value, yamlOptions);
   } catch (e) {
     text = `!error ${e.message}`;
   }

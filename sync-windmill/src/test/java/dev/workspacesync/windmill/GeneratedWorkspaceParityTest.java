@@ -88,11 +88,52 @@ class GeneratedWorkspaceParityTest {
     }
 
     /**
+     * An item path the server spells in NFD lands where the CLI writes it (NFD, next to its NFC twin), and
+     * numbers no double holds are read as {@code JSON.parse} reads them ({@code .inf}, {@code 0}).
+     */
+    @Test
+    void nfdPathsAndHugeNumbersAreWrittenAsTheCliWritesThem() throws Exception {
+        assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build");
+        String nfd = "f/team/cafe\u0301.variable";
+        String nfc = "f/team/caf\u00e9.variable";
+        WorkspaceArchive archive = Fixtures.edgeCases()
+                .json(nfd + ".json", Fixtures.obj("value", "nfd", "is_secret", false, "description", "d"))
+                .json(nfc + ".json", Fixtures.obj("value", "nfc", "is_secret", false, "description", "c"))
+                .text(
+                        "f/team/huge.resource.json",
+                        "{\"value\":{\"big\":" + "9".repeat(1200) + ",\"tiny\":-0." + "0".repeat(1100) + "1"
+                                + ",\"far\":1e400},\"description\":\"\",\"resource_type\":\"object\"}");
+        Path tmp = Files.createTempDirectory("wm-nfd-");
+        try {
+            compare(archive, false, false, "NFD paths and huge numbers", tmp);
+            assertThat(Files.readString(tmp.resolve("ours").resolve(nfd + ".yaml")))
+                    .contains("nfd");
+            assertThat(Files.readString(tmp.resolve("ours").resolve(nfc + ".yaml")))
+                    .contains("nfc");
+            assertThat(Files.readString(tmp.resolve("ours/f/team/huge.resource.yaml")))
+                    .contains("big: .inf")
+                    .contains("tiny: -0")
+                    .contains("far: .inf");
+        } finally {
+            StagingDir.deleteTree(tmp);
+        }
+    }
+
+    private static int compare(WorkspaceArchive archive, boolean init, boolean tar, String where) throws Exception {
+        Path tmp = Files.createTempDirectory("wm-shapes-");
+        try {
+            return compare(archive, init, tar, where, tmp);
+        } finally {
+            StagingDir.deleteTree(tmp);
+        }
+    }
+
+    /**
      * Pulls with both tools (from a server without zip support when {@code tar}), compares paths and bytes,
      * checks push sees 0 changes; returns the file count.
      */
-    private static int compare(WorkspaceArchive archive, boolean init, boolean tar, String where) throws Exception {
-        Path tmp = Files.createTempDirectory("wm-shapes-");
+    private static int compare(WorkspaceArchive archive, boolean init, boolean tar, String where, Path tmp)
+            throws Exception {
         try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
                 .workspace("gen", archive)
                 .fileResourceTypes(ServerShapes.FILE_RESOURCE_TYPES)
@@ -153,8 +194,6 @@ class GeneratedWorkspaceParityTest {
                     ourTree, tmp.resolve("home2"), emulator.baseUrl(), TOKEN, "gen", push.toArray(String[]::new));
             assertThat(pushed).as(where + "\n" + pushed).contains("0 changes");
             return cli.size();
-        } finally {
-            StagingDir.deleteTree(tmp);
         }
     }
 

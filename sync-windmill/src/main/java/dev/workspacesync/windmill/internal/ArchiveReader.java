@@ -26,7 +26,8 @@ import java.util.zip.ZipFile;
 
 /**
  * Opens a workspace archive (zip, or tar, plain or gzip-compressed) refusing anything unsafe: every entry
- * name must be a {@link SyncPath} (no absolute path, no {@code ..}, no zip-slip), a name may appear once,
+ * name must be an exact {@link SyncPath} (no absolute path, no {@code ..}, no NUL, no zip-slip; spelled as the
+ * server spells it, never normalised), a name may appear once,
  * and the {@link Limits} hold. The limits are counted on the bytes actually inflated, never on the sizes
  * the local headers or the central directory declare: a header that lies cannot let more through. Every
  * zip entry is inflated (and discarded) once before anything is handed out, so a pull that breaks a limit
@@ -131,7 +132,7 @@ public final class ArchiveReader {
                     @Override
                     public byte[] read(String name) throws IOException {
                         guardHeap(name, sizes.get(name));
-                        return Files.readAllBytes(SyncPath.of(name).under(unpackDir));
+                        return Files.readAllBytes(SyncPath.exact(name).under(unpackDir));
                     }
 
                     @Override
@@ -249,7 +250,10 @@ public final class ArchiveReader {
         SyncPath admit(String name) {
             SyncPath path;
             try {
-                path = SyncPath.of(name.startsWith("./") ? name.substring(2) : name);
+                // Exact, not strict: the CLI writes an item's path as the server spells it (NFD stays NFD, a
+                // control character stays), so normalising here would land the item under another name.
+                // Exact still refuses "..", a leading "/", NUL and .git; under() refuses what escapes.
+                path = SyncPath.exact(name.startsWith("./") ? name.substring(2) : name);
             } catch (SyncPath.InvalidPathException e) {
                 throw new SourceException("The Windmill workspace archive holds an unsafe entry: " + e.getMessage(), e);
             }

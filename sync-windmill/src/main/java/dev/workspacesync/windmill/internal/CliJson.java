@@ -3,6 +3,7 @@ package dev.workspacesync.windmill.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,15 +12,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
 /**
- * Reads archive JSON into a tree as Jackson's {@code readTree} does, except that the integer {@code -0} stays a
- * negative zero: JavaScript's {@code JSON.parse} keeps its sign and the CLI's YAML writer prints {@code -0},
- * where Jackson would make it the integer 0.
+ * Reads archive JSON into a tree as Jackson's {@code readTree} does, except where JavaScript's {@code JSON.parse}
+ * (the CLI's reader) differs: the integer {@code -0} stays a negative zero (the CLI's YAML writer prints
+ * {@code -0}, where Jackson would make it the integer 0), and a number literal of any length is read (Jackson
+ * refuses more than 1,000 digits; {@code JSON.parse} rounds it to a double, {@code Infinity} past the range, which
+ * the CLI writes as {@code .inf}).
  */
 public final class CliJson {
     // Not canonicalizing names: archive keys are as varied as the data they describe.
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .build())
             .build();
+    /** Longer integer literals go straight to a double, as JSON.parse does (no quadratic BigInteger parse). */
+    private static final int LONG_LITERAL = 40;
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private CliJson() {}
@@ -53,6 +62,9 @@ public final class CliJson {
                 return NODES.textNode(parser.getText());
             }
             case VALUE_NUMBER_INT -> {
+                if (parser.getTextLength() > LONG_LITERAL) {
+                    return NODES.numberNode(Double.parseDouble(parser.getText()));
+                }
                 if (parser.getNumberType() == JsonParser.NumberType.INT
                         && parser.getIntValue() == 0
                         && parser.getText().startsWith("-")) {
@@ -65,7 +77,8 @@ public final class CliJson {
                 };
             }
             case VALUE_NUMBER_FLOAT -> {
-                return NODES.numberNode(parser.getDoubleValue());
+                // Double.parseDouble rounds correctly at any length, as JSON.parse does.
+                return NODES.numberNode(Double.parseDouble(parser.getText()));
             }
             case VALUE_TRUE -> {
                 return NODES.booleanNode(true);

@@ -3,7 +3,6 @@ package dev.workspacesync.windmill.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.windmill.WindmillPullOptions;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
@@ -33,8 +32,6 @@ public final class WmillLock {
     public static final String FILE = "wmill-lock.yaml";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Only for YAML text a raw app carries verbatim (a {@code backend/*.yaml} among its files). */
-    private static final ObjectMapper VERBATIM_YAML = new ObjectMapper(new YAMLFactory());
     /** The CLI's {@code inferContentTypeFromFilePath}, first match wins; {@code .ts} is {@code defaultTs}. */
     private static final String[][] LANGUAGE_BY_SUFFIX = {
         {".py", "python3"},
@@ -602,6 +599,25 @@ public final class WmillLock {
                 && !(v.isBoolean() && !v.asBoolean());
     }
 
+    /**
+     * A {@code backend/*.yaml} a raw app carries verbatim among its files, read as the CLI's {@code yamlParseFile}
+     * reads it (YAML 1.2). What it cannot read makes the CLI's pull fail too ("Error parsing yaml"): the pull fails
+     * naming the file rather than hashing something else.
+     */
+    private JsonNode verbatim(String p) throws IOException {
+        String text = read(p);
+        try {
+            return CliYamlRead.read(text);
+        } catch (RuntimeException e) {
+            throw new dev.workspacesync.core.SourceException(
+                    "The raw app file " + p
+                            + " is not YAML the wmill CLI can read (its own pull fails on it too): "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                            + ". Fix the file in the raw app in Windmill.",
+                    e);
+        }
+    }
+
     /** The CLI's {@code loadRunnablesFromBackend}: runnable YAML files joined with their code files. */
     private JsonNode backendRunnables(String backend) throws IOException {
         List<String> files =
@@ -615,7 +631,7 @@ public final class WmillLock {
             String id = f.replaceFirst(Pattern.quote(".yaml"), "");
             seen.add(CliNames.lowerCase(id));
             String p = backend + "/" + f;
-            JsonNode runnable = written.containsKey(p) ? written.get(p).deepCopy() : VERBATIM_YAML.readTree(read(p));
+            JsonNode runnable = written.containsKey(p) ? written.get(p).deepCopy() : verbatim(p);
             if (runnable != null
                     && runnable.isObject()
                     && "inline".equals(runnable.path("type").asText())) {
