@@ -216,6 +216,19 @@ class NameParityTest {
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("f/n/lone.flow.json")
                 .hasMessageContaining("unpaired surrogate");
+        // NUL in a raw app runnable id: the CLI's own pull dies on it ("must be a string … without null bytes").
+        WorkspaceArchive nul = new WorkspaceArchive();
+        nul.json(
+                "f/n/nul.raw_app.json",
+                obj(
+                        "summary",
+                        "n",
+                        "value",
+                        obj("files", obj("/index.tsx", "x\n"), "runnables", obj("a\u0000b", inline("x")))));
+        assertThatThrownBy(() -> snapshot(nul))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("f/n/nul.raw_app")
+                .hasMessageContaining("U+0000");
         WorkspaceArchive escape = new WorkspaceArchive();
         escape.json(
                 "f/n/esc.raw_app.json",
