@@ -91,34 +91,45 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
 
         List<Line> lines = new ArrayList<>();
         List<Secret> secrets = new ArrayList<>(settings.secrets());
-        Source src = null;
-        List<Destination> dsts = new ArrayList<>();
+        List<AutoCloseable> opened = new ArrayList<>();
+        SyncSettings resolved = settings;
         try {
+            // Each adapter is made inside its own check: one that cannot even be made (no Databricks host)
+            // is a failed line among the others, not the end of the report.
             if (selection.source() != null) {
-                src = registry.createSource(selection.source(), settings);
-                secrets.addAll(src.secrets());
+                run(
+                        "source",
+                        selection.source(),
+                        () -> {
+                            Source s = registry.createSource(selection.source(), resolved);
+                            opened.add(s::close);
+                            secrets.addAll(s.secrets());
+                            redactor = Redactor.of(secrets);
+                            return s.check();
+                        },
+                        lines);
             }
             for (String type : selection.destinations()) {
-                Destination d = registry.createDestination(type, settings);
-                dsts.add(d);
-                secrets.addAll(d.secrets());
+                run(
+                        "destination",
+                        type,
+                        () -> {
+                            Destination d = registry.createDestination(type, resolved);
+                            opened.add(d::close);
+                            secrets.addAll(d.secrets());
+                            redactor = Redactor.of(secrets);
+                            return d.check();
+                        },
+                        lines);
             }
-            redactor = Redactor.of(secrets);
-            if (src != null) {
-                Source s = src;
-                run("source", selection.source(), s::check, lines);
-            }
-            for (int i = 0; i < dsts.size(); i++) {
-                Destination d = dsts.get(i);
-                run("destination", selection.destinations().get(i), d::check, lines);
-            }
-        } catch (SyncConfigException e) {
-            return usage(e);
         } finally {
-            if (src != null) {
-                src.close();
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // a check's adapter that cannot close has nothing left to report
+                }
             }
-            dsts.forEach(Destination::close);
         }
         boolean ok = lines.stream().allMatch(l -> l.check().ok());
         if (json) {

@@ -315,13 +315,16 @@ class LoggingIT {
         assertThat(json.out()).contains("NO_CHANGES");
         assertThat(json.out() + json.err()).doesNotContain(DATABRICKS_TOKEN);
 
-        // At debug the SDK's warning shows (so the quiet runs above hid a real line), and every library's
-        // debug output (HTTP headers among it) still holds no token.
+        // At debug the SDK's own host-metadata lines show (so the quiet runs above hid real lines), and every
+        // library's debug output (HTTP requests and answers among it) still holds no token.
         Map<String, String> debugEnv =
                 Map.of("DATABRICKS_TOKEN", DATABRICKS_TOKEN, "WORKSPACE_SYNC_LOG_LEVEL", "debug");
         Cli debug = cli(debugEnv, textArgs.toArray(String[]::new));
         assertThat(debug.code()).as(debug.err()).isZero();
-        assertThat(debug.err()).contains("Failed to resolve host metadata").doesNotContain(DATABRICKS_TOKEN);
+        assertThat(debug.err())
+                .containsPattern("DEBUG +DatabricksConfig - .*host metadata")
+                .contains("DEBUG ApiClient")
+                .doesNotContain(DATABRICKS_TOKEN);
     }
 
     // ---- helpers
