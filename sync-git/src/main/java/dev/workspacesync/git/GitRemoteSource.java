@@ -190,7 +190,7 @@ public final class GitRemoteSource implements Source {
                 return id; // a commit never changes: nothing to ask the remote
             }
         }
-        Map<String, Ref> advertised = remote.call("ls-remote of", runDeadline, () -> lsRemote(runDeadline));
+        Map<String, Ref> advertised = remote.call("read the refs of", runDeadline, () -> lsRemote(runDeadline));
         if (advertised.keySet().stream().noneMatch(n -> n.startsWith(Constants.R_REFS))) {
             throw new SourceException("The repository " + remote.url() + " is empty (no branch or tag): there is"
                     + " nothing to read. (An empty snapshot would delete everything at the destination.)");
@@ -281,7 +281,7 @@ public final class GitRemoteSource implements Source {
                             .setTimeout(GitRemote.timeoutSeconds(runDeadline)))
                     .callAsMap();
         } catch (TransportException e) {
-            throw remote.transportFailure("ls-remote of", remote.url(), e);
+            throw remote.transportFailure("read the refs of", remote.url(), e);
         } catch (GitAPIException | IOException e) {
             throw remote.failure("Cannot reach " + remote.url() + ": " + e.getMessage(), e);
         }
