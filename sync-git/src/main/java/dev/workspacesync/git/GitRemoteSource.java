@@ -3,22 +3,19 @@ package dev.workspacesync.git;
 import dev.workspacesync.core.Check;
 import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.Secret;
-import dev.workspacesync.core.Skipped;
 import dev.workspacesync.core.Snapshot;
-import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.git.internal.CachedClone;
 import dev.workspacesync.git.internal.CloneCache;
-import dev.workspacesync.git.internal.FileNames;
+import dev.workspacesync.git.internal.CommitTree;
 import dev.workspacesync.git.internal.GitRemote;
 import dev.workspacesync.git.internal.RemoteChecks;
 import dev.workspacesync.git.internal.RemoteRef;
 import dev.workspacesync.git.internal.Side;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +31,7 @@ import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -45,7 +40,6 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
-import org.eclipse.jgit.treewalk.TreeWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -307,8 +301,6 @@ public final class GitRemoteSource implements Source {
     // ---- reading the tree
 
     private Snapshot read(Repository repo, ObjectId id, Instant takenAt) throws IOException {
-        List<SnapshotEntry> entries = new ArrayList<>();
-        List<Skipped> skipped = new ArrayList<>();
         RevCommit commit;
         try (RevWalk walk = new RevWalk(repo)) {
             try {
@@ -318,69 +310,18 @@ public final class GitRemoteSource implements Source {
                         + Constants.typeString(walk.parseAny(id).getType()) + ")");
             }
         }
-        try (ObjectReader reader = repo.newObjectReader();
-                TreeWalk tree = new TreeWalk(reader)) {
-            tree.addTree(commit.getTree());
-            tree.setRecursive(true);
-            while (tree.next()) {
-                byte[] raw = tree.getRawPath();
-                FileMode mode = tree.getFileMode(0);
-                String path = tree.getPathString();
-                String shown = FileNames.isUtf8(raw) ? SyncPath.escape(path) : FileNames.shown(raw);
-                if (mode == FileMode.SYMLINK) {
-                    skipped.add(new Skipped(
-                            shown,
-                            "a symbolic link (to " + SyncPath.escape(linkTarget(reader, tree.getObjectId(0)))
-                                    + "); links are not carried"));
-                    continue;
-                }
-                if (mode == FileMode.GITLINK) {
-                    skipped.add(new Skipped(
-                            shown,
-                            "a submodule (commit " + tree.getObjectId(0).name() + "); submodules are not carried"));
-                    continue;
-                }
-                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-                    skipped.add(new Skipped(shown, "not a file (mode " + mode + ")"));
-                    continue;
-                }
-                if (!FileNames.isUtf8(raw)) {
-                    skipped.add(new Skipped(
-                            shown, "its name is not valid UTF-8, so it cannot be carried under its own name"));
-                    continue;
-                }
-                SyncPath syncPath;
-                try {
-                    syncPath = SyncPath.exact(path);
-                } catch (SyncPath.InvalidPathException e) {
-                    skipped.add(new Skipped(shown, e.getMessage()));
-                    continue;
-                }
-                ObjectId blob = tree.getObjectId(0);
-                long size = reader.getObjectSize(blob, Constants.OBJ_BLOB);
-                entries.add(new SnapshotEntry(
-                        syncPath,
-                        size,
-                        mode == FileMode.EXECUTABLE_FILE,
-                        null,
-                        () -> repo.open(blob, Constants.OBJ_BLOB).openStream()));
-            }
-        }
+        CommitTree tree = CommitTree.read(repo, commit, "", path -> true, true);
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("commit", commit.name());
         attributes.put("ref", ref);
         attributes.put("remote", remote.url());
-        LOG.debug("Read {} at {}: {} files, {} skipped", remote.url(), commit.name(), entries.size(), skipped.size());
-        return new Snapshot(describe(), commit.name(), takenAt, attributes, entries, skipped);
-    }
-
-    private static String linkTarget(ObjectReader reader, ObjectId blob) {
-        try {
-            byte[] bytes = reader.open(blob, Constants.OBJ_BLOB).getCachedBytes(4096);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "?";
-        }
+        LOG.debug(
+                "Read {} at {}: {} files, {} skipped",
+                remote.url(),
+                commit.name(),
+                tree.entries().size(),
+                tree.skipped().size());
+        return new Snapshot(describe(), commit.name(), takenAt, attributes, tree.entries(), tree.skipped());
     }
 
     private void closeReading() {
