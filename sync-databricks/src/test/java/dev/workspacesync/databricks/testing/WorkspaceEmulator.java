@@ -38,11 +38,15 @@ import java.util.function.Predicate;
  * keeps the real service's status codes, error bodies and quirks as described in the project's
  * Databricks reference: {@code get-status}, {@code list}, {@code mkdirs}, {@code delete}, {@code import},
  * {@code import-file} (notebook detection by first-line header or Jupyter JSON, the notebook lands
- * without its extension), {@code export}, raw file download, {@code scim/v2/Me} and
- * {@code /.well-known/databricks-config} (404).
+ * without its extension), {@code export} (base64 JSON with {@code file_type}, or raw bytes with
+ * {@code direct_download}; {@code SOURCE}, {@code AUTO} and {@code JUPYTER}, converting a notebook between
+ * source and Jupyter JSON when asked for the other form; at most 10 MB: {@code MAX_NOTEBOOK_SIZE_EXCEEDED},
+ * or 400 "exceeded max size" with {@code direct_download}, as databricks/cli#3691 shows), the Files API
+ * download ({@code GET /api/2.0/fs/files/Workspace/...}, raw bytes of any size, 404 {@code NOT_FOUND}), a
+ * raw file download, {@code scim/v2/Me} and {@code /.well-known/databricks-config} (404).
  *
  * <p>Besides the API it counts requests by {@link Kind}, injects {@link Fault faults} (429 with
- * {@code Retry-After}, 503, 500, a connection reset in the middle of an upload, 403
+ * {@code Retry-After}, 503, 500, a connection reset in the middle of an upload or of a download, 403
  * {@code MAX_CHILD_NODE_SIZE_EXCEEDED}) and latency, and lets a test look at and change the tree behind
  * the sync's back. An upload only lands once its whole body has arrived, as on the real service.
  *
