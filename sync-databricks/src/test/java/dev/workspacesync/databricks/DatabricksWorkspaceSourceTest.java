@@ -209,7 +209,6 @@ class DatabricksWorkspaceSourceTest {
             String revision = snapshot.revision().get();
             assertThat(source.snapshot().revision()).contains(revision);
         }
-        assertThat(emulator.maxConcurrentRequests()).isLessThanOrEqualTo(4);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -416,6 +415,82 @@ class DatabricksWorkspaceSourceTest {
             assertThat(source.snapshot().entries())
                     .extracting(e -> e.path().value())
                     .containsExactly("a.txt");
+        }
+    }
+
+    @Test
+    void anEditInTheWorkspaceWinsOverTheManifest() {
+        push(new InMemorySource("p")
+                .put("nb.py", "# Databricks notebook source\nx = 1\n")
+                .put("a.txt", "a"));
+        emulator.putNotebook(ROOT + "/nb", "PYTHON", "# Databricks notebook source\nx = 2\n");
+        emulator.putFile(ROOT + "/a.txt", "edited".getBytes(StandardCharsets.UTF_8));
+        try (DatabricksWorkspaceSource source = source().build()) {
+            Map<String, String> got = contents(source.snapshot());
+            assertThat(got).containsOnlyKeys("nb.py", "a.txt");
+            assertThat(got.get("nb.py"))
+                    .isEqualTo("-:"
+                            + Arrays.toString(
+                                    "# Databricks notebook source\nx = 2\n".getBytes(StandardCharsets.UTF_8)));
+            assertThat(got.get("a.txt")).isEqualTo("-:" + Arrays.toString("edited".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void theDefaultFolderOfAProjectWithOAuth() {
+        emulator.oauthClient("sp-id", "sp-secret-41");
+        emulator.putFile("/Workspace/Users/" + WorkspaceEmulator.USER + "/projects/etl/a.txt", new byte[] {1, 2});
+        try (DatabricksWorkspaceSource source = DatabricksWorkspaceSource.builder()
+                .host(emulator.host())
+                .oauth("sp-id", Secret.of("sp-secret-41"))
+                .project("etl")
+                .environment(Map.of())
+                .stagingDirectory(dir.resolve("staging"))
+                .build()) {
+            Snapshot snapshot = source.snapshot();
+            assertThat(snapshot.entries()).extracting(e -> e.path().value()).containsExactly("a.txt");
+            assertThat(snapshot.source()).contains("/Workspace/Users/" + WorkspaceEmulator.USER + "/projects/etl");
+            assertThat(snapshot.attributes()).containsEntry(Snapshot.PROJECT, "etl");
+            assertThat(source.secrets()).extracting(Secret::reveal).contains("sp-secret-41");
+        }
+    }
+
+    @Test
+    void theStagingDirectoryGoesWithClose() throws IOException {
+        push(new InMemorySource("p").put("a.txt", "a"));
+        DatabricksWorkspaceSource source = source().build();
+        source.snapshot();
+        source.snapshot(); // the first one's staging is removed by the second
+        try (Stream<Path> staged = Files.list(dir.resolve("staging"))) {
+            assertThat(staged).hasSize(1);
+        }
+        source.close();
+        try (Stream<Path> staged = Files.list(dir.resolve("staging"))) {
+            assertThat(staged).isEmpty();
+        }
+    }
+
+    @Test
+    void downloadsAreBoundedByTheConcurrency() throws Exception {
+        InMemorySource project = new InMemorySource("p");
+        for (int i = 0; i < 10; i++) {
+            project.put("f" + i + ".txt", "file " + i);
+        }
+        push(project);
+        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        emulator.inject(
+                Fault.hold(call -> call.kind() == Kind.EXPORT && call.path().endsWith(".txt"), 100, reached, release));
+        emulator.resetCounts();
+        try (DatabricksWorkspaceSource source = source().concurrency(2).build()) {
+            var snapshot = java.util.concurrent.CompletableFuture.supplyAsync(source::snapshot);
+            assertThat(reached.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // Both workers wait for an answer: no third export may have been sent.
+            assertThat(emulator.requestLog().stream().filter(l -> l.startsWith("GET EXPORT") && l.endsWith(".txt")))
+                    .hasSize(2);
+            release.countDown();
+            assertThat(contents(snapshot.get(60, java.util.concurrent.TimeUnit.SECONDS)))
+                    .isEqualTo(contents(project));
         }
     }
 }
