@@ -169,7 +169,11 @@ public final class DatabricksWorkspaceSource implements Source {
         try {
             return take();
         } catch (WorkspaceException e) {
+            deleteStaging(); // no snapshot, so nothing may read what was staged
             throw new SourceException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteStaging();
+            throw e;
         }
     }
 
