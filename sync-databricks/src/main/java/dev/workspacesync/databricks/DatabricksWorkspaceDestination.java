@@ -7,7 +7,6 @@ import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
 import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.DestinationException;
-import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.FileState;
 import dev.workspacesync.core.Planner;
 import dev.workspacesync.core.RetryPolicy;
@@ -22,6 +21,7 @@ import dev.workspacesync.core.SyncState;
 import dev.workspacesync.core.SyncStateStore;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.databricks.internal.Auth;
+import dev.workspacesync.databricks.internal.Connection;
 import dev.workspacesync.databricks.internal.DriftRecord;
 import dev.workspacesync.databricks.internal.Manifest;
 import dev.workspacesync.databricks.internal.Notebooks;
@@ -122,44 +122,32 @@ public final class DatabricksWorkspaceDestination implements Destination {
     /** The longest time between two full reconciles, by default. */
     public static final Duration DEFAULT_RECONCILE_EVERY = Duration.ofHours(24);
 
-    private final Auth auth;
-    private final DatabricksConfig explicitConfig;
-    private final Map<String, String> environment;
+    private final Connection connection;
     private final String root;
     private final String project;
     private final int concurrency;
-    private final double rateLimit;
     private final Path stateDirectory;
     private final boolean reconcile;
     private final int reconcileEveryRuns;
     private final Duration reconcileEvery;
-    private final Duration deadline;
-    private final RetryPolicy retry;
-
-    private final Object lock = new Object();
-    private final DatabricksConfig configured;
-    private Workspace workspace;
-    private String user;
     private volatile Prepared last;
     private volatile String resolvedTarget;
 
     private DatabricksWorkspaceDestination(Builder b) {
-        this.auth = new Auth(b.host, b.token, b.profile, b.clientId, b.clientSecret);
-        this.explicitConfig = b.config;
-        this.environment = Map.copyOf(b.environment);
-        this.root = b.root == null ? null : normalizeRoot(b.root);
+        this.root = b.root == null ? null : Connection.normalizeRoot(b.root);
         this.project = b.project;
         this.concurrency = b.concurrency;
-        this.rateLimit = b.rateLimit;
         this.stateDirectory = b.stateDirectory;
         this.reconcile = b.reconcile;
         this.reconcileEveryRuns = b.reconcileEveryRuns;
         this.reconcileEvery = b.reconcileEvery;
-        this.deadline = b.deadline;
-        this.retry = b.retry;
-        // Fail fast on an ambiguous environment or on no credentials at all (a settings problem, exit 2);
-        // kept, so that the notices of configuring (https assumed) are printed once.
-        this.configured = explicitConfig == null ? auth.configure(environment) : null;
+        this.connection = new Connection(
+                new Auth(b.host, b.token, b.profile, b.clientId, b.clientSecret),
+                b.config,
+                b.environment,
+                b.rateLimit,
+                b.retry,
+                b.deadline);
     }
 
     /** A builder; every setting is optional (the SDK's auth chain fills what is not given). */
@@ -185,25 +173,12 @@ public final class DatabricksWorkspaceDestination implements Destination {
     }
 
     private String host() {
-        if (explicitConfig != null && explicitConfig.getHost() != null) {
-            return Endpoint.stripUserInfo(explicitConfig.getHost()).replaceAll("/+$", "");
-        }
-        return auth.describeHost(environment);
+        return connection.host();
     }
 
     @Override
     public Collection<Secret> secrets() {
-        List<Secret> secrets = new ArrayList<>(auth.secrets(environment));
-        if (explicitConfig != null) {
-            if (explicitConfig.getToken() != null && !explicitConfig.getToken().isBlank()) {
-                secrets.add(Secret.of(explicitConfig.getToken()));
-            }
-            if (explicitConfig.getClientSecret() != null
-                    && !explicitConfig.getClientSecret().isBlank()) {
-                secrets.add(Secret.of(explicitConfig.getClientSecret()));
-            }
-        }
-        return secrets;
+        return connection.secrets();
     }
 
     /**
@@ -829,16 +804,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
 
     /** The path of a listed object relative to the root, whichever {@code /Workspace} form either uses. */
     static String relative(String root, String objectPath) {
-        String r = stripWorkspace(root);
-        String p = stripWorkspace(objectPath);
-        if (!p.startsWith(r + "/")) {
-            return null;
-        }
-        return p.substring(r.length() + 1);
-    }
-
-    private static String stripWorkspace(String path) {
-        return path.equals("/Workspace") ? "/" : path.startsWith("/Workspace/") ? path.substring(10) : path;
+        return Connection.relative(root, objectPath);
     }
 
     // ---- apply -----------------------------------------------------------------------------------
@@ -1108,35 +1074,15 @@ public final class DatabricksWorkspaceDestination implements Destination {
     // ---- client ----------------------------------------------------------------------------------
 
     private Workspace workspace() {
-        synchronized (lock) {
-            if (workspace == null) {
-                DatabricksConfig config = explicitConfig != null ? explicitConfig : configured;
-                workspace = new Workspace(config, rateLimit, retry, deadline);
-            }
-            return workspace;
-        }
+        return connection.workspace();
     }
 
     private String user() {
-        synchronized (lock) {
-            if (user == null) {
-                user = workspace().currentUser();
-                if (user == null || user.isBlank()) {
-                    throw new DestinationException(
-                            "The workspace did not say who the current user is; set databricks.root");
-                }
-            }
-            return user;
+        String user = connection.user();
+        if (user == null) {
+            throw new DestinationException("The workspace did not say who the current user is; set databricks.root");
         }
-    }
-
-    private static String normalizeRoot(String root) {
-        String r = root.trim().replaceAll("/+$", "");
-        if (!r.startsWith("/") || r.isEmpty() || r.contains("//") || r.contains("/../") || r.endsWith("/..")) {
-            throw new SyncConfigException("'databricks.root' must be an absolute workspace folder such as"
-                    + " /Workspace/Users/me@example.com/projects/p, not '" + root + "'");
-        }
-        return r;
+        return user;
     }
 
     /** Builds a {@link DatabricksWorkspaceDestination}. */

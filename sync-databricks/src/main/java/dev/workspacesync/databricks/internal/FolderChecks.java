@@ -22,8 +22,15 @@ import java.util.function.Supplier;
  * @param project the configured project name, or null (then named after the source at the first run)
  * @param host the workspace URL, for messages
  * @param redactor scrubs the credentials from anything the SDK echoes
+ * @param reading whether the folder is read (a source: it must exist and hold something) rather than written
  */
-public record FolderChecks(Supplier<Workspace> workspace, String root, String project, String host, Redactor redactor) {
+public record FolderChecks(
+        Supplier<Workspace> workspace, String root, String project, String host, Redactor redactor, boolean reading) {
+    /** The checks of a destination, which writes the folder. */
+    public FolderChecks(Supplier<Workspace> workspace, String root, String project, String host, Redactor redactor) {
+        this(workspace, root, project, host, redactor, false);
+    }
+
     private static final String NAME = "databricks";
     /** Parents climbed to find where a missing folder would be created. */
     private static final int MAX_PARENTS = 12;
@@ -52,6 +59,10 @@ public record FolderChecks(Supplier<Workspace> workspace, String root, String pr
         String folder =
                 root != null ? root : "/Workspace/Users/" + user + "/projects" + (project != null ? "/" + project : "");
         try {
+            if (reading) {
+                checks.add(readable(ws, folder));
+                return checks;
+            }
             checks.add(folder(ws, folder));
             checks.add(writable(folder, user));
         } catch (RuntimeException e) {
@@ -80,6 +91,30 @@ public record FolderChecks(Supplier<Workspace> workspace, String root, String pr
                 NAME,
                 redactor.redact("reading the current user of " + host + " failed: " + e.cause()),
                 "check databricks.host (DATABRICKS_HOST) and the credentials");
+    }
+
+    /** A folder to read: it must exist, be a folder and hold something besides workspace-sync's own. */
+    private static Check readable(Workspace ws, String folder) {
+        Optional<ObjectInfo> info = ws.status(folder);
+        if (info.isEmpty()) {
+            return Check.failed(
+                    NAME, "folder " + folder + " does not exist", "set databricks.root to the folder to read");
+        }
+        ObjectType type = info.get().getObjectType();
+        if (type != ObjectType.DIRECTORY && type != ObjectType.REPO) {
+            return Check.failed(NAME, folder + " is a " + type + ", not a folder", "set databricks.root to a folder");
+        }
+        long children = ws.list(folder).stream()
+                .filter(o -> !String.valueOf(Connection.relative(folder, o.getPath()))
+                        .equals(Manifest.FOLDER))
+                .count();
+        if (children == 0) {
+            return Check.failed(
+                    NAME,
+                    "folder " + folder + " is empty: a sync from it would have nothing to copy",
+                    "check databricks.root (or set databricks.allow-empty=true if an empty folder is meant)");
+        }
+        return Check.passed(NAME, "folder " + folder + " can be read (get-status, list: " + children + " objects)");
     }
 
     private static Check folder(Workspace ws, String folder) {

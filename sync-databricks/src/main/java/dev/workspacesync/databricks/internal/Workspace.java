@@ -6,6 +6,9 @@ import com.databricks.sdk.core.DatabricksError;
 import com.databricks.sdk.core.DatabricksException;
 import com.databricks.sdk.core.http.Request;
 import com.databricks.sdk.core.retry.NoRetryStrategyPicker;
+import com.databricks.sdk.service.files.DownloadRequest;
+import com.databricks.sdk.service.files.DownloadResponse;
+import com.databricks.sdk.service.files.FilesAPI;
 import com.databricks.sdk.service.iam.CurrentUserAPI;
 import com.databricks.sdk.service.iam.MeRequest;
 import com.databricks.sdk.service.workspace.Delete;
@@ -63,6 +66,7 @@ public final class Workspace {
     private final ApiClient api;
     private final WorkspaceAPI workspace;
     private final CurrentUserAPI currentUser;
+    private final FilesAPI files;
     private final LimitedHttpClient http;
     private final RetryPolicy retry;
     private final Duration deadline;
@@ -104,6 +108,7 @@ public final class Workspace {
                 .build();
         this.workspace = new WorkspaceAPI(api);
         this.currentUser = new CurrentUserAPI(api);
+        this.files = new FilesAPI(api);
     }
 
     /** The workspace URL, as shown in messages (never with credentials). */
@@ -199,6 +204,63 @@ public final class Workspace {
                         .export(new ExportRequest().setPath(path).setFormat(ExportFormat.SOURCE))
                         .getContent());
         return content == null ? new byte[0] : Base64.getDecoder().decode(content);
+    }
+
+    /**
+     * A notebook or file as {@code export} answered.
+     *
+     * @param content the decoded bytes
+     * @param fileType the type the server names ({@code py}, {@code sql}, {@code scala}, {@code r},
+     *     {@code ipynb}), or "" when it names none
+     */
+    public record Exported(byte[] content, String fileType) {}
+
+    /**
+     * Exports one object as base64 JSON ({@code GET /workspace/export?format=}), at most 10 MB: a notebook
+     * in {@code SOURCE} or {@code JUPYTER} format, a file with {@code AUTO}.
+     *
+     * @throws WorkspaceException {@linkplain WorkspaceException#exceedsExportLimit() over the limit} for a
+     *     larger object
+     */
+    public Exported export(String path, ExportFormat format) {
+        return call("Exporting " + path, path, () -> {
+            var response = workspace.export(new ExportRequest().setPath(path).setFormat(format));
+            String content = response.getContent();
+            return new Exported(
+                    content == null ? new byte[0] : Base64.getDecoder().decode(content),
+                    response.getFileType() == null ? "" : response.getFileType());
+        });
+    }
+
+    /**
+     * Downloads a workspace file of any size into {@code target} with the Files API ({@code GET
+     * /api/2.0/fs/files/Workspace/...}, raw bytes streamed to disk, up to 5 GiB), which has no 10 MB
+     * limit. A download that breaks off is retried from the start, with the usual backoff.
+     *
+     * @return the lower-case hex SHA-256 of what was written
+     */
+    public String download(String path, java.nio.file.Path target) {
+        String filesPath = path.startsWith("/Workspace/") ? path : "/Workspace" + path;
+        return call("Downloading " + path, path, () -> {
+            DownloadResponse response = files.download(new DownloadRequest().setFilePath(filesPath));
+            MessageDigest digest = SnapshotEntry.newSha256();
+            try (InputStream in = new DigestInputStream(response.getContents(), digest);
+                    java.io.OutputStream out = java.nio.file.Files.newOutputStream(target)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                String problem = connectionProblem(e);
+                throw new WorkspaceException(
+                                "Downloading " + path + " failed on " + host + ": the download broke off (" + problem
+                                        + ")",
+                                e,
+                                523,
+                                "",
+                                true,
+                                null)
+                        .withCause("the download broke off (" + problem + ")");
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        });
     }
 
     /** The content of a file, or empty when there is none at the path. */

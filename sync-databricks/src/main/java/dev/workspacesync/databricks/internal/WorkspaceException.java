@@ -52,6 +52,20 @@ public final class WorkspaceException extends DestinationException {
         return status == 404 || errorCode.equals("RESOURCE_DOES_NOT_EXIST");
     }
 
+    /**
+     * Whether {@code export} refused the object for its size (10 MB): {@code MAX_NOTEBOOK_SIZE_EXCEEDED},
+     * {@code MAX_READ_SIZE_EXCEEDED}, or a 400 saying "exceeded max size" (files with {@code direct_download}).
+     */
+    public boolean exceedsExportLimit() {
+        String message = String.valueOf(getMessage());
+        return errorCode.equals("MAX_NOTEBOOK_SIZE_EXCEEDED")
+                || errorCode.equals("MAX_READ_SIZE_EXCEEDED")
+                || (status == 400
+                        && (message.contains("exceeded max size")
+                                || message.contains("size exceeded limit")
+                                || message.contains("Size exceeds")));
+    }
+
     /** The failure in a few words ("503 TEMPORARILY_UNAVAILABLE: …", "connection refused"). */
     public String cause() {
         return detail != null ? detail : String.valueOf(getMessage());

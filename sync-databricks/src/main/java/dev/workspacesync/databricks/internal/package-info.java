@@ -1,2 +1,2 @@
-/** Implementation details of the Databricks destination; not API. */
+/** Implementation details of the Databricks destination and source; not API. */
 package dev.workspacesync.databricks.internal;

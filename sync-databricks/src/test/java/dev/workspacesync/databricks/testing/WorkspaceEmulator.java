@@ -38,11 +38,15 @@ import java.util.function.Predicate;
  * keeps the real service's status codes, error bodies and quirks as described in the project's
  * Databricks reference: {@code get-status}, {@code list}, {@code mkdirs}, {@code delete}, {@code import},
  * {@code import-file} (notebook detection by first-line header or Jupyter JSON, the notebook lands
- * without its extension), {@code export}, raw file download, {@code scim/v2/Me} and
- * {@code /.well-known/databricks-config} (404).
+ * without its extension), {@code export} (base64 JSON with {@code file_type}, or raw bytes with
+ * {@code direct_download}; {@code SOURCE}, {@code AUTO} and {@code JUPYTER}, converting a notebook between
+ * source and Jupyter JSON when asked for the other form; at most 10 MB: {@code MAX_NOTEBOOK_SIZE_EXCEEDED},
+ * or 400 "exceeded max size" with {@code direct_download}, as databricks/cli#3691 shows), the Files API
+ * download ({@code GET /api/2.0/fs/files/Workspace/...}, raw bytes of any size, 404 {@code NOT_FOUND}), a
+ * raw file download, {@code scim/v2/Me} and {@code /.well-known/databricks-config} (404).
  *
  * <p>Besides the API it counts requests by {@link Kind}, injects {@link Fault faults} (429 with
- * {@code Retry-After}, 503, 500, a connection reset in the middle of an upload, 403
+ * {@code Retry-After}, 503, 500, a connection reset in the middle of an upload or of a download, 403
  * {@code MAX_CHILD_NODE_SIZE_EXCEEDED}) and latency, and lets a test look at and change the tree behind
  * the sync's back. An upload only lands once its whole body has arrived, as on the real service.
  *
@@ -68,6 +72,8 @@ public final class WorkspaceEmulator implements AutoCloseable {
         LIST(false),
         /** {@code GET /workspace/export} or a raw file download. */
         EXPORT(false),
+        /** {@code GET /api/2.0/fs/files/Workspace/...}: the Files API download. */
+        DOWNLOAD(false),
         /** {@code POST /workspace/mkdirs}. */
         MKDIRS(true),
         /** {@code POST /workspace/delete}. */
@@ -149,6 +155,7 @@ public final class WorkspaceEmulator implements AutoCloseable {
         private final String message;
         private final String retryAfter;
         private final long resetAfterBytes;
+        private long truncateAfterBytes = -1;
         private java.util.concurrent.CountDownLatch reached;
         private java.util.concurrent.CountDownLatch release;
 
@@ -201,6 +208,16 @@ public final class WorkspaceEmulator implements AutoCloseable {
             return status(matches, times, 403, "MAX_CHILD_NODE_SIZE_EXCEEDED", "The folder has too many children.");
         }
 
+        /**
+         * Serves the request, but drops the connection after {@code afterBytes} of a raw download's body
+         * (the full length was announced), as a proxy or a network failure does.
+         */
+        public static Fault resetMidDownload(Predicate<Call> matches, int times, long afterBytes) {
+            Fault fault = new Fault(matches, times, 0, null, null, null, -1);
+            fault.truncateAfterBytes = afterBytes;
+            return fault;
+        }
+
         /** Reads {@code afterBytes} of the request body, then drops the connection without answering. */
         public static Fault resetMidUpload(Predicate<Call> matches, int times, long afterBytes) {
             return new Fault(matches, times, 0, null, null, null, afterBytes);
@@ -244,7 +261,13 @@ public final class WorkspaceEmulator implements AutoCloseable {
         }
     }
 
+    private static final ThreadLocal<Long> TRUNCATE = new ThreadLocal<>();
+    private static final long EXPORT_LIMIT = 10L * 1024 * 1024;
+
     private final HttpServer server;
+    /** Notebooks imported from Jupyter JSON: stored as such, exported as such in {@code JUPYTER} format. */
+    private final java.util.Set<String> jupyter = new java.util.HashSet<>();
+
     private final ExecutorService executor;
     private final String token;
     private final NavigableMap<String, RemoteObject> tree = new TreeMap<>();
@@ -450,6 +473,7 @@ public final class WorkspaceEmulator implements AutoCloseable {
             exchange.getRequestBody().close();
             throw new IOException("connection dropped on purpose");
         } finally {
+            TRUNCATE.remove();
             inFlight.decrementAndGet();
             exchange.close();
         }
@@ -500,6 +524,10 @@ public final class WorkspaceEmulator implements AutoCloseable {
                     }
                     continue;
                 }
+                if (fault.truncateAfterBytes >= 0) {
+                    TRUNCATE.set(fault.truncateAfterBytes);
+                    break; // served (and cut short) below; no other fault for this request
+                }
                 if (fault.resetAfterBytes >= 0) {
                     InputStream body = exchange.getRequestBody();
                     long skipped = 0;
@@ -530,6 +558,7 @@ public final class WorkspaceEmulator implements AutoCloseable {
             case IMPORT -> importJson(exchange, body(exchange));
             case IMPORT_FILE -> importFile(exchange, rawPath, query);
             case EXPORT -> export(exchange, rawPath, query);
+            case DOWNLOAD -> download(exchange, rawPath);
             default -> error(exchange, 404, "ENDPOINT_NOT_FOUND", "No API found for '" + method + " " + rawPath + "'");
         }
     }
@@ -547,6 +576,9 @@ public final class WorkspaceEmulator implements AutoCloseable {
         if (rawPath.startsWith("/api/2.0/workspace-files/") && method.equals("GET")) {
             return Kind.EXPORT;
         }
+        if (rawPath.startsWith("/api/2.0/fs/files/") && method.equals("GET")) {
+            return Kind.DOWNLOAD;
+        }
         return switch (rawPath) {
             case "/api/2.0/workspace/get-status" -> Kind.GET_STATUS;
             case "/api/2.0/workspace/list" -> Kind.LIST;
@@ -561,6 +593,9 @@ public final class WorkspaceEmulator implements AutoCloseable {
     private static String pathOf(Kind kind, String rawPath, Map<String, String> query) {
         if (kind == Kind.IMPORT_FILE) {
             return strip(decodePath(rawPath.substring("/api/2.0/workspace-files/import-file".length())));
+        }
+        if (kind == Kind.DOWNLOAD) {
+            return strip(decodePath(rawPath.substring("/api/2.0/fs/files".length())));
         }
         if (kind == Kind.EXPORT && rawPath.startsWith("/api/2.0/workspace-files/")) {
             return strip(decodePath(rawPath.substring("/api/2.0/workspace-files".length())));
@@ -779,7 +814,14 @@ public final class WorkspaceEmulator implements AutoCloseable {
                 error(exchange, 400, "RESOURCE_ALREADY_EXISTS", "Path (" + target + ") already exists.");
                 return;
             }
-            put(target, type, content, language);
+            put(
+                    target,
+                    type,
+                    content,
+                    language,
+                    type == ObjectType.NOTEBOOK
+                            && (format.equals("JUPYTER")
+                                    || NotebookRules.extension(p).equals(".ipynb")));
         }
         json(exchange, 200, JSON.createObjectNode());
     }
@@ -844,19 +886,27 @@ public final class WorkspaceEmulator implements AutoCloseable {
                 folderFull(exchange);
                 return;
             }
-            put(target, type, content, language);
+            put(
+                    target,
+                    type,
+                    content,
+                    language,
+                    type == ObjectType.NOTEBOOK && NotebookRules.extension(p).equals(".ipynb"));
         }
         json(exchange, 200, JSON.createObjectNode());
     }
 
     private void export(HttpExchange exchange, String rawPath, Map<String, String> query) throws IOException {
-        boolean raw = rawPath.startsWith("/api/2.0/workspace-files/") || "true".equals(query.get("direct_download"));
-        String requested = rawPath.startsWith("/api/2.0/workspace-files/")
-                ? decodePath(rawPath.substring("/api/2.0/workspace-files".length()))
-                : query.get("path");
+        boolean legacyRaw = rawPath.startsWith("/api/2.0/workspace-files/");
+        boolean direct = "true".equals(query.get("direct_download"));
+        String requested =
+                legacyRaw ? decodePath(rawPath.substring("/api/2.0/workspace-files".length())) : query.get("path");
+        String format = query.getOrDefault("format", "SOURCE");
         RemoteObject object;
+        boolean storedAsJupyter;
         synchronized (this) {
             object = requested == null ? null : tree.get(strip(requested));
+            storedAsJupyter = object != null && jupyter.contains(object.path());
         }
         if (object == null) {
             notFound(exchange, requested);
@@ -866,27 +916,108 @@ public final class WorkspaceEmulator implements AutoCloseable {
             error(exchange, 400, "INVALID_PARAMETER_VALUE", "Cannot export a folder as a single file");
             return;
         }
-        if (!raw && object.content().length > 10 * 1024 * 1024) {
-            error(exchange, 400, "MAX_NOTEBOOK_SIZE_EXCEEDED", "File size exceeds the 10 MB export limit");
+        if (!List.of("SOURCE", "AUTO", "JUPYTER", "RAW").contains(format)) {
+            error(
+                    exchange,
+                    400,
+                    "INVALID_PARAMETER_VALUE",
+                    "Unsupported export format " + format + " in this emulator");
             return;
         }
-        if (raw) {
-            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-            exchange.sendResponseHeaders(200, object.content().length == 0 ? -1 : object.content().length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(object.content());
+        byte[] content = object.content();
+        String fileType = "";
+        if (object.type() == ObjectType.NOTEBOOK) {
+            boolean asJupyter = format.equals("JUPYTER") || (format.equals("AUTO") && storedAsJupyter);
+            if (asJupyter && !storedAsJupyter) {
+                content = NotebookRules.toJupyter(object.text(), object.language());
+            } else if (!asJupyter && storedAsJupyter) {
+                content = NotebookRules.toSource(content, object.language());
+            }
+            fileType = asJupyter ? "ipynb" : NotebookRules.sourceExtension(object.language());
+            if (content.length > EXPORT_LIMIT) {
+                error(
+                        exchange,
+                        400,
+                        "MAX_NOTEBOOK_SIZE_EXCEEDED",
+                        "Notebook size exceeded limit: " + content.length + " > " + EXPORT_LIMIT);
+                return;
+            }
+        } else if (!legacyRaw && content.length > EXPORT_LIMIT) {
+            // As the service answers (databricks/cli#3691): export never serves more than 10 MB.
+            if (direct) {
+                error(
+                        exchange,
+                        400,
+                        "BAD_REQUEST",
+                        "File size imported is (" + content.length + " bytes), exceeded max size (" + EXPORT_LIMIT
+                                + " bytes)");
+            } else {
+                error(exchange, 400, "MAX_NOTEBOOK_SIZE_EXCEEDED", "File size exceeds the 10 MB export limit");
             }
             return;
         }
+        if (legacyRaw || direct) {
+            raw(exchange, content, null);
+            return;
+        }
         ObjectNode out = JSON.createObjectNode();
-        out.put("content", Base64.getEncoder().encodeToString(object.content()));
-        out.put("file_type", object.type() == ObjectType.NOTEBOOK ? "py" : "");
+        out.put("content", Base64.getEncoder().encodeToString(content));
+        out.put("file_type", fileType);
         json(exchange, 200, out);
+    }
+
+    /** The Files API: raw bytes of a workspace file of any size, under {@code /Workspace/...} only. */
+    private void download(HttpExchange exchange, String rawPath) throws IOException {
+        String requested = decodePath(rawPath.substring("/api/2.0/fs/files".length()));
+        if (!requested.startsWith("/Workspace/") && !requested.startsWith("/Volumes/")) {
+            error(exchange, 400, "INVALID_PARAMETER_VALUE", "Invalid path " + requested);
+            return;
+        }
+        RemoteObject object;
+        synchronized (this) {
+            object = tree.get(strip(requested));
+        }
+        if (object == null || object.type() != ObjectType.FILE) {
+            error(exchange, 404, "NOT_FOUND", "The file being accessed is not found.");
+            return;
+        }
+        raw(exchange, object.content(), object.modifiedAt());
+    }
+
+    private static void raw(HttpExchange exchange, byte[] content, Long modifiedAt) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        if (modifiedAt != null) {
+            exchange.getResponseHeaders()
+                    .set(
+                            "Last-Modified",
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                                    java.time.Instant.ofEpochMilli(modifiedAt).atZone(java.time.ZoneOffset.UTC)));
+        }
+        Long truncate = TRUNCATE.get();
+        exchange.sendResponseHeaders(200, content.length == 0 ? -1 : content.length);
+        OutputStream out = exchange.getResponseBody();
+        if (truncate != null && truncate < content.length) {
+            out.write(content, 0, (int) (long) truncate);
+            out.flush();
+            throw new ConnectionDropped();
+        }
+        try (out) {
+            out.write(content);
+        }
     }
 
     // ---- tree ----------------------------------------------------------------------------------
 
     private void put(String path, ObjectType type, byte[] content, String language) {
+        put(path, type, content, language, false);
+    }
+
+    private void put(String path, ObjectType type, byte[] content, String language, boolean fromJupyter) {
+        if (fromJupyter) {
+            jupyter.add(path);
+        } else {
+            jupyter.remove(path);
+        }
         long now = clock += 1000;
         RemoteObject old = tree.get(path);
         long id = old == null ? ids.getAndIncrement() : old.objectId();
@@ -1090,6 +1221,73 @@ public final class WorkspaceEmulator implements AutoCloseable {
             }
             String ext = extension(path);
             return ext.isEmpty() ? path : path.substring(0, path.length() - ext.length());
+        }
+
+        /** The extension a {@code SOURCE} export names for a language ({@code file_type}). */
+        static String sourceExtension(String language) {
+            return language == null
+                    ? "py"
+                    : switch (language) {
+                        case "SQL" -> "sql";
+                        case "SCALA" -> "scala";
+                        case "R" -> "r";
+                        default -> "py";
+                    };
+        }
+
+        private static String comment(String language) {
+            return "SCALA".equals(language) ? "// " : "SQL".equals(language) ? "-- " : "# ";
+        }
+
+        /** A notebook stored from Jupyter JSON, exported as source: its cells under the language's header. */
+        static byte[] toSource(byte[] ipynb, String language) {
+            String c = comment(language);
+            StringBuilder out = new StringBuilder(c + "Databricks notebook source\n");
+            try {
+                JsonNode cells = JSON.readTree(ipynb).path("cells");
+                for (int i = 0; i < cells.size(); i++) {
+                    if (i > 0) {
+                        out.append("\n\n").append(c).append("COMMAND ----------\n\n");
+                    }
+                    JsonNode source = cells.get(i).path("source");
+                    if (source.isArray()) {
+                        source.forEach(line -> out.append(line.asText()));
+                    } else {
+                        out.append(source.asText());
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** A notebook stored from source, exported as Jupyter JSON (one code cell per command). */
+        static byte[] toJupyter(String source, String language) {
+            String c = comment(language);
+            String body = source.startsWith(c + "Databricks notebook source\n")
+                    ? source.substring((c + "Databricks notebook source\n").length())
+                    : source;
+            ObjectNode nb = JSON.createObjectNode();
+            ArrayNode cells = nb.putArray("cells");
+            for (String cell : body.split("\n\n" + java.util.regex.Pattern.quote(c) + "COMMAND ----------\n\n", -1)) {
+                ObjectNode out = cells.addObject();
+                out.put("cell_type", "code");
+                out.putObject("metadata");
+                out.putArray("outputs");
+                out.putNull("execution_count");
+                out.put("source", cell);
+            }
+            nb.putObject("metadata")
+                    .putObject("application/vnd.databricks.v1+notebook")
+                    .put("language", language == null ? "python" : language.toLowerCase(Locale.ROOT));
+            nb.put("nbformat", 4);
+            nb.put("nbformat_minor", 0);
+            try {
+                return JSON.writeValueAsBytes(nb);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         static String language(String path, byte[] content) {

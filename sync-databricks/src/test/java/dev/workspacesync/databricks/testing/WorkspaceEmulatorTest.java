@@ -230,4 +230,76 @@ class WorkspaceEmulatorTest {
         assertThat(emulator.mutatingRequests()).isEqualTo(4);
         assertThat(emulator.uploadsOf(U + "/z/a")).isEqualTo(1);
     }
+
+    @Test
+    void exportAnswersBase64WithTheFileTypeAndTheFormatAsked() throws Exception {
+        String ipynb = "{\"cells\":[{\"cell_type\":\"code\",\"source\":[\"select 1\"]}],\"metadata\":"
+                + "{\"application/vnd.databricks.v1+notebook\":{\"language\":\"sql\"}},\"nbformat\":4}";
+        assertThat(post("/api/2.0/workspace/mkdirs", "{\"path\":\"" + U + "/e\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(upload(U + "/e/nb.ipynb", ipynb, true).status()).isEqualTo(200);
+        assertThat(upload(U + "/e/s.py", "# Databricks notebook source\nx = 1", true)
+                        .status())
+                .isEqualTo(200);
+
+        JsonNode asJupyter = get("/api/2.0/workspace/export", q(U + "/e/nb") + "&format=JUPYTER")
+                .body();
+        assertThat(asJupyter.path("file_type").asText()).isEqualTo("ipynb");
+        assertThat(new String(
+                        Base64.getDecoder().decode(asJupyter.path("content").asText()), StandardCharsets.UTF_8))
+                .isEqualTo(ipynb);
+        JsonNode asSource = get("/api/2.0/workspace/export", q(U + "/e/nb") + "&format=SOURCE")
+                .body();
+        assertThat(asSource.path("file_type").asText()).isEqualTo("sql");
+        assertThat(new String(
+                        Base64.getDecoder().decode(asSource.path("content").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("-- Databricks notebook source\nselect 1");
+        JsonNode py = get("/api/2.0/workspace/export", q(U + "/e/s") + "&format=JUPYTER")
+                .body();
+        assertThat(JSON.readTree(Base64.getDecoder().decode(py.path("content").asText()))
+                        .path("cells")
+                        .get(0)
+                        .path("source")
+                        .asText())
+                .isEqualTo("x = 1");
+
+        Reply missing = get("/api/2.0/workspace/export", q(U + "/e/nope") + "&format=SOURCE");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.code()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
+    }
+
+    @Test
+    void exportStopsAt10MbAndTheFilesApiDoesNot() throws Exception {
+        byte[] big = new byte[10 * 1024 * 1024 + 1];
+        emulator.putFile(U + "/big.bin", big);
+        emulator.putNotebook(U + "/huge", "PYTHON", "# Databricks notebook source\n" + "x".repeat(10 * 1024 * 1024));
+
+        Reply json = get("/api/2.0/workspace/export", q(U + "/big.bin") + "&format=AUTO");
+        assertThat(json.status()).isEqualTo(400);
+        assertThat(json.code()).isEqualTo("MAX_NOTEBOOK_SIZE_EXCEEDED");
+        Reply direct = get("/api/2.0/workspace/export", q(U + "/big.bin") + "&format=AUTO&direct_download=true");
+        assertThat(direct.status()).isEqualTo(400);
+        assertThat(direct.body().path("message").asText()).contains("exceeded max size (10485760 bytes)");
+        Reply notebook = get("/api/2.0/workspace/export", q(U + "/huge") + "&format=SOURCE");
+        assertThat(notebook.status()).isEqualTo(400);
+        assertThat(notebook.code()).isEqualTo("MAX_NOTEBOOK_SIZE_EXCEEDED");
+
+        HttpResponse<byte[]> file = http.send(
+                HttpRequest.newBuilder(URI.create(emulator.host() + "/api/2.0/fs/files/Workspace" + U + "/big.bin"))
+                        .header("Authorization", "Bearer tok")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.headers().firstValue("Content-Type")).contains("application/octet-stream");
+        assertThat(file.headers().firstValue("Last-Modified")).isPresent();
+        assertThat(file.body()).hasSize(big.length);
+        Reply gone = send(
+                HttpRequest.newBuilder(URI.create(emulator.host() + "/api/2.0/fs/files/Workspace" + U + "/nope.bin"))
+                        .header("Authorization", "Bearer tok")
+                        .GET());
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.code()).isEqualTo("NOT_FOUND");
+        assertThat(emulator.count(Kind.DOWNLOAD)).isEqualTo(2);
+    }
 }
