@@ -342,6 +342,11 @@ public final class Logging {
         protected void appendCustomFields(StringBuilder sb, ILoggingEvent event) {
             member(sb, "time", Instant.ofEpochMilli(event.getTimeStamp()).toString());
             member(sb, "message", mask(event.getFormattedMessage()));
+            // A sync's correlation id (checked when taken: TraceIds).
+            String traceId = event.getMDCPropertyMap().get(TraceIds.MDC_KEY);
+            if (traceId != null) {
+                member(sb, TraceIds.MDC_KEY, traceId);
+            }
             IThrowableProxy thrown = event.getThrowableProxy();
             if (thrown != null) {
                 member(sb, "exception", mask(ThrowableProxyUtil.asString(thrown)));
