@@ -144,7 +144,7 @@ public final class SyncPipeline implements AutoCloseable {
         notifyListeners(l -> l.started(source.describe(), targets, dryRun));
         Snapshot snapshot;
         try {
-            snapshot = retry.call(source::snapshot);
+            snapshot = retry.call(observed(source.type(), SyncListener.Operation.SNAPSHOT, source::snapshot));
         } catch (RuntimeException e) {
             SyncException cause = redactor.redact(e);
             String message = redactor.redact("Source " + source.describe() + " failed: " + e.getMessage());
@@ -199,12 +199,12 @@ public final class SyncPipeline implements AutoCloseable {
         try {
             // A retry plans again: the destination's recorded state already holds what the failed
             // attempt delivered, so the new plan sends only the rest.
-            return retry.call(() -> {
+            return retry.call(observed(destination.type(), SyncListener.Operation.SYNC, () -> {
                 lastPlan.set(null);
                 SyncPlan plan = destination.plan(holdable);
                 lastPlan.set(plan);
                 return planGuardAndApply(destination, plan, progress, holdable.skipped());
-            });
+            }));
         } catch (RuntimeException e) {
             SyncPlan plan = lastPlan.get();
             return failed(destination, plan, plan == null ? "Planning failed: " : "", e, holdable.skipped());
@@ -360,6 +360,32 @@ public final class SyncPipeline implements AutoCloseable {
                         skipped == 0 ? "" : ", " + skipped + " skipped",
                         report.message());
         return report;
+    }
+
+    /** The action, telling listeners of each attempt's outcome and of each retry before it starts. */
+    private <T> java.util.function.Supplier<T> observed(
+            String adapter, SyncListener.Operation operation, java.util.function.Supplier<T> action) {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicReference<Throwable> last = new AtomicReference<>();
+        return () -> {
+            int attempt = attempts.incrementAndGet();
+            if (attempt > 1) {
+                Throwable cause = last.get();
+                notifyListeners(l -> l.retrying(adapter, operation, attempt, cause));
+            }
+            try {
+                T result = action.get();
+                notifyListeners(l -> l.called(adapter, operation, SyncListener.Outcome.SUCCESS));
+                return result;
+            } catch (RuntimeException e) {
+                last.set(e);
+                SyncListener.Outcome outcome = e instanceof SyncException s && s.isRetryable()
+                        ? SyncListener.Outcome.RETRYABLE_FAILURE
+                        : SyncListener.Outcome.FAILURE;
+                notifyListeners(l -> l.called(adapter, operation, outcome));
+                throw e;
+            }
+        };
     }
 
     private void notifyListeners(Consumer<SyncListener> event) {

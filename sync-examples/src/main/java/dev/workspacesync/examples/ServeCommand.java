@@ -13,11 +13,14 @@ import dev.workspacesync.examples.internal.CronSchedule;
 import dev.workspacesync.examples.internal.HttpLimits;
 import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.Notifier;
+import dev.workspacesync.examples.internal.Readiness;
 import dev.workspacesync.examples.internal.RegistryPipelines;
 import dev.workspacesync.examples.internal.RequestChecks;
 import dev.workspacesync.examples.internal.RequestFields;
+import dev.workspacesync.examples.internal.ServiceMetrics;
 import dev.workspacesync.examples.internal.SettingsResolver;
 import dev.workspacesync.examples.internal.TerminationSignals;
+import dev.workspacesync.examples.internal.TraceIds;
 import dev.workspacesync.examples.internal.WebhookServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -113,6 +116,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Connections open at once; more wait to be accepted (default: ${DEFAULT-VALUE}).")
     private int maxConnections;
 
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            description = "Also listen on this port (of the --bind address) for GET /metrics, /livez and /readyz"
+                    + " only, and serve /metrics there alone; it keeps answering while draining, so /readyz"
+                    + " turns 503; 0 picks a free one (default: probes and metrics on --port).")
+    private Integer metricsPort;
+
     /** The grace period when neither {@code --grace-period} nor the environment sets one. */
     static final long DEFAULT_GRACE_SECONDS = 25;
 
@@ -154,7 +165,9 @@ final class ServeCommand implements Callable<Integer> {
                 System.exit(WorkspaceSync.FAILED);
             }
         });
-        Running running = start(env, ProviderRegistry.discover(), listen, maxParallel, limits);
+        InetSocketAddress metricsListen =
+                metricsPort == null ? null : listenAddress("--bind", address, metricsPort, "--metrics-port");
+        Running running = start(env, ProviderRegistry.discover(), listen, maxParallel, limits, metricsListen);
         if (!handled) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.drain(grace)));
         }
@@ -188,8 +201,13 @@ final class ServeCommand implements Callable<Integer> {
      * @throws SyncConfigException naming the option and the value
      */
     static InetSocketAddress listenAddress(String origin, String host, int port) {
+        return listenAddress(origin, host, port, "--port");
+    }
+
+    private static InetSocketAddress listenAddress(String origin, String host, int port, String portOption) {
         if (port < 0 || port > 65535) {
-            throw new SyncConfigException("--port must be between 0 and 65535 (0 picks a free one), got " + port);
+            throw new SyncConfigException(
+                    portOption + " must be between 0 and 65535 (0 picks a free one), got " + port);
         }
         String trimmed = host == null ? "" : host.trim();
         // [::1] as a URL writes it.
@@ -250,8 +268,10 @@ final class ServeCommand implements Callable<Integer> {
 
         /** "webhook secret required; schedule 0 * * * *" (or "none" for each), for the startup lines. */
         String describe() {
+            String management = server.managementAddress();
             return (secret ? "webhook secret required" : "no webhook secret") + "; "
-                    + (cron == null ? "no schedule" : "schedule '" + cron + "'");
+                    + (cron == null ? "no schedule" : "schedule '" + cron + "'")
+                    + (management == null ? "" : "; metrics and probes on " + management);
         }
 
         /**
@@ -303,6 +323,21 @@ final class ServeCommand implements Callable<Integer> {
             int maxParallel,
             HttpLimits limits)
             throws IOException {
+        return start(env, registry, bind, maxParallel, limits, null);
+    }
+
+    /**
+     * Starts the service from an environment; {@code metricsBind} (null: none) is a second address that
+     * serves only probes and metrics.
+     */
+    static Running start(
+            Map<String, String> env,
+            ProviderRegistry registry,
+            InetSocketAddress bind,
+            int maxParallel,
+            HttpLimits limits,
+            InetSocketAddress metricsBind)
+            throws IOException {
         // A misspelt WORKSPACE_SYNC_* variable stops the service at start, rather than being ignored.
         SettingsResolver.checkEnvironment(env, registry);
         List<SettingKey> keys = new ArrayList<>();
@@ -335,9 +370,20 @@ final class ServeCommand implements Callable<Integer> {
                 uri(env, "DISCORD_WEBHOOK_URL"),
                 Boolean.parseBoolean(env.getOrDefault("NOTIFY_ON_SUCCESS", "false")));
         List<SyncListener> listeners = notifier.enabled() ? List.of(notifier) : List.of();
+        // Metrics labels are never request text: the environment's own target is "default", any target
+        // a request's fields make up is counted under "request".
+        ServiceMetrics metrics = new ServiceMetrics();
+        String defaultTarget = defaultTargetName(fields);
+        java.util.function.Function<SyncSettings, List<SyncListener>> perTarget = s -> List.of(
+                metrics.listener(targetName(s).equals(defaultTarget) ? "default" : "request"), TraceIds.RECORDER);
         BackupService service = new BackupService(
-                new RegistryPipelines(registry, "windmill", "git", ServeCommand::targetName, listeners), maxParallel);
+                new RegistryPipelines(registry, "windmill", "git", ServeCommand::targetName, listeners, perTarget),
+                maxParallel);
         WebhookServer server = new WebhookServer(bind, service, fields::settings, webhookSecret, limits);
+        java.nio.file.Path state = fallback.path("git.work-dir")
+                .map(p -> p.toAbsolutePath().getParent())
+                .orElseGet(dev.workspacesync.git.GitRemoteDestination::defaultCacheRoot);
+        server.observability(metrics, new Readiness(List.of(state)), metricsBind);
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
@@ -355,9 +401,23 @@ final class ServeCommand implements Callable<Integer> {
         }
         LOG.info("Listening on {} (POST /sync, GET /health, GET /status); {}", server.address(), running.describe());
         if (schedule != null) {
-            schedule.start(() -> service.sync(scheduled));
+            schedule.start(() -> {
+                try (var traced = TraceIds.inContext(TraceIds.generate())) {
+                    service.sync(scheduled);
+                }
+            });
         }
         return running;
+    }
+
+    /** The name of the environment's own target (an empty request body's), or null if it names none. */
+    private static String defaultTargetName(RequestFields fields) {
+        try {
+            return targetName(
+                    fields.settings(dev.workspacesync.examples.internal.ReportJson.MAPPER.createObjectNode()));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The environment variable of each request field (what a scheduled sync reads instead of a body). */

@@ -195,6 +195,14 @@ public final class GitRemoteDestination implements Destination {
         return new Builder(remoteUrl);
     }
 
+    /**
+     * Where cached clones live when {@code git.work-dir} is not set: the user cache directory, then
+     * {@code workspace-sync/git} (what a service's readiness check must be able to write).
+     */
+    public static Path defaultCacheRoot() {
+        return CloneCache.root();
+    }
+
     @Override
     public String type() {
         return "git";

@@ -21,6 +21,19 @@ public interface Source extends AutoCloseable {
     String describe();
 
     /**
+     * A short name of this kind of source, e.g. {@code windmill}: a metrics label, so never anything
+     * configured. The default derives it from the class name ({@code WindmillSource} → {@code windmill});
+     * sources whose provider type differs override it.
+     */
+    default String type() {
+        String name = getClass().getSimpleName();
+        if (name.endsWith("Source") && name.length() > "Source".length()) {
+            name = name.substring(0, name.length() - "Source".length());
+        }
+        return name.isEmpty() ? "source" : name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
      * Takes a complete snapshot. Entry contents stay readable until the next call or {@link #close()}.
      *
      * @throws dev.workspacesync.core.SourceException if a complete snapshot cannot be taken

@@ -68,7 +68,9 @@ public final class Logging {
     static final int MAX_SECRETS = 512;
 
     private static final String APPENDER = "stderr";
-    private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
+    // A sync's trace id (TraceIds) as "[id] " before the message; nothing outside a sync.
+    private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - "
+            + "%replace([%X{" + TraceIds.MDC_KEY + "}] ){'^\\[\\] $', ''}%msg%n";
     private static final Pattern SECRET_VARIABLE =
             Pattern.compile(".*(TOKEN|SECRET|PASSWORD|PASSPHRASE|WEBHOOK_URL)$", Pattern.CASE_INSENSITIVE);
 
@@ -342,6 +344,11 @@ public final class Logging {
         protected void appendCustomFields(StringBuilder sb, ILoggingEvent event) {
             member(sb, "time", Instant.ofEpochMilli(event.getTimeStamp()).toString());
             member(sb, "message", mask(event.getFormattedMessage()));
+            // A sync's correlation id (checked when taken: TraceIds).
+            String traceId = event.getMDCPropertyMap().get(TraceIds.MDC_KEY);
+            if (traceId != null) {
+                member(sb, TraceIds.MDC_KEY, traceId);
+            }
             IThrowableProxy thrown = event.getThrowableProxy();
             if (thrown != null) {
                 member(sb, "exception", mask(ThrowableProxyUtil.asString(thrown)));

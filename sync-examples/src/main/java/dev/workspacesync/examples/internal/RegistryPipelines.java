@@ -16,15 +16,27 @@ import java.util.function.Function;
  * @param sourceType e.g. {@code windmill}
  * @param destinationType e.g. {@code git}
  * @param targetName a secret-free name for what some settings sync
- * @param listeners added to every pipeline (notifications, metrics)
+ * @param listeners added to every pipeline (notifications)
+ * @param perTarget more listeners for the pipeline of some settings (metrics under the target's name)
  */
 public record RegistryPipelines(
         ProviderRegistry registry,
         String sourceType,
         String destinationType,
         Function<SyncSettings, String> targetName,
-        List<SyncListener> listeners)
+        List<SyncListener> listeners,
+        Function<SyncSettings, List<SyncListener>> perTarget)
         implements BackupService.PipelineFactory {
+
+    /** Pipelines with the same listeners for every target. */
+    public RegistryPipelines(
+            ProviderRegistry registry,
+            String sourceType,
+            String destinationType,
+            Function<SyncSettings, String> targetName,
+            List<SyncListener> listeners) {
+        this(registry, sourceType, destinationType, targetName, listeners, s -> List.of());
+    }
 
     @Override
     public String target(SyncSettings settings) {
@@ -48,6 +60,7 @@ public record RegistryPipelines(
         SyncPipeline.Builder builder =
                 SyncPipeline.builder().source(source).destination(destination).secrets(settings.secrets());
         listeners.forEach(builder::listener);
+        perTarget.apply(settings).forEach(builder::listener);
         return builder.build();
     }
 }

@@ -29,6 +29,13 @@ public final class ReportJson {
         return of(report, false, Redactor.none());
     }
 
+    /** The report with the correlation id of its run as {@code "traceId"} (see {@link TraceIds}). */
+    public static ObjectNode of(SyncReport report, String traceId) {
+        ObjectNode root = of(report);
+        root.put("traceId", traceId);
+        return root;
+    }
+
     /** The report with the planned files of a dry run and of refused destinations, paths redacted. */
     public static ObjectNode withPlans(SyncReport report, Redactor redactor) {
         return of(report, true, redactor);

@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /health} → 200 {@code {"status":"healthy"}}
+ *   <li>{@code GET /livez}, {@code GET /readyz}, {@code GET /metrics} → see {@link #observability}
  *   <li>{@code GET /status} → the last result per target
  *   <li>{@code POST /sync} → runs a sync and answers when it is done: 200 with counts, 400 for a bad body
  *       or missing fields, 409 when a guard refused the plan, 500 when the sync failed (redacted), 503
@@ -83,6 +84,10 @@ public final class WebhookServer implements AutoCloseable {
     private final Set<Exchange> open = new HashSet<>();
 
     private final AtomicBoolean accepting = new AtomicBoolean(true);
+    // Probes and metrics (observability): set before start.
+    private ServiceMetrics metrics;
+    private Readiness readiness;
+    private ServerConnector management;
 
     /**
      * @param bind where to listen (port 0: any free port, see {@link #port()})
@@ -129,6 +134,43 @@ public final class WebhookServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+    }
+
+    /**
+     * Adds {@code GET /metrics} (Prometheus text format, or OpenMetrics when asked), {@code GET /livez}
+     * (200 while the process answers; nothing remote is asked) and {@code GET /readyz} (200, or 503 with
+     * {@code {"status":"not ready","reason":...}} while draining or when a state directory cannot be
+     * written). None needs the webhook secret: they carry no secret and scrapers and kubelets send no
+     * token. With {@code managementBind}, they are served on that address alone (and /metrics no longer on
+     * the main one), which keeps answering while the main address drains after a termination signal, so
+     * readiness can be seen turning 503. Call before {@link #start()}.
+     */
+    public void observability(ServiceMetrics metrics, Readiness readiness, InetSocketAddress managementBind) {
+        this.metrics = metrics;
+        this.readiness = readiness;
+        if (managementBind != null) {
+            HttpConfiguration http = new HttpConfiguration();
+            http.setRequestHeaderSize(limits.maxHeaderBytes());
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+            management = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+            management.setName("management");
+            management.setHost(managementBind.getHostString());
+            management.setPort(managementBind.getPort());
+            management.setIdleTimeout(limits.idleTimeout().toMillis());
+            management.addEventListener(new ReadDeadlines());
+            server.addConnector(management);
+            server.addBean(new NetworkConnectionLimit(limits.maxConnections(), management));
+        }
+    }
+
+    /** The management address as {@code host:port}, or null when probes share the main address. */
+    public String managementAddress() {
+        if (management == null) {
+            return null;
+        }
+        String host = management.getHost();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + management.getLocalPort();
     }
 
     /**
@@ -284,7 +326,42 @@ public final class WebhookServer implements AutoCloseable {
     private void route(Exchange exchange) {
         String path = Request.getPathInContext(exchange.request);
         String method = exchange.request.getMethod();
+        boolean onManagement =
+                management != null && exchange.request.getConnectionMetaData().getConnector() == management;
+        if (onManagement && !List.of("/health", "/livez", "/readyz", "/metrics").contains(path)) {
+            exchange.answer(
+                    404,
+                    failure("Not found: " + method + " " + path + " (this address serves probes and"
+                            + " metrics only)"));
+            return;
+        }
         switch (path) {
+            case "/livez" -> {
+                if (allow(exchange, "GET")) {
+                    exchange.answer(200, object().put("status", "alive"));
+                }
+            }
+            case "/readyz" -> {
+                if (allow(exchange, "GET")) {
+                    String problem = !accepting.get()
+                            ? "draining: shutting down after a termination signal; no new syncs"
+                            : readiness == null ? null : readiness.problem().orElse(null);
+                    exchange.answer(
+                            problem == null ? 200 : 503,
+                            problem == null
+                                    ? object().put("status", "ready")
+                                    : object().put("status", "not ready").put("reason", problem));
+                }
+            }
+            case "/metrics" -> {
+                if (metrics == null || (management != null && !onManagement)) {
+                    exchange.answer(404, failure("Not found: " + method + " " + path));
+                } else if (allow(exchange, "GET")) {
+                    String type = ServiceMetrics.contentType(
+                            exchange.request.getHeaders().get(HttpHeader.ACCEPT));
+                    exchange.text(200, type, metrics.scrape(type));
+                }
+            }
             case "/health" -> {
                 if (allow(exchange, "GET")) {
                     exchange.answer(200, object().put("status", "healthy"));
@@ -298,6 +375,9 @@ public final class WebhookServer implements AutoCloseable {
                 }
             }
             case "/sync" -> {
+                exchange.traceId = TraceIds.of(
+                        exchange.request.getHeaders().get(TraceIds.TRACEPARENT),
+                        exchange.request.getHeaders().get(TraceIds.REQUEST_ID));
                 if (allow(exchange, "POST") && authorized(exchange)) {
                     if (exchange.request.getLength() > MAX_BODY) {
                         exchange.answer(413, tooLarge());
@@ -418,13 +498,18 @@ public final class WebhookServer implements AutoCloseable {
         // The caller waits for the sync, with no traffic meanwhile: that is not an idle client.
         exchange.request.addIdleTimeoutListener(timeout -> false);
         try {
-            syncs.execute(() -> exchange.answer(runSync(settings)));
+            syncs.execute(() -> {
+                // Every log line of this sync carries the id (TraceIds).
+                try (var traced = TraceIds.inContext(exchange.traceId)) {
+                    exchange.answer(runSync(settings, exchange));
+                }
+            });
         } catch (RejectedExecutionException e) {
             exchange.answer(503, failure("Too many requests in flight; retry later"));
         }
     }
 
-    private Answer runSync(SyncSettings settings) {
+    private Answer runSync(SyncSettings settings, Exchange exchange) {
         SyncReport report;
         try {
             report = service.sync(settings);
@@ -437,7 +522,11 @@ public final class WebhookServer implements AutoCloseable {
             LOG.warn("Sync failed: {}", e.getClass().getName());
             return new Answer(500, failure("Internal error"));
         }
-        ObjectNode answer = ReportJson.of(report);
+        String runId = TraceIds.ofRun(report, exchange.traceId);
+        if (!runId.equals(exchange.traceId)) {
+            LOG.info("This request joined the sync run with trace id {}", runId);
+        }
+        ObjectNode answer = ReportJson.of(report, runId);
         answer.put("success", report.succeeded());
         int status = switch (report.status()) {
             case SYNCED, NO_CHANGES, INCOMPLETE -> 200; // INCOMPLETE: "success": false and "skipped" say why
@@ -494,7 +583,11 @@ public final class WebhookServer implements AutoCloseable {
         // One request per connection: the read timeout then bounds every request, not only the first.
         response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE);
         for (int i = 0; i < headers.length; i += 2) {
-            response.getHeaders().put((HttpHeader) headers[i], (String) headers[i + 1]);
+            if (headers[i] instanceof HttpHeader known) {
+                response.getHeaders().put(known, (String) headers[i + 1]);
+            } else {
+                response.getHeaders().put((String) headers[i], (String) headers[i + 1]);
+            }
         }
         byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
         response.write(true, ByteBuffer.wrap(bytes), callback);
@@ -508,6 +601,8 @@ public final class WebhookServer implements AutoCloseable {
         final Response response;
         final Callback callback;
         private final AtomicBoolean answered = new AtomicBoolean();
+        /** The correlation id of a {@code /sync} request (checked, see {@link TraceIds}), else null. */
+        volatile String traceId;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -527,7 +622,28 @@ public final class WebhookServer implements AutoCloseable {
                 return;
             }
             received(request);
-            Callback written = Callback.from(
+            if (traceId != null) {
+                headers = java.util.Arrays.copyOf(headers, headers.length + 2);
+                headers[headers.length - 2] = TraceIds.REQUEST_ID;
+                headers[headers.length - 1] = traceId;
+            }
+            write(response, written(), status, body, headers);
+        }
+
+        /** A text answer (metrics). */
+        void text(int status, String contentType, String text) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            received(request);
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE);
+            response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), written());
+        }
+
+        private Callback written() {
+            return Callback.from(
                     () -> {
                         done();
                         callback.succeeded();
@@ -536,7 +652,6 @@ public final class WebhookServer implements AutoCloseable {
                         done();
                         callback.failed(x);
                     });
-            write(response, written, status, body, headers);
         }
 
         void fail(Throwable failure) {
