@@ -140,6 +140,11 @@ public final class DatabricksWorkspaceSource implements Source {
     }
 
     @Override
+    public String type() {
+        return "databricks";
+    }
+
+    @Override
     public String describe() {
         String folder = root != null ? root : "/Workspace/Users/<current user>/projects/" + project;
         return "databricks:" + connection.host() + folder;

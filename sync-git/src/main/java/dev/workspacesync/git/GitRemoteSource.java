@@ -112,6 +112,11 @@ public final class GitRemoteSource implements Source {
     }
 
     @Override
+    public String type() {
+        return "git";
+    }
+
+    @Override
     public String describe() {
         return "git " + remote.url() + " at " + ref;
     }

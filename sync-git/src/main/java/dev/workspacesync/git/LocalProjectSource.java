@@ -124,6 +124,11 @@ public final class LocalProjectSource implements Source {
     }
 
     @Override
+    public String type() {
+        return "local";
+    }
+
+    @Override
     public String describe() {
         return "local project " + root + (mode == Mode.COMMITTED ? " at " + ref : " (working tree)");
     }

@@ -159,6 +159,11 @@ public final class WindmillSource implements Source {
     }
 
     @Override
+    public String type() {
+        return "windmill";
+    }
+
+    @Override
     public String describe() {
         return "windmill workspace " + workspace + " at " + baseUrl;
     }
