@@ -10,6 +10,8 @@ import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.examples.internal.BackupService;
 import dev.workspacesync.examples.internal.CredentialBinding;
 import dev.workspacesync.examples.internal.CronSchedule;
+import dev.workspacesync.examples.internal.DeployOptions;
+import dev.workspacesync.examples.internal.DeployRoutes;
 import dev.workspacesync.examples.internal.HttpLimits;
 import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.Notifier;
@@ -35,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -51,7 +54,8 @@ import picocli.CommandLine.Spec;
                 + " GIT_BRANCH, GIT_USER_NAME, GIT_USER_EMAIL (fallbacks for request fields), SYNC_WEBHOOK_SECRET,"
                 + " SYNC_ALLOWED_HOSTS (hosts trusted with the configured credentials),"
                 + " SYNC_SCHEDULE (cron), SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL, NOTIFY_ON_SUCCESS,"
-                + " WORKSPACE_SYNC_BIND, SYNC_SHUTDOWN_GRACE_SECONDS.")
+                + " WORKSPACE_SYNC_BIND, SYNC_SHUTDOWN_GRACE_SECONDS.%n"
+                + "With --deploy-source: POST /deploy and git push webhooks (POST /hooks/git) deploy a branch.")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -113,6 +117,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Connections open at once; more wait to be accepted (default: ${DEFAULT-VALUE}).")
     private int maxConnections;
 
+    /** {@code --deploy-source}, {@code --deploy-destination}, {@code --git-webhook-secret} … */
+    @Mixin
+    private DeployOptions deploy = new DeployOptions();
+
     /** The grace period when neither {@code --grace-period} nor the environment sets one. */
     static final long DEFAULT_GRACE_SECONDS = 25;
 
@@ -154,7 +162,7 @@ final class ServeCommand implements Callable<Integer> {
                 System.exit(WorkspaceSync.FAILED);
             }
         });
-        Running running = start(env, ProviderRegistry.discover(), listen, maxParallel, limits);
+        Running running = start(env, ProviderRegistry.discover(), listen, maxParallel, limits, deploy.choice(env));
         if (!handled) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.drain(grace)));
         }
@@ -242,7 +250,8 @@ final class ServeCommand implements Callable<Integer> {
             Notifier notifier,
             CronSchedule schedule,
             boolean secret,
-            String cron)
+            String cron,
+            DeployRoutes deploys)
             implements AutoCloseable {
         int port() {
             return server.port();
@@ -251,7 +260,8 @@ final class ServeCommand implements Callable<Integer> {
         /** "webhook secret required; schedule 0 * * * *" (or "none" for each), for the startup lines. */
         String describe() {
             return (secret ? "webhook secret required" : "no webhook secret") + "; "
-                    + (cron == null ? "no schedule" : "schedule '" + cron + "'");
+                    + (cron == null ? "no schedule" : "schedule '" + cron + "'")
+                    + (deploys == null ? "" : "; " + deploys.describe());
         }
 
         /**
@@ -264,7 +274,10 @@ final class ServeCommand implements Callable<Integer> {
             server.stopAccepting();
             // Refuses new syncs (503) at once and waits for the running ones.
             boolean finished = service.shutdown(grace);
-            List<String> abandoned = finished ? List.of() : service.runningTargets();
+            List<String> abandoned = new ArrayList<>(finished ? List.of() : service.runningTargets());
+            if (deploys != null && !deploys.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                abandoned.addAll(deploys.service().runningTargets());
+            }
             if (schedule != null) {
                 schedule.close();
             }
@@ -303,6 +316,18 @@ final class ServeCommand implements Callable<Integer> {
             int maxParallel,
             HttpLimits limits)
             throws IOException {
+        return start(env, registry, bind, maxParallel, limits, new DeployOptions().choice(env));
+    }
+
+    /** The same, with the deploy direction of {@code serve}'s options (null: none). */
+    static Running start(
+            Map<String, String> env,
+            ProviderRegistry registry,
+            InetSocketAddress bind,
+            int maxParallel,
+            HttpLimits limits,
+            DeployOptions.Choice deployChoice)
+            throws IOException {
         // A misspelt WORKSPACE_SYNC_* variable stops the service at start, rather than being ignored.
         SettingsResolver.checkEnvironment(env, registry);
         List<SettingKey> keys = new ArrayList<>();
@@ -337,15 +362,26 @@ final class ServeCommand implements Callable<Integer> {
         List<SyncListener> listeners = notifier.enabled() ? List.of(notifier) : List.of();
         BackupService service = new BackupService(
                 new RegistryPipelines(registry, "windmill", "git", ServeCommand::targetName, listeners), maxParallel);
-        WebhookServer server = new WebhookServer(bind, service, fields::settings, webhookSecret, limits);
+        DeployRoutes deploys;
         try {
-            server.start();
-        } catch (IOException | RuntimeException e) {
+            deploys = deployChoice == null ? null : deployChoice.start(registry, env, listeners);
+        } catch (RuntimeException e) {
             service.close();
             notifier.close();
             throw e;
         }
-        Running running = new Running(server, service, notifier, schedule, webhookSecret != null, cron);
+        WebhookServer server = new WebhookServer(bind, service, fields::settings, webhookSecret, limits, deploys);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            if (deploys != null) {
+                deploys.shutdown(Duration.ZERO);
+            }
+            service.close();
+            notifier.close();
+            throw e;
+        }
+        Running running = new Running(server, service, notifier, schedule, webhookSecret != null, cron, deploys);
         InetAddress host = bind.getAddress();
         if (webhookSecret == null && host != null && !host.isLoopbackAddress()) {
             LOG.warn(
