@@ -180,6 +180,16 @@ public final class DeployService implements AutoCloseable {
                 deployBranches.add(name);
             }
         }
+        SettingKey refKey = key(source, sourceType + ".ref");
+        if (branchKey != null
+                && refKey != null
+                && refKey != branchKey
+                && settings.get(refKey.key()).isPresent()) {
+            // The ref would win over the branch a push names: every deploy would read the same ref.
+            throw new SyncConfigException("deploy (" + sourceType + " -> " + destinationType + "): " + refKey.key()
+                    + " is set, but deploys follow branches; unset it (" + refKey.environmentName() + ") and name the"
+                    + " branches with " + branchKey.key() + " or --deploy-branches");
+        }
         if (branchKey == null) {
             deployBranches.clear();
         } else if (deployBranches.isEmpty()) {
