@@ -163,16 +163,9 @@ class DeployWebhookIT {
     void signedPushesDeployTheirBranchAndBadSignaturesNothing() throws Exception {
         String first = push("main", "app/config.yaml", "version: 1\n");
         push("feature", "app/feature.txt", "wip\n");
-        serve = ServeProcess.start(
-                dir.resolve("run"),
-                env(),
-                "info",
-                "--deploy-source",
-                "git",
-                "--deploy-destination",
-                "directory",
-                "--deploy-branches",
-                "main");
+        serve = ServeProcess.start(dir.resolve("run"), env(), "info", new String[] {
+            "--deploy-source", "git", "--deploy-destination", "directory", "--deploy-branches", "main"
+        });
         assertThat(serve.out()).contains("deploys deploy git " + git.url("app.git") + " -> directory (branches main)");
 
         byte[] ping = "{\"zen\":\"Design for failure.\",\"hook_id\":7}".getBytes(StandardCharsets.UTF_8);
