@@ -165,7 +165,7 @@ public final class DeployService implements AutoCloseable {
                     .map(p -> "deploy (" + sourceType + " -> " + destinationType + "): " + p)
                     .toList());
         }
-        SettingKey branchKey = key(source, sourceType + ".branch", sourceType + ".ref");
+        SettingKey branchKey = key(source, sourceType + ".branch");
         SettingKey urlKey = key(source, sourceType + ".url", sourceType + ".remote-url");
         List<String> deployBranches = new ArrayList<>();
         for (String branch : branches) {

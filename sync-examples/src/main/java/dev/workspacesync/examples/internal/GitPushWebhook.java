@@ -198,8 +198,10 @@ public final class GitPushWebhook {
     /** The payload: a JSON body, or the {@code payload} field of a form body. */
     private static JsonNode json(String contentType, byte[] body) {
         byte[] json = body;
+        // A form body never starts with '{'; a JSON body sent with a form type (curl -d) is still JSON.
         if (contentType != null
-                && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")
+                && !new String(body, StandardCharsets.US_ASCII).strip().startsWith("{")) {
             String payload = null;
             for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
                 if (pair.startsWith("payload=")) {

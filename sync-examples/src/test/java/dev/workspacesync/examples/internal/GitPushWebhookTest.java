@@ -232,6 +232,14 @@ class GitPushWebhookTest {
                 form,
                 SECRET);
         assertThat(((GitPushWebhook.Push) delivery).branch()).isEqualTo("main");
+        // JSON sent with a form content type (curl -d): still JSON.
+        byte[] json = bytes(PUSH);
+        GitPushWebhook.Delivery curl = GitPushWebhook.read(
+                headers("X-Gitea-Event", "push", "X-Gitea-Signature", sign(SECRET.reveal(), json)),
+                "application/x-www-form-urlencoded",
+                json,
+                SECRET);
+        assertThat(((GitPushWebhook.Push) curl).branch()).isEqualTo("main");
     }
 
     @Test
