@@ -10,6 +10,8 @@ import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.examples.internal.BackupService;
 import dev.workspacesync.examples.internal.CredentialBinding;
 import dev.workspacesync.examples.internal.CronSchedule;
+import dev.workspacesync.examples.internal.DeployOptions;
+import dev.workspacesync.examples.internal.DeployRoutes;
 import dev.workspacesync.examples.internal.HttpLimits;
 import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.Notifier;
@@ -38,6 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -54,7 +57,8 @@ import picocli.CommandLine.Spec;
                 + " GIT_BRANCH, GIT_USER_NAME, GIT_USER_EMAIL (fallbacks for request fields), SYNC_WEBHOOK_SECRET,"
                 + " SYNC_ALLOWED_HOSTS (hosts trusted with the configured credentials),"
                 + " SYNC_SCHEDULE (cron), SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL, NOTIFY_ON_SUCCESS,"
-                + " WORKSPACE_SYNC_BIND, SYNC_SHUTDOWN_GRACE_SECONDS.")
+                + " WORKSPACE_SYNC_BIND, SYNC_SHUTDOWN_GRACE_SECONDS.%n"
+                + "With --deploy-source: POST /deploy and git push webhooks (POST /hooks/git) deploy a branch.")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -124,6 +128,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " turns 503; 0 picks a free one (default: probes and metrics on --port).")
     private Integer metricsPort;
 
+    /** {@code --deploy-source}, {@code --deploy-destination}, {@code --git-webhook-secret} … */
+    @Mixin
+    private DeployOptions deploy = new DeployOptions();
+
     /** The grace period when neither {@code --grace-period} nor the environment sets one. */
     static final long DEFAULT_GRACE_SECONDS = 25;
 
@@ -167,7 +175,8 @@ final class ServeCommand implements Callable<Integer> {
         });
         InetSocketAddress metricsListen =
                 metricsPort == null ? null : listenAddress("--bind", address, metricsPort, "--metrics-port");
-        Running running = start(env, ProviderRegistry.discover(), listen, maxParallel, limits, metricsListen);
+        Running running =
+                start(env, ProviderRegistry.discover(), listen, maxParallel, limits, metricsListen, deploy.choice(env));
         if (!handled) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.drain(grace)));
         }
@@ -260,7 +269,8 @@ final class ServeCommand implements Callable<Integer> {
             Notifier notifier,
             CronSchedule schedule,
             boolean secret,
-            String cron)
+            String cron,
+            DeployRoutes deploys)
             implements AutoCloseable {
         int port() {
             return server.port();
@@ -271,7 +281,8 @@ final class ServeCommand implements Callable<Integer> {
             String management = server.managementAddress();
             return (secret ? "webhook secret required" : "no webhook secret") + "; "
                     + (cron == null ? "no schedule" : "schedule '" + cron + "'")
-                    + (management == null ? "" : "; metrics and probes on " + management);
+                    + (management == null ? "" : "; metrics and probes on " + management)
+                    + (deploys == null ? "" : "; " + deploys.describe());
         }
 
         /**
@@ -284,7 +295,10 @@ final class ServeCommand implements Callable<Integer> {
             server.stopAccepting();
             // Refuses new syncs (503) at once and waits for the running ones.
             boolean finished = service.shutdown(grace);
-            List<String> abandoned = finished ? List.of() : service.runningTargets();
+            List<String> abandoned = new ArrayList<>(finished ? List.of() : service.runningTargets());
+            if (deploys != null && !deploys.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                abandoned.addAll(deploys.service().runningTargets());
+            }
             if (schedule != null) {
                 schedule.close();
             }
@@ -323,12 +337,13 @@ final class ServeCommand implements Callable<Integer> {
             int maxParallel,
             HttpLimits limits)
             throws IOException {
-        return start(env, registry, bind, maxParallel, limits, null);
+        return start(env, registry, bind, maxParallel, limits, null, new DeployOptions().choice(env));
     }
 
     /**
      * Starts the service from an environment; {@code metricsBind} (null: none) is a second address that
-     * serves only probes and metrics.
+     * serves only probes and metrics, {@code deployChoice} (null: none) the deploy direction of
+     * {@code serve}'s options.
      */
     static Running start(
             Map<String, String> env,
@@ -336,7 +351,8 @@ final class ServeCommand implements Callable<Integer> {
             InetSocketAddress bind,
             int maxParallel,
             HttpLimits limits,
-            InetSocketAddress metricsBind)
+            InetSocketAddress metricsBind,
+            DeployOptions.Choice deployChoice)
             throws IOException {
         // A misspelt WORKSPACE_SYNC_* variable stops the service at start, rather than being ignored.
         SettingsResolver.checkEnvironment(env, registry);
@@ -379,7 +395,15 @@ final class ServeCommand implements Callable<Integer> {
         BackupService service = new BackupService(
                 new RegistryPipelines(registry, "windmill", "git", ServeCommand::targetName, listeners, perTarget),
                 maxParallel);
-        WebhookServer server = new WebhookServer(bind, service, fields::settings, webhookSecret, limits);
+        DeployRoutes deploys;
+        try {
+            deploys = deployChoice == null ? null : deployChoice.start(registry, env, listeners);
+        } catch (RuntimeException e) {
+            service.close();
+            notifier.close();
+            throw e;
+        }
+        WebhookServer server = new WebhookServer(bind, service, fields::settings, webhookSecret, limits, deploys);
         java.nio.file.Path state = fallback.path("git.work-dir")
                 .map(p -> p.toAbsolutePath().getParent())
                 .orElseGet(dev.workspacesync.git.GitRemoteDestination::defaultCacheRoot);
@@ -387,11 +411,14 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
+            if (deploys != null) {
+                deploys.shutdown(Duration.ZERO);
+            }
             service.close();
             notifier.close();
             throw e;
         }
-        Running running = new Running(server, service, notifier, schedule, webhookSecret != null, cron);
+        Running running = new Running(server, service, notifier, schedule, webhookSecret != null, cron, deploys);
         InetAddress host = bind.getAddress();
         if (webhookSecret == null && host != null && !host.isLoopbackAddress()) {
             LOG.warn(

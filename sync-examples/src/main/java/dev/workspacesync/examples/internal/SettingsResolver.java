@@ -37,8 +37,10 @@ import java.util.Set;
 public final class SettingsResolver {
 
     /** Variables named {@code WORKSPACE_SYNC_*} that are not provider settings. */
-    public static final Set<String> OTHER_VARIABLES =
-            Set.of("WORKSPACE_SYNC_BIND", Logging.FORMAT_VARIABLE, Logging.LEVEL_VARIABLE);
+    public static final Set<String> OTHER_VARIABLES = java.util.stream.Stream.concat(
+                    Set.of("WORKSPACE_SYNC_BIND", Logging.FORMAT_VARIABLE, Logging.LEVEL_VARIABLE).stream(),
+                    DeployOptions.VARIABLES.stream())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** The project's config file, looked for in the working directory. */
     public static final String PROJECT_FILE = "workspace-sync.properties";

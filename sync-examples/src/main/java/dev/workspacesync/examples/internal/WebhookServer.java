@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /sync} → runs a sync and answers when it is done: 200 with counts, 400 for a bad body
  *       or missing fields, 409 when a guard refused the plan, 500 when the sync failed (redacted), 503
  *       while shutting down
+ *   <li>{@code POST /deploy}, {@code POST /hooks/git} → deploys and git push webhooks ({@link DeployRoutes};
+ *       404 when no deploy direction is configured); {@code /hooks/git} is authenticated by the git
+ *       server's signature, not the bearer token, and takes bodies up to {@link DeployRoutes#MAX_HOOK_BODY}
  * </ul>
  *
  * Paths match exactly, a wrong method is 405, bodies over 64 KiB are 413 (counted while reading, whatever
@@ -78,6 +81,8 @@ public final class WebhookServer implements AutoCloseable {
     private final Function<JsonNode, SyncSettings> requestSettings;
     private final Secret webhookSecret;
     private final HttpLimits limits;
+    /** {@code POST /deploy} and {@code POST /hooks/git}, or null when no deploy direction is configured. */
+    private final DeployRoutes deploys;
     /** Connections whose request has not fully arrived yet, with the task that closes them. */
     private final Map<Connection, Scheduler.Task> readDeadlines = new ConcurrentHashMap<>();
     /** Requests not yet answered (guarded by itself). */
@@ -103,6 +108,23 @@ public final class WebhookServer implements AutoCloseable {
             Function<JsonNode, SyncSettings> requestSettings,
             Secret webhookSecret,
             HttpLimits limits) {
+        this(bind, service, requestSettings, webhookSecret, limits, null);
+    }
+
+    /**
+     * The same, with deploys ({@code POST /deploy}, which needs the bearer token like {@code /sync}, and
+     * {@code POST /hooks/git}, which is verified by the git server's signature instead).
+     *
+     * @param deploys the deploy routes, or null for none (both routes answer 404)
+     */
+    public WebhookServer(
+            InetSocketAddress bind,
+            BackupService service,
+            Function<JsonNode, SyncSettings> requestSettings,
+            Secret webhookSecret,
+            HttpLimits limits,
+            DeployRoutes deploys) {
+        this.deploys = deploys;
         this.service = service;
         this.requestSettings = requestSettings;
         this.webhookSecret = webhookSecret;
@@ -371,6 +393,11 @@ public final class WebhookServer implements AutoCloseable {
                 if (allow(exchange, "GET") && authorized(exchange)) {
                     ObjectNode body = object();
                     body.set("targets", ReportJson.MAPPER.valueToTree(service.statusJson()));
+                    if (deploys != null) {
+                        body.set(
+                                "deploys",
+                                ReportJson.MAPPER.valueToTree(deploys.service().statusJson()));
+                    }
                     exchange.answer(200, body);
                 }
             }
@@ -379,14 +406,55 @@ public final class WebhookServer implements AutoCloseable {
                         exchange.request.getHeaders().get(TraceIds.TRACEPARENT),
                         exchange.request.getHeaders().get(TraceIds.REQUEST_ID));
                 if (allow(exchange, "POST") && authorized(exchange)) {
-                    if (exchange.request.getLength() > MAX_BODY) {
-                        exchange.answer(413, tooLarge());
-                    } else {
-                        new BodyReader(exchange).run();
-                    }
+                    read(exchange, MAX_BODY, body -> sync(exchange, body));
+                }
+            }
+            case "/deploy" -> {
+                if (deploys == null) {
+                    exchange.answer(404, failure(NO_DEPLOYS));
+                } else if (allow(exchange, "POST") && authorized(exchange)) {
+                    read(exchange, MAX_BODY, body -> {
+                        // Like /sync: the caller waits for the deploy, which runs on its own thread.
+                        exchange.request.addIdleTimeoutListener(timeout -> false);
+                        try {
+                            syncs.execute(() -> exchange.answer(answer(deploys.deploy(body))));
+                        } catch (RejectedExecutionException e) {
+                            exchange.answer(503, failure("Too many requests in flight; retry later"));
+                        }
+                    });
+                }
+            }
+            case "/hooks/git" -> {
+                // Verified by the git server's signature over the body, not the bearer token.
+                if (deploys == null) {
+                    exchange.answer(404, failure(NO_DEPLOYS));
+                } else if (allow(exchange, "POST")) {
+                    read(
+                            exchange,
+                            DeployRoutes.MAX_HOOK_BODY,
+                            body -> exchange.answer(answer(deploys.gitHook(
+                                    name -> exchange.request.getHeaders().get(name),
+                                    exchange.request.getHeaders().get(HttpHeader.CONTENT_TYPE),
+                                    body))));
                 }
             }
             default -> exchange.answer(404, failure("Not found: " + method + " " + path));
+        }
+    }
+
+    private static final String NO_DEPLOYS = "Not found: deploys are off; start serve with --deploy-source git"
+            + " --deploy-destination windmill (or WORKSPACE_SYNC_DEPLOY_SOURCE)";
+
+    private static Answer answer(DeployRoutes.Reply reply) {
+        return new Answer(reply.status(), reply.body());
+    }
+
+    /** Reads a body of at most {@code limit} bytes (413 above), then hands it on. */
+    private void read(Exchange exchange, int limit, java.util.function.Consumer<byte[]> then) {
+        if (exchange.request.getLength() > limit) {
+            exchange.answer(413, tooLarge(limit));
+        } else {
+            new BodyReader(exchange, limit, then).run();
         }
     }
 
@@ -431,13 +499,17 @@ public final class WebhookServer implements AutoCloseable {
         return token.isEmpty() ? null : token;
     }
 
-    /** Collects a body without holding a thread while the client is slow; stops at {@link #MAX_BODY}. */
+    /** Collects a body without holding a thread while the client is slow; stops at its limit. */
     private final class BodyReader implements Runnable {
         private final Exchange exchange;
+        private final int limit;
+        private final java.util.function.Consumer<byte[]> then;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-        BodyReader(Exchange exchange) {
+        BodyReader(Exchange exchange, int limit, java.util.function.Consumer<byte[]> then) {
             this.exchange = exchange;
+            this.limit = limit;
+            this.then = then;
         }
 
         @Override
@@ -457,9 +529,9 @@ public final class WebhookServer implements AutoCloseable {
                     return;
                 }
                 ByteBuffer buffer = chunk.getByteBuffer();
-                if (bytes.size() + buffer.remaining() > MAX_BODY) {
+                if (bytes.size() + buffer.remaining() > limit) {
                     chunk.release();
-                    exchange.answer(413, tooLarge());
+                    exchange.answer(413, tooLarge(limit));
                     return;
                 }
                 byte[] part = new byte[buffer.remaining()];
@@ -469,7 +541,7 @@ public final class WebhookServer implements AutoCloseable {
                 chunk.release();
                 if (last) {
                     received(exchange.request);
-                    sync(exchange, bytes.toByteArray());
+                    then.accept(bytes.toByteArray());
                     return;
                 }
             }
@@ -566,8 +638,8 @@ public final class WebhookServer implements AutoCloseable {
         return object().put("success", false).put("message", message);
     }
 
-    private static ObjectNode tooLarge() {
-        return failure("Request body larger than " + MAX_BODY + " bytes");
+    private static ObjectNode tooLarge(int limit) {
+        return failure("Request body larger than " + limit + " bytes");
     }
 
     /** Errors Jetty answers itself (431 headers too large, 400 malformed): JSON too, without request data. */
