@@ -151,8 +151,9 @@ public final class WindmillDestination implements Destination {
                 checks.add(Check.warning(
                         "windmill",
                         "the token's user may deploy to " + workspace
-                                + (user.path("is_admin").asBoolean(false) ? " (admin)" : " (developer: folders it"
-                                        + " cannot write refuse their items)"),
+                                + (user.path("is_admin").asBoolean(false)
+                                        ? " (admin)"
+                                        : " (developer: folders it" + " cannot write refuse their items)"),
                         ""));
             }
         } catch (IOException | SyncException e) {
@@ -194,7 +195,8 @@ public final class WindmillDestination implements Destination {
             SyncPath main = SyncPath.exact(item.mainFile());
             SnapshotEntry entry = localEntries.get(item.mainFile());
             if (entry == null) {
-                entry = localEntries.get(e.getValue().files().keySet().iterator().next());
+                entry = localEntries.get(
+                        e.getValue().files().keySet().iterator().next());
                 entry = entry.withPath(main);
             }
             changes.add(before == null ? Change.add(entry) : Change.update(entry));
@@ -242,7 +244,10 @@ public final class WindmillDestination implements Destination {
             try {
                 List<PushRequests.Request> calls = p.local() == null
                         ? List.of(PushRequests.delete(p.item()))
-                        : requests.write(p.local(), p.remote(), () -> scriptHash(api, p.item().remotePath()));
+                        : requests.write(
+                                p.local(),
+                                p.remote(),
+                                () -> scriptHash(api, p.item().remotePath()));
                 for (PushRequests.Request call : calls) {
                     WindmillApi.Answer answer = api.call(call.method(), call.rest(), call.body());
                     if (!answer.ok()) {
@@ -330,8 +335,7 @@ public final class WindmillDestination implements Destination {
         }
     }
 
-    private void validate(
-            Map<String, Group> local, Map<String, Group> remote, PushItems items, List<String> problems) {
+    private void validate(Map<String, Group> local, Map<String, Group> remote, PushItems items, List<String> problems) {
         boolean plain = options.has(Flag.PLAIN_SECRETS);
         byte[][] key = {null};
         boolean[] keyRead = {false};
@@ -391,11 +395,14 @@ public final class WindmillDestination implements Destination {
                             + item.kind().label() + "s yet");
                 case RESOURCE -> inlineExists(main.path("value").path("content"), "", group, item.mainFile(), problems);
                 case VARIABLE -> {
-                    if (!plain && main.path("is_secret").asBoolean(false) && main.path("value").isTextual()) {
+                    if (!plain
+                            && main.path("is_secret").asBoolean(false)
+                            && main.path("value").isTextual()) {
                         String value = main.path("value").asText();
                         Group before = remote.get(keyOf(group, local));
                         boolean unchanged = before != null
-                                && value.equals(PushItems.yaml(before.files().get(before.item().mainFile()))
+                                && value.equals(PushItems.yaml(
+                                                before.files().get(before.item().mainFile()))
                                         .path("value")
                                         .asText(null));
                         if (!unchanged && !value.isEmpty()) {

@@ -857,7 +857,6 @@ public final class PullTransformer {
         return SCRIPT_EXTS.subList(0, SCRIPT_EXTS.size() - 1);
     }
 
-
     private boolean keep(Produced file) {
         if (file.content.length == 0 && Dbt.isDescriptor(file.path)) {
             return false; // the CLI deletes an empty descriptor rather than write it

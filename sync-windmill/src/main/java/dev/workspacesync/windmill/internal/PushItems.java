@@ -81,8 +81,8 @@ public final class PushItems {
     /** What a file is: part of an item, or why it cannot be pushed. */
     public record Classified(Item item, String problem) {}
 
-    private static final List<String> TRIGGERS = List.of(
-            "http", "websocket", "kafka", "nats", "postgres", "mqtt", "amqp", "sqs", "gcp", "azure", "email");
+    private static final List<String> TRIGGERS =
+            List.of("http", "websocket", "kafka", "nats", "postgres", "mqtt", "amqp", "sqs", "gcp", "azure", "email");
 
     private final String flowSuffix;
     private final String appSuffix;
@@ -150,7 +150,8 @@ public final class PushItems {
             return item(Kind.SCRIPT, base, base + ".script.yaml", "");
         }
         if (p.endsWith(".script.json") || p.endsWith(".json") && !p.startsWith("dependencies/")) {
-            return new Classified(null, "JSON metadata (wmill sync --json) is not supported by the windmill destination");
+            return new Classified(
+                    null, "JSON metadata (wmill sync --json) is not supported by the windmill destination");
         }
         int resourceFile = p.lastIndexOf(".resource.file.");
         if (resourceFile > 0) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.workspacesync.core.DestinationException;
 import dev.workspacesync.windmill.internal.PushItems.Group;
 import dev.workspacesync.windmill.internal.PushItems.Item;
-import dev.workspacesync.windmill.internal.PushItems.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -73,7 +72,8 @@ public final class PushRequests {
                 body.remove("extra_perms");
                 String query = "?already_encrypted=" + !plainSecrets;
                 if (update) {
-                    JsonNode before = PushItems.yaml(remote.files().get(remote.item().mainFile()));
+                    JsonNode before =
+                            PushItems.yaml(remote.files().get(remote.item().mainFile()));
                     boolean localSecret = body.path("is_secret").asBoolean(false);
                     // The CLI only ever raises is_secret on update; any other value is left out of the body.
                     if (localSecret && !before.path("is_secret").asBoolean(false)) {
@@ -119,7 +119,8 @@ public final class PushRequests {
                 body.remove("has_permissioned_as");
                 if (update) {
                     out.add(post("schedules/update/" + seg, body));
-                    JsonNode before = PushItems.yaml(remote.files().get(remote.item().mainFile()));
+                    JsonNode before =
+                            PushItems.yaml(remote.files().get(remote.item().mainFile()));
                     if (body.has("enabled") && !body.get("enabled").equals(before.get("enabled"))) {
                         ObjectNode enabled = NODES.objectNode().set("enabled", body.get("enabled"));
                         out.add(post("schedules/setenabled/" + seg, enabled));
@@ -147,7 +148,11 @@ public final class PushRequests {
                     if (user.has("disabled")) {
                         body.set("disabled", user.get("disabled"));
                     }
-                    out.add(post("users/update/" + WindmillApi.pathSegments(user.path("username").asText()), body));
+                    out.add(post(
+                            "users/update/"
+                                    + WindmillApi.pathSegments(
+                                            user.path("username").asText()),
+                            body));
                 } else {
                     body.put("email", path)
                             .put("is_admin", role.equals("admin"))
@@ -171,7 +176,8 @@ public final class PushRequests {
                 }
                 List<String> before = new ArrayList<>();
                 if (remote != null) {
-                    JsonNode old = PushItems.yaml(remote.files().get(remote.item().mainFile()));
+                    JsonNode old =
+                            PushItems.yaml(remote.files().get(remote.item().mainFile()));
                     old.path("members").forEach(m -> before.add(m.asText()));
                     old.path("admins").forEach(m -> before.add(m.asText()));
                 }
@@ -186,8 +192,8 @@ public final class PushRequests {
                 }
             }
             default ->
-                throw new DestinationException(
-                        item.mainFile() + ": the windmill destination does not push " + item.kind().label() + "s yet");
+                throw new DestinationException(item.mainFile() + ": the windmill destination does not push "
+                        + item.kind().label() + "s yet");
         }
         return out;
     }
@@ -358,7 +364,8 @@ public final class PushRequests {
             return;
         }
         switch (value.path("type").asText("")) {
-            case "rawscript" -> embedRawscript((ObjectNode) value, module.path("id").asText(""), local, dir);
+            case "rawscript" ->
+                embedRawscript((ObjectNode) value, module.path("id").asText(""), local, dir);
             case "forloopflow", "whileloopflow" -> embedFlow(value.path("modules"), local, dir);
             case "branchall" -> value.path("branches").forEach(b -> embedFlow(b.path("modules"), local, dir));
             case "branchone" -> {
@@ -392,8 +399,8 @@ public final class PushRequests {
             text = local.text(dir + id + "." + suffix);
         }
         if (text == null) {
-            throw new DestinationException("Cannot push flow " + local.item().remotePath()
-                    + ": missing inline script file " + dir + file);
+            throw new DestinationException(
+                    "Cannot push flow " + local.item().remotePath() + ": missing inline script file " + dir + file);
         }
         raw.put("content", text);
         JsonNode lock = raw.get("lock");
