@@ -266,16 +266,41 @@ public final class PushItems {
             return true;
         }
         try {
+            if (path.endsWith(".script.yaml")) {
+                return scriptMeta(yaml(a)).equals(scriptMeta(yaml(b)));
+            }
             if (path.endsWith(".yaml") || path.endsWith(".yml")) {
                 return yaml(a).equals(yaml(b));
             }
-            if (path.endsWith(".json")) {
+            if (path.endsWith(".json") && !path.startsWith("dependencies/")) {
                 return CliJson.read(a).equals(CliJson.read(b));
             }
         } catch (IOException | RuntimeException e) {
             return false;
         }
         return false;
+    }
+
+    /**
+     * Script metadata as the CLI compares it: a lock written as a list of lines is its lines joined, and the
+     * keys the server derives ({@code is_template}, {@code no_main_func}, {@code auto_kind}) do not count.
+     */
+    private static JsonNode scriptMeta(JsonNode meta) {
+        if (!meta.isObject()) {
+            return meta;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) meta;
+        if (o.path("lock").isArray()) {
+            List<String> lines = new ArrayList<>();
+            o.get("lock").forEach(l -> lines.add(l.asText()));
+            o.put("lock", String.join("\n", lines));
+        }
+        for (String key : List.of("is_template", "no_main_func", "auto_kind")) {
+            if (o.hasNonNull(key)) {
+                o.remove(key);
+            }
+        }
+        return o;
     }
 
     /** A YAML file as the CLI's yaml library reads it ({@code !inline x} as the string {@code "!inline x"}). */

@@ -443,7 +443,38 @@ public final class PushRequests {
     }
 
     private static Request post(String rest, JsonNode body) {
-        return new Request("POST", rest, body);
+        return new Request("POST", rest, asJavaScript(body));
+    }
+
+    /**
+     * The body as {@code JSON.stringify} writes the values the CLI's yaml library read: YAML numbers are
+     * JavaScript doubles, so an integral one goes out as {@code 5432}, never {@code 5432.0}.
+     */
+    static JsonNode asJavaScript(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isObject()) {
+            ObjectNode out = NODES.objectNode();
+            node.fields().forEachRemaining(f -> out.set(f.getKey(), asJavaScript(f.getValue())));
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = NODES.arrayNode();
+            node.forEach(n -> out.add(asJavaScript(n)));
+            return out;
+        }
+        if (node.isFloatingPointNumber() || node.isBigDecimal()) {
+            double d = node.asDouble();
+            if (d == Math.rint(d) && Math.abs(d) < 9007199254740992.0) {
+                return NODES.numberNode((long) d);
+            }
+            if (Double.isFinite(d)) {
+                return NODES.numberNode(new java.math.BigDecimal(CliYaml.jsNumber(d)));
+            }
+            return NODES.nullNode(); // JSON.stringify writes NaN and Infinity as null
+        }
+        return node;
     }
 
     private static ObjectNode object(Group group, String path) {
