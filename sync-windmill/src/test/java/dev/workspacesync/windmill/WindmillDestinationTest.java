@@ -48,6 +48,11 @@ class WindmillDestinationTest {
         return WindmillPullOptions.noConfig().with(Flag.SKIP_APPS, true);
     }
 
+    /** For writes to the stateful emulator, which has no workspace dependency endpoints. */
+    static WindmillPullOptions stateful() {
+        return options().with(Flag.SKIP_WORKSPACE_DEPENDENCIES, true);
+    }
+
     static WindmillSource source(WindmillEmulator emulator, String ws, Path staging, WindmillPullOptions options) {
         return WindmillSource.builder()
                 .baseUrl(emulator.baseUrl())
@@ -79,7 +84,11 @@ class WindmillDestinationTest {
     }
 
     static Map<String, byte[]> pulled(WindmillEmulator emulator, Path tmp) {
-        try (WindmillSource source = source(emulator, "demo", tmp, options())) {
+        return pulled(emulator, tmp, options());
+    }
+
+    static Map<String, byte[]> pulled(WindmillEmulator emulator, Path tmp, WindmillPullOptions options) {
+        try (WindmillSource source = source(emulator, "demo", tmp, options)) {
             return files(source.snapshot());
         }
     }
@@ -162,6 +171,66 @@ class WindmillDestinationTest {
                 // Resource types and dependencies bypass includes, as in the CLI: they are the only deletions.
                 assertThat(plan.changes())
                         .allSatisfy(c -> assertThat(c.path().value()).doesNotStartWith("f/team/"));
+            }
+        }
+    }
+
+    @Test
+    void aFailedPushReportsWhatLandedAndTheNextRunWritesOnlyTheRest(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
+                .workspace("demo", Fixtures.fullWorkspace())
+                .emptyWorkspace("empty")) {
+            Map<String, byte[]> tree = pulled(emulator, tmp, stateful());
+            int total;
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "empty", tmp, stateful()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                total = plan.changes().size();
+                assertThat(total).isGreaterThan(5);
+                int[] landed = {0};
+                assertThatThrownBy(() -> destination.apply(plan, (path, bytes) -> {
+                            if (++landed[0] == 3) {
+                                emulator.failNext(1, 500);
+                            }
+                        }))
+                        .isInstanceOf(DestinationException.class)
+                        .hasMessageContaining("after 3 of " + total + " items were written")
+                        .hasMessageContaining("the next run writes only the rest")
+                        .hasMessageNotContaining(TOKEN);
+            }
+            emulator.resetRequests();
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "empty", tmp, stateful()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes()).hasSize(total - 3);
+                assertThat(destination.apply(plan, (p, b) -> {}).added()).isEqualTo(total - 3);
+            }
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "empty", tmp, stateful()))) {
+                assertThat(destination.plan(tree(tree)).changes()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void removedItemsAreDeletedAndScriptsArchived(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp, stateful());
+            tree.keySet().removeIf(p -> p.startsWith("f/team/hello.") || p.equals("f/team/greeting.variable.yaml"));
+            emulator.resetRequests();
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes())
+                        .extracting(c -> c.kind() + " " + c.path().value())
+                        .containsExactly("DELETE f/team/greeting.variable.yaml", "DELETE f/team/hello.script.yaml");
+                assertThat(destination.apply(plan, (p, b) -> {}).deleted()).isEqualTo(2);
+            }
+            assertThat(emulator.requests())
+                    .filteredOn(WindmillEmulator.Request::isWrite)
+                    .extracting(r -> r.method() + " " + r.path())
+                    .containsExactly(
+                            "DELETE /api/w/demo/variables/delete/f/team/greeting",
+                            "POST /api/w/demo/scripts/archive/p/f/team/hello");
+            assertThat(emulator.state("demo")).doesNotContain("f/team/greeting");
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
+                assertThat(destination.plan(tree(tree)).changes()).isEmpty();
             }
         }
     }
