@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.workspacesync.core.Change;
+import dev.workspacesync.core.DeletionGuard;
 import dev.workspacesync.core.DestinationException;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.RetryPolicy;
@@ -12,8 +13,12 @@ import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SyncPath;
+import dev.workspacesync.core.SyncPipeline;
 import dev.workspacesync.core.SyncPlan;
+import dev.workspacesync.core.SyncReport;
 import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.SyncStatus;
+import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.internal.PullTransformer;
 import dev.workspacesync.windmill.internal.PushItems;
@@ -232,6 +237,70 @@ class WindmillDestinationTest {
             try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
                 assertThat(destination.plan(tree(tree)).changes()).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void promotesOneWorkspaceToAnotherThroughThePipeline(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
+                .workspace("staging", Fixtures.fullWorkspace())
+                .emptyWorkspace("prod")) {
+            try (SyncPipeline pipeline = SyncPipeline.builder()
+                    .source(source(emulator, "staging", tmp, stateful()))
+                    .destination(WindmillDestination.of(source(emulator, "prod", tmp, stateful())))
+                    .deletionGuard(DeletionGuard.defaults())
+                    .build()) {
+                SyncReport first = pipeline.run();
+                assertThat(first.status()).as(first.message()).isEqualTo(SyncStatus.SYNCED);
+                assertThat(first.added()).isGreaterThan(10);
+                emulator.resetRequests();
+                SyncReport second = pipeline.run();
+                assertThat(second.status()).as(second.message()).isEqualTo(SyncStatus.NO_CHANGES);
+                assertThat(emulator.writeRequests()).isZero();
+            }
+            Map<String, byte[]> staging;
+            Map<String, byte[]> prod;
+            try (WindmillSource a = source(emulator, "staging", tmp, stateful());
+                    WindmillSource b = source(emulator, "prod", tmp, stateful())) {
+                staging = files(a.snapshot());
+                prod = files(b.snapshot());
+            }
+            assertThat(prod.keySet()).isEqualTo(staging.keySet());
+            for (String path : staging.keySet()) {
+                if (!path.equals("wmill-lock.yaml")) {
+                    assertThat(new String(prod.get(path), StandardCharsets.UTF_8))
+                            .as(path)
+                            .isEqualTo(PushParityTest.uncarried(new String(staging.get(path), StandardCharsets.UTF_8)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDeletionGuardRefusesAnEmptyTreeAndNothingIsWritten(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            emulator.resetRequests();
+            Source empty = new Source() {
+                @Override
+                public String describe() {
+                    return "an empty tree";
+                }
+
+                @Override
+                public Snapshot snapshot() {
+                    return Snapshot.of("an empty tree", List.of());
+                }
+            };
+            try (SyncPipeline pipeline = SyncPipeline.builder()
+                    .source(empty)
+                    .destination(WindmillDestination.of(source(emulator, "demo", tmp, stateful())))
+                    .deletionGuard(DeletionGuard.defaults())
+                    .build()) {
+                SyncReport report = pipeline.run();
+                assertThat(report.status()).isEqualTo(SyncStatus.REFUSED);
+                assertThat(report.message()).contains("Refused");
+            }
+            assertThat(emulator.writeRequests()).isZero();
         }
     }
 
