@@ -39,13 +39,10 @@ public final class Fixtures {
                 schema(),
                 "kind",
                 kind,
-                "no_main_func",
-                false,
                 "has_preprocessor",
                 false);
-        if (lock != null) {
-            m.put("lock", lock);
-        }
+        // The server's ScriptMetadata always writes the lock, null when there is none.
+        m.put("lock", lock);
         return m;
     }
 
@@ -230,6 +227,8 @@ public final class Fixtures {
                                         "runnable",
                                         "fieldType",
                                         "any",
+                                        "fields",
+                                        obj(),
                                         "runnable",
                                         obj(
                                                 "type",
@@ -250,6 +249,8 @@ public final class Fixtures {
                         "runnableByName",
                         "name",
                         "Background",
+                        "fields",
+                        obj(),
                         "inlineScript",
                         obj("content", "def main():\n    return 2\n", "language", "python3", "lock", "numpy==1.26\n"))),
                 "css",
@@ -307,8 +308,6 @@ public final class Fixtures {
                         true,
                         "args",
                         obj(),
-                        "permissioned_as",
-                        "u/admin",
                         "email",
                         "admin@windmill.dev"));
         a.json(
@@ -322,10 +321,8 @@ public final class Fixtures {
                         "hello",
                         "http_method",
                         "post",
-                        "permissioned_as",
-                        "u/admin",
-                        "edited_by",
-                        "admin"));
+                        "email",
+                        "admin@windmill.dev"));
         a.json("users/admin@windmill.dev.user.json", obj("username", "admin", "role", "admin", "disabled", false));
         // SimplifiedGroup: name stripped, members and admins as u/..., extra_perms kept even when empty.
         a.json(
@@ -765,12 +762,8 @@ public final class Fixtures {
                         false,
                         "args",
                         obj("x", 1),
-                        "permissioned_as",
-                        "u/bob",
                         "email",
-                        "bob@x.dev",
-                        "edited_by",
-                        "bob"));
+                        "admin@windmill.dev"));
         a.json(
                 "f/edge/ws.websocket_trigger.json",
                 obj(
@@ -780,10 +773,8 @@ public final class Fixtures {
                         false,
                         "url",
                         "wss://x",
-                        "permissioned_as",
-                        "u/bob",
-                        "edited_by",
-                        "bob",
+                        "email",
+                        "admin@windmill.dev",
                         "enabled",
                         true));
         a.json("users/bob@x.dev.user.json", obj("username", "bob", "role", "developer", "disabled", false));
