@@ -30,17 +30,8 @@ public final class Fixtures {
     }
 
     private static Map<String, Object> scriptMeta(String summary, String lock, String kind) {
-        Map<String, Object> m = obj(
-                "summary",
-                summary,
-                "description",
-                "",
-                "schema",
-                schema(),
-                "kind",
-                kind,
-                "has_preprocessor",
-                false);
+        Map<String, Object> m =
+                obj("summary", summary, "description", "", "schema", schema(), "kind", kind, "has_preprocessor", false);
         // The server's ScriptMetadata always writes the lock, null when there is none.
         m.put("lock", lock);
         return m;
@@ -660,8 +651,16 @@ public final class Fixtures {
                                 List.of(),
                                 "hiddenInlineScripts",
                                 List.of(
-                                        obj("name", "Run", "inlineScript", obj("content", "", "language", "bun")),
                                         obj(
+                                                "name",
+                                                "Run",
+                                                "fields",
+                                                obj(),
+                                                "inlineScript",
+                                                obj("content", "", "language", "bun")),
+                                        obj(
+                                                "fields",
+                                                obj(),
                                                 "inlineScript",
                                                 obj("content", "def main():\n    pass\n", "language", "python3")))),
                         "policy",
@@ -897,11 +896,15 @@ public final class Fixtures {
                                         obj(
                                                 "name",
                                                 "P",
+                                                "fields",
+                                                obj(),
                                                 "inlineScript",
                                                 obj("content", "def main():\n  return 1\n", "language", "python3")),
                                         obj(
                                                 "name",
                                                 "B",
+                                                "fields",
+                                                obj(),
                                                 "inlineScript",
                                                 obj(
                                                         "content",
@@ -918,7 +921,7 @@ public final class Fixtures {
                         "value",
                         obj(
                                 "files",
-                                obj("/index.tsx", "x\n"),
+                                obj("/index.tsx", "x\n", "/package.json", "{}\n"),
                                 "runnables",
                                 obj(
                                         "zpy",
@@ -945,7 +948,7 @@ public final class Fixtures {
                         "summary",
                         "rb",
                         "value",
-                        obj("files", obj("/index.tsx", "x\n"), "runnables", obj()),
+                        obj("files", obj("/index.tsx", "x\n", "/package.json", "{}\n"), "runnables", obj()),
                         "policy",
                         obj("execution_mode", "viewer")));
         return a;
@@ -1245,6 +1248,8 @@ public final class Fixtures {
                                 List.of(obj(
                                         "name",
                                         "P",
+                                        "fields",
+                                        obj(),
                                         "inlineScript",
                                         obj(
                                                 "content",

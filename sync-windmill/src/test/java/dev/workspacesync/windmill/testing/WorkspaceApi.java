@@ -81,7 +81,7 @@ final class WorkspaceApi {
     /** Answers the request, or null when this is no item endpoint (the caller answers 404). */
     Answer handle(String method, String rest, Map<String, String> query, byte[] body) {
         JsonNode json = null;
-        if (body.length > 0) {
+        if (body.length > 0 && body[0] != '-') { // multipart forms (raw apps) are read by their endpoint
             try {
                 json = WorkspaceModel.JSON.readTree(body);
             } catch (IOException e) {
@@ -559,12 +559,15 @@ final class WorkspaceApi {
             case "get_workspace_name" -> {
                 return Answer.text(
                         200,
-                        settings == null ? model.name(workspace) : settings.json.path("name").asText(workspace));
+                        settings == null
+                                ? model.name(workspace)
+                                : settings.json.path("name").asText(workspace));
             }
             case "encryption_key" -> {
                 if (method.equals("GET")) {
                     byte[] key = model.rawEntries().get("encryption_key.json");
-                    String value = "";
+                    // A workspace is made with a key of its own.
+                    String value = "emulated-key-" + workspace;
                     if (key != null) {
                         try {
                             value = WorkspaceModel.JSON.readTree(key).asText();
@@ -577,14 +580,19 @@ final class WorkspaceApi {
                 try {
                     model.putRaw(
                             "encryption_key.json",
-                            WorkspaceModel.JSON.writeValueAsBytes(in.path("new_key").asText("")));
+                            WorkspaceModel.JSON.writeValueAsBytes(
+                                    in.path("new_key").asText("")));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
                 return Answer.text(200, "updated encryption key");
             }
             default -> {
-                // fall through to the setting edits
+                if (rest.startsWith("upsert_datatable_migration/")
+                        || rest.startsWith("delete_datatable_migration/")
+                        || rest.equals("list_datatable_migrations")) {
+                    return migrations(method, rest, in);
+                }
             }
         }
         if (method.equals("GET")) {
@@ -647,6 +655,50 @@ final class WorkspaceApi {
                 : Answer.text(200, "edited " + rest);
     }
 
+    /**
+     * Datatable migrations, kept as the raw archive entries
+     * {@code migrations/datatable/<dt>/<timestamp>_<name>.up.sql} (and {@code .down.sql}).
+     */
+    private Answer migrations(String method, String rest, ObjectNode in) {
+        String prefix = "migrations/datatable/";
+        if (rest.equals("list_datatable_migrations")) {
+            ArrayNode out = array();
+            for (String entry : model.rawEntries().keySet()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                                "migrations/datatable/([^/]+)/(\\d+)_(.*)\\.up\\.sql")
+                        .matcher(entry);
+                if (m.matches()) {
+                    out.addObject()
+                            .put("datatable", m.group(1))
+                            .put("timestamp", Long.parseLong(m.group(2)))
+                            .put("name", m.group(3));
+                }
+            }
+            return Answer.json(out);
+        }
+        String[] p = rest.split("/");
+        if (rest.startsWith("upsert_") && p.length == 2) {
+            String base = prefix + p[1] + "/" + in.path("timestamp").asLong() + "_"
+                    + in.path("name").asText();
+            model.putRaw(base + ".up.sql", in.path("code_up").asText("").getBytes(StandardCharsets.UTF_8));
+            if (in.hasNonNull("code_down")) {
+                model.putRaw(base + ".down.sql", in.get("code_down").asText().getBytes(StandardCharsets.UTF_8));
+            } else {
+                model.removeRaw(base + ".down.sql");
+            }
+            return Answer.text(200, "upserted");
+        }
+        if (method.equals("DELETE") && p.length == 3) {
+            String dir = prefix + p[1] + "/" + p[2] + "_";
+            List<String> gone = model.rawEntries().keySet().stream()
+                    .filter(k -> k.startsWith(dir))
+                    .toList();
+            gone.forEach(model::removeRaw);
+            return gone.isEmpty() ? Answer.text(404, "Not found: migration " + p[2]) : Answer.text(200, "deleted");
+        }
+        return null;
+    }
+
     private static JsonNode handler(ObjectNode in) {
         if (!in.hasNonNull("path")) {
             return JsonNodeFactory.instance.nullNode();
@@ -690,7 +742,8 @@ final class WorkspaceApi {
             }
             case "create" -> {
                 String entry = dependencyEntry(
-                        in.path("language").asText(""), in.hasNonNull("name") ? in.get("name").asText() : null);
+                        in.path("language").asText(""),
+                        in.hasNonNull("name") ? in.get("name").asText() : null);
                 if (entry == null || !in.hasNonNull("content")) {
                     return Answer.text(400, "Bad request: unknown workspace dependencies language");
                 }
@@ -740,7 +793,9 @@ final class WorkspaceApi {
             }
             case "create", "update" -> {
                 ObjectNode json = in.deepCopy();
-                String id = verb.equals("update") ? externalId : json.path("external_id").asText("");
+                String id = verb.equals("update")
+                        ? externalId
+                        : json.path("external_id").asText("");
                 if (id.isEmpty()) {
                     // The service makes the external id; the emulator's is the next in line.
                     id = "ext" + (model.all("native_trigger").size() + 1);
