@@ -80,9 +80,17 @@ public final class WindmillEmulator implements AutoCloseable {
         return this;
     }
 
-    /** An empty workspace {@code id} (what a push into a new workspace meets). */
+    /** An empty workspace {@code id} named {@code id} (what a push into a new workspace meets). */
     public WindmillEmulator emptyWorkspace(String id) {
-        workspaces.put(id, WorkspaceModel.empty());
+        return emptyWorkspace(id, id);
+    }
+
+    /**
+     * An empty workspace {@code id} with the display name {@code name} (its settings' {@code name}, which
+     * {@code wmill sync push} does not set).
+     */
+    public WindmillEmulator emptyWorkspace(String id, String name) {
+        workspaces.put(id, WorkspaceModel.empty(name));
         return this;
     }
 
@@ -184,6 +192,11 @@ public final class WindmillEmulator implements AutoCloseable {
             }
             if (!authorized) {
                 send(exchange, 401, "text/plain", "Unauthorized");
+                return;
+            }
+            if (path.startsWith("/api/settings/global/")) {
+                // Instance settings push reads (automate_username_creation): unset.
+                send(exchange, 200, "application/json", "null");
                 return;
             }
             if (path.equals("/api/users/whoami")) {

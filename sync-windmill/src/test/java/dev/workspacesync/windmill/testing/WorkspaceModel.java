@@ -102,8 +102,17 @@ final class WorkspaceModel {
     private WorkspaceArchive verbatim;
     private int hashCounter;
 
-    static WorkspaceModel empty() {
-        return new WorkspaceModel();
+    /** The workspace's display name (a new workspace's settings carry it). */
+    private String name;
+
+    static WorkspaceModel empty(String name) {
+        WorkspaceModel model = new WorkspaceModel();
+        model.name = name;
+        return model;
+    }
+
+    String name(String fallback) {
+        return name != null ? name : fallback;
     }
 
     /** Seeds from {@code archive}; serves it verbatim until the first write. */
@@ -281,7 +290,8 @@ final class WorkspaceModel {
             }
         }
         for (Map.Entry<String, byte[]> e : raw.entrySet()) {
-            if (e.getKey().startsWith("dependencies/") && "false".equals(query.get("include_workspace_dependencies"))) {
+            if (e.getKey().startsWith("dependencies/") && "false".equals(query.get("include_workspace_dependencies"))
+                    || e.getKey().equals("encryption_key.json") && !flag(query, "include_key")) {
                 continue;
             }
             out.raw(e.getKey(), e.getValue());
