@@ -53,9 +53,12 @@ class WindmillDestinationTest {
         return WindmillPullOptions.noConfig().with(Flag.SKIP_APPS, true);
     }
 
-    /** For writes to the stateful emulator, which has no workspace dependency endpoints. */
+    /**
+     * For writes from one emulator workspace to another: secrets decrypted (each workspace has its own key, so
+     * the other's ciphertext is refused) and no workspace dependencies.
+     */
     static WindmillPullOptions stateful() {
-        return options().with(Flag.SKIP_WORKSPACE_DEPENDENCIES, true);
+        return options().with(Flag.SKIP_WORKSPACE_DEPENDENCIES, true).with(Flag.PLAIN_SECRETS, true);
     }
 
     static WindmillSource source(WindmillEmulator emulator, String ws, Path staging, WindmillPullOptions options) {
