@@ -39,18 +39,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PushParityTest {
     static final String TOKEN = "parity-token-123";
     /**
-     * What both sides carry: apps are left out (the destination does not generate app policies yet), and so are
-     * workspace dependencies. Secrets travel decrypted: the tree comes from another workspace, whose ciphertext
+     * What both sides carry: apps are left out (the destination does not generate app policies yet). Secrets travel decrypted: the tree comes from another workspace, whose ciphertext
      * the destination rightly refuses (each workspace has its own key).
      */
     static final String[] FLAGS = {
-        "--skip-apps", "--skip-workspace-dependencies", "--include-schedules", "--include-triggers", "--plain-secrets"
+        "--skip-apps",
+        "--include-schedules",
+        "--include-triggers",
+        "--include-users",
+        "--include-groups",
+        "--plain-secrets"
     };
 
     static WindmillPullOptions options() {
         return WindmillPullOptions.noConfig()
                 .with(Flag.SKIP_APPS, true)
-                .with(Flag.SKIP_WORKSPACE_DEPENDENCIES, true)
+                .with(Flag.INCLUDE_USERS, true)
+                .with(Flag.INCLUDE_GROUPS, true)
                 .with(Flag.PLAIN_SECRETS, true)
                 .with(Flag.INCLUDE_SCHEDULES, true)
                 .with(Flag.INCLUDE_TRIGGERS, true);

@@ -55,10 +55,10 @@ class WindmillDestinationTest {
 
     /**
      * For writes from one emulator workspace to another: secrets decrypted (each workspace has its own key, so
-     * the other's ciphertext is refused) and no workspace dependencies.
+     * the other's ciphertext is refused).
      */
     static WindmillPullOptions stateful() {
-        return options().with(Flag.SKIP_WORKSPACE_DEPENDENCIES, true).with(Flag.PLAIN_SECRETS, true);
+        return options().with(Flag.PLAIN_SECRETS, true);
     }
 
     static WindmillSource source(WindmillEmulator emulator, String ws, Path staging, WindmillPullOptions options) {
