@@ -39,8 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PushParityTest {
     static final String TOKEN = "parity-token-123";
     /**
-     * What both sides carry: apps are left out (the destination does not generate app policies yet). Secrets travel decrypted: the tree comes from another workspace, whose ciphertext
-     * the destination rightly refuses (each workspace has its own key).
+     * What both sides carry: apps are left out (the destination does not generate app policies yet). Secrets
+     * travel decrypted: the tree comes from another workspace, whose ciphertext the destination rightly refuses
+     * (each workspace has its own key).
      */
     static final String[] FLAGS = {
         "--skip-apps",

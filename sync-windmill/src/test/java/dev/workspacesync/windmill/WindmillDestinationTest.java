@@ -307,6 +307,21 @@ class WindmillDestinationTest {
         }
     }
 
+    @Test
+    void doctorChecksTheServerTokenWorkspaceAndWhetherTheUserMayDeploy(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace());
+                WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options()))) {
+            var checks = destination.check();
+            assertThat(checks).noneMatch(c -> c.status() == dev.workspacesync.core.Check.Status.FAILED);
+            assertThat(checks.get(checks.size() - 1).detail()).contains("may deploy to demo");
+            assertThat(writes(emulator)).isZero();
+        }
+        try (WindmillEmulator emulator = WindmillEmulator.start("other").workspace("demo", Fixtures.fullWorkspace());
+                WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options()))) {
+            assertThat(destination.check()).anyMatch(c -> c.status() == dev.workspacesync.core.Check.Status.FAILED);
+        }
+    }
+
     static Stream<Arguments> invalidTrees() {
         return Stream.of(
                 Arguments.of(
