@@ -17,11 +17,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A Windmill API emulator on 127.0.0.1 for tests, enough for {@code wmill sync pull} and
- * {@code wmill sync push --dry-run}: whoami (global and per workspace), the workspace archive as a zip (or,
- * with {@link #zipSupported(boolean) zip off}, 400 "Invalid Archive Type" and a tar), the side endpoints the
- * CLI reads, {@code /api/version} and the job lists push polls. Tokens other than the configured one get
- * 401; unknown workspaces get 404. Every request is recorded (path and query; never the token).
+ * A Windmill API emulator on 127.0.0.1 for tests, enough for {@code wmill sync pull} and {@code wmill sync push}
+ * (windmill-cli 1.819.0): whoami (global and per workspace), the workspace archive as a zip (or, with
+ * {@link #zipSupported(boolean) zip off}, 400 "Invalid Archive Type" and a tar), the side endpoints the CLI
+ * reads, {@code /api/version}, the job lists push polls, and the per-item endpoints push calls.
+ *
+ * <p>Workspaces are stateful. {@link #workspace(String, WorkspaceArchive)} seeds one from an archive (served byte
+ * for byte until the first write, so static tests see their exact bytes); {@link #emptyWorkspace(String)} starts
+ * one empty. The item endpoints ({@code folders/get|create|update|delete}, {@code resources/type/...},
+ * {@code variables/...} with {@code already_encrypted}, {@code resources/...}, {@code scripts/get/p},
+ * {@code scripts/create} (a new version; {@code parent_hash} must be the latest hash), {@code scripts/archive/p}
+ * (archived scripts are not exported), {@code flows/...}, {@code apps/...} and {@code apps/create_raw} (multipart),
+ * {@code schedules/...}, {@code <kind>_triggers/...}, {@code native_triggers/<service>/...}, {@code groups/...},
+ * {@code workspaces/add_user}, {@code users/...}, the settings edits, {@code workspaces/encryption_key},
+ * {@code workspace_dependencies/...}, datatable migrations and {@code acls/add|remove}) read and change the
+ * workspace's items, and the archive is rendered from them (honouring the skip and include flags of the query).
+ * A missing item answers 404 {@code Not found: <Kind> not found at name <path>}, as the server's
+ * {@code not_found_if_none}.
+ *
+ * <p>For tests: {@link #requests()} (every request: method, path, query, whether authorised, the
+ * {@code X-Windmill-Deploy-Origin} header and the body of writes), {@link #writeRequests()} (requests other than
+ * GET under {@code /api/w/}), {@link #resetRequests()}, and {@link #state(String)}, a canonical sorted JSON dump of
+ * a workspace's items to compare two workspaces (after the real CLI's push and after ours). Tokens other than the
+ * configured one get 401; unknown workspaces get 404. The token is never recorded.
  */
 public final class WindmillEmulator implements AutoCloseable {
     /**

@@ -207,6 +207,10 @@ final class WorkspaceApi {
                 out.set("email", previous.get("email"));
             }
         }
+        if (kind.equals("app") || kind.equals("raw_app")) {
+            // Markers pull derives from the policy; the server's app has no such fields.
+            out.remove(List.of("public", "guests"));
+        }
         if (kind.equals("folder")) {
             if (!out.has("display_name")) {
                 out.put("display_name", key);

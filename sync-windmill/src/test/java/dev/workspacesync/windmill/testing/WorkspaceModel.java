@@ -86,6 +86,18 @@ final class WorkspaceModel {
             new String[] {"ts", "bun"},
             new String[] {"r", "r"});
 
+    /** Suffixes of a script's code entry after its path: the dbt descriptor, then {@code .<ext>}. */
+    static final List<String[]> SCRIPT_SUFFIXES = scriptSuffixes();
+
+    private static List<String[]> scriptSuffixes() {
+        List<String[]> out = new ArrayList<>();
+        out.add(new String[] {"__dbt/wm_dbt.yaml", "dbt"});
+        for (String[] ext : SCRIPT_EXTENSIONS) {
+            out.add(new String[] {"." + ext[0], ext[1]});
+        }
+        return out;
+    }
+
     static final List<String> TRIGGER_KINDS =
             List.of("http", "websocket", "kafka", "sqs", "gcp", "azure", "nats", "postgres", "mqtt", "amqp", "email");
 
@@ -137,16 +149,22 @@ final class WorkspaceModel {
             Item item = new Item(kk[0], kk[1], object);
             item.original = e.getValue();
             if (item.kind.equals("script")) {
-                for (String[] ext : SCRIPT_EXTENSIONS) {
-                    byte[] code = entries.get(item.key + "." + ext[0]);
+                for (String[] ext : SCRIPT_SUFFIXES) {
+                    byte[] code = entries.get(item.key + ext[0]);
                     if (code != null) {
                         item.codeExt = ext[0];
                         item.language = ext[1];
                         item.code = new String(code, StandardCharsets.UTF_8);
                         item.originalCode = code;
-                        entries.remove(item.key + "." + ext[0]);
+                        entries.remove(item.key + ext[0]);
                         break;
                     }
+                }
+                if (item.code == null && isDbtProject(object.path("modules"))) {
+                    // A dbt project whose descriptor is one of its modules: no code entry.
+                    item.code = "";
+                    item.codeExt = "";
+                    item.language = "dbt";
                 }
                 if (item.code == null) {
                     continue;
@@ -161,6 +179,15 @@ final class WorkspaceModel {
     }
 
     /** {kind, key} of an archive entry holding an item's metadata, or null. */
+    private static boolean isDbtProject(JsonNode modules) {
+        for (JsonNode m : modules) {
+            if (m.path("language").asText().equals("dbt")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String[] kindAndKey(String entry) {
         Matcher m = FOLDER.matcher(entry);
         if (m.matches()) {
@@ -278,10 +305,12 @@ final class WorkspaceModel {
                 continue;
             }
             if (item.kind.equals("script")) {
-                String ext = item.codeExt != null ? item.codeExt : extension(item.language, defaultTs);
+                String suffix = item.codeExt != null ? item.codeExt : suffix(item.language, defaultTs);
                 byte[] code =
                         item.originalCode != null ? item.originalCode : item.code.getBytes(StandardCharsets.UTF_8);
-                out.raw(item.key + "." + ext, code);
+                if (!suffix.isEmpty()) {
+                    out.raw(item.key + suffix, code);
+                }
             }
             if (item.original != null) {
                 out.raw(e.getKey(), item.original);
@@ -318,6 +347,11 @@ final class WorkspaceModel {
 
     private static boolean flag(Map<String, String> query, String name) {
         return "true".equals(query.get(name));
+    }
+
+    /** What follows the path in the name of a script's code entry: {@code .<ext>}, or the dbt descriptor. */
+    static String suffix(String language, String defaultTs) {
+        return "dbt".equals(language) ? "__dbt/wm_dbt.yaml" : "." + extension(language, defaultTs);
     }
 
     /** The file extension the export gives a script of {@code language}. */
