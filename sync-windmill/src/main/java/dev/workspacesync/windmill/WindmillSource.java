@@ -173,6 +173,26 @@ public final class WindmillSource implements Source {
         return List.of(token);
     }
 
+    /** The server, without a trailing slash. */
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    /** The token (for the destination that writes where this source reads). */
+    Secret token() {
+        return token;
+    }
+
+    /** The workspace id. */
+    String workspace() {
+        return workspace;
+    }
+
+    /** The overall deadline of the HTTP calls of one pull. */
+    Duration deadline() {
+        return deadline;
+    }
+
     /** The options the pull applies. */
     public WindmillPullOptions pullOptions() {
         return pullOptions;

@@ -815,6 +815,48 @@ public final class PullTransformer {
 
     // ---- the CLI's filters ----
 
+    /**
+     * Whether the CLI's filters ({@code ignoreF} and {@code elementsToMap}) keep a file of a local tree in
+     * pull layout, as {@code wmill sync push} reads it: a file under a dot directory or {@code node_modules} is
+     * never read, and the same includes, excludes and skip switches apply as to the pulled tree, so a push of a
+     * partial tree compares only what the pull would have written.
+     *
+     * @param secret whether the file is a variable marked {@code is_secret}
+     */
+    public boolean keepsLocal(String path, boolean secret) {
+        int slash = path.lastIndexOf('/');
+        String parent = slash < 0 ? null : path.substring(0, slash);
+        for (String dir = parent; dir != null; ) {
+            String last = dir.substring(dir.lastIndexOf('/') + 1);
+            if (last.startsWith(".") || last.equals("node_modules")) {
+                return false;
+            }
+            int up = dir.lastIndexOf('/');
+            dir = up < 0 ? null : dir.substring(0, up);
+        }
+        return keep(new Produced(path, parent, new byte[1], secret));
+    }
+
+    /** The directory suffix of flows in this layout ({@code .flow} or {@code __flow}). */
+    public String flowDirSuffix() {
+        return flowSuffix();
+    }
+
+    /** The directory suffix of apps in this layout ({@code .app} or {@code __app}). */
+    public String appDirSuffix() {
+        return appSuffix();
+    }
+
+    /** The directory suffix of raw apps in this layout ({@code .raw_app} or {@code __raw_app}). */
+    public String rawAppDirSuffix() {
+        return rawAppSuffix();
+    }
+
+    /** The script extensions the CLI knows, longest match first ({@code .fetch.ts} before {@code .ts}). */
+    public static List<String> scriptExtensions() {
+        return SCRIPT_EXTS.subList(0, SCRIPT_EXTS.size() - 1);
+    }
+
     private boolean keep(Produced file) {
         if (file.content.length == 0 && Dbt.isDescriptor(file.path)) {
             return false; // the CLI deletes an empty descriptor rather than write it

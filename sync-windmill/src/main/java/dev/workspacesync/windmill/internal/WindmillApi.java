@@ -244,6 +244,63 @@ public final class WindmillApi {
         }
     }
 
+    // ---- writes, as wmill sync push makes them ----
+
+    /** The answer to one write (or a read made for one): status and body. */
+    public record Answer(int status, String body) {
+        /** Whether the status is 2xx. */
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /**
+     * One call of {@code wmill sync push}: {@code method} ({@code GET}, {@code POST}, {@code DELETE}) of the
+     * workspace path {@code rest} (segments already encoded, see {@link #pathSegments}), with a JSON body for
+     * POST, and the CLI's push headers ({@code X-Windmill-Deploy-Origin: sync}). Not retried: a write whose
+     * answer was lost may have landed, and the next run plans again from the workspace's state.
+     *
+     * @throws SourceException when the server cannot be reached (the message names the host)
+     */
+    public Answer call(String method, String rest, JsonNode body) {
+        try {
+            HttpRequest.Builder builder = HttpRequests.newRequest(base.withPath(workspacePath(rest)))
+                    .timeout(timeout)
+                    .header("Authorization", "Bearer " + token.reveal())
+                    .header("X-Windmill-Client", "cli")
+                    .header("X-Windmill-Deploy-Origin", "sync")
+                    .header("Accept", "application/json");
+            if (body != null) {
+                builder.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            } else {
+                builder.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<byte[]> response =
+                    http.send(withinDeadline(builder.build()), HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("Interrupted while calling Windmill at " + baseUrl, e);
+        }
+    }
+
+    /** A workspace item path ({@code f/x/y}) as URL path segments, each percent-encoded, slashes kept. */
+    public static String pathSegments(String itemPath) {
+        StringBuilder out = new StringBuilder();
+        for (String segment : itemPath.split("/", -1)) {
+            out.append(out.length() == 0 ? "" : "/").append(enc(segment));
+        }
+        return out.toString();
+    }
+
+    /** The server this API talks to, for messages (no credentials). */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
     // ---- retries within the deadline (the HTTP client and the URLs are built above) ----
 
     private static final Logger LOG = LoggerFactory.getLogger(WindmillApi.class);

@@ -30,22 +30,10 @@ public final class Fixtures {
     }
 
     private static Map<String, Object> scriptMeta(String summary, String lock, String kind) {
-        Map<String, Object> m = obj(
-                "summary",
-                summary,
-                "description",
-                "",
-                "schema",
-                schema(),
-                "kind",
-                kind,
-                "no_main_func",
-                false,
-                "has_preprocessor",
-                false);
-        if (lock != null) {
-            m.put("lock", lock);
-        }
+        Map<String, Object> m =
+                obj("summary", summary, "description", "", "schema", schema(), "kind", kind, "has_preprocessor", false);
+        // The server's ScriptMetadata always writes the lock, null when there is none.
+        m.put("lock", lock);
         return m;
     }
 
@@ -230,6 +218,8 @@ public final class Fixtures {
                                         "runnable",
                                         "fieldType",
                                         "any",
+                                        "fields",
+                                        obj(),
                                         "runnable",
                                         obj(
                                                 "type",
@@ -250,6 +240,8 @@ public final class Fixtures {
                         "runnableByName",
                         "name",
                         "Background",
+                        "fields",
+                        obj(),
                         "inlineScript",
                         obj("content", "def main():\n    return 2\n", "language", "python3", "lock", "numpy==1.26\n"))),
                 "css",
@@ -307,8 +299,6 @@ public final class Fixtures {
                         true,
                         "args",
                         obj(),
-                        "permissioned_as",
-                        "u/admin",
                         "email",
                         "admin@windmill.dev"));
         a.json(
@@ -322,10 +312,8 @@ public final class Fixtures {
                         "hello",
                         "http_method",
                         "post",
-                        "permissioned_as",
-                        "u/admin",
-                        "edited_by",
-                        "admin"));
+                        "email",
+                        "admin@windmill.dev"));
         a.json("users/admin@windmill.dev.user.json", obj("username", "admin", "role", "admin", "disabled", false));
         // SimplifiedGroup: name stripped, members and admins as u/..., extra_perms kept even when empty.
         a.json(
@@ -663,8 +651,16 @@ public final class Fixtures {
                                 List.of(),
                                 "hiddenInlineScripts",
                                 List.of(
-                                        obj("name", "Run", "inlineScript", obj("content", "", "language", "bun")),
                                         obj(
+                                                "name",
+                                                "Run",
+                                                "fields",
+                                                obj(),
+                                                "inlineScript",
+                                                obj("content", "", "language", "bun")),
+                                        obj(
+                                                "fields",
+                                                obj(),
                                                 "inlineScript",
                                                 obj("content", "def main():\n    pass\n", "language", "python3")))),
                         "policy",
@@ -765,12 +761,8 @@ public final class Fixtures {
                         false,
                         "args",
                         obj("x", 1),
-                        "permissioned_as",
-                        "u/bob",
                         "email",
-                        "bob@x.dev",
-                        "edited_by",
-                        "bob"));
+                        "admin@windmill.dev"));
         a.json(
                 "f/edge/ws.websocket_trigger.json",
                 obj(
@@ -780,10 +772,8 @@ public final class Fixtures {
                         false,
                         "url",
                         "wss://x",
-                        "permissioned_as",
-                        "u/bob",
-                        "edited_by",
-                        "bob",
+                        "email",
+                        "admin@windmill.dev",
                         "enabled",
                         true));
         a.json("users/bob@x.dev.user.json", obj("username", "bob", "role", "developer", "disabled", false));
@@ -906,11 +896,15 @@ public final class Fixtures {
                                         obj(
                                                 "name",
                                                 "P",
+                                                "fields",
+                                                obj(),
                                                 "inlineScript",
                                                 obj("content", "def main():\n  return 1\n", "language", "python3")),
                                         obj(
                                                 "name",
                                                 "B",
+                                                "fields",
+                                                obj(),
                                                 "inlineScript",
                                                 obj(
                                                         "content",
@@ -927,7 +921,7 @@ public final class Fixtures {
                         "value",
                         obj(
                                 "files",
-                                obj("/index.tsx", "x\n"),
+                                obj("/index.tsx", "x\n", "/package.json", "{}\n"),
                                 "runnables",
                                 obj(
                                         "zpy",
@@ -954,7 +948,7 @@ public final class Fixtures {
                         "summary",
                         "rb",
                         "value",
-                        obj("files", obj("/index.tsx", "x\n"), "runnables", obj()),
+                        obj("files", obj("/index.tsx", "x\n", "/package.json", "{}\n"), "runnables", obj()),
                         "policy",
                         obj("execution_mode", "viewer")));
         return a;
@@ -1254,6 +1248,8 @@ public final class Fixtures {
                                 List.of(obj(
                                         "name",
                                         "P",
+                                        "fields",
+                                        obj(),
                                         "inlineScript",
                                         obj(
                                                 "content",

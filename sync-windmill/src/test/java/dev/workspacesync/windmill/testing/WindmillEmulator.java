@@ -17,19 +17,47 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A Windmill API emulator on 127.0.0.1 for tests, enough for {@code wmill sync pull} and
- * {@code wmill sync push --dry-run}: whoami (global and per workspace), the workspace archive as a zip (or,
- * with {@link #zipSupported(boolean) zip off}, 400 "Invalid Archive Type" and a tar), the side endpoints the
- * CLI reads, {@code /api/version} and the job lists push polls. Tokens other than the configured one get
- * 401; unknown workspaces get 404. Every request is recorded (path and query; never the token).
+ * A Windmill API emulator on 127.0.0.1 for tests, enough for {@code wmill sync pull} and {@code wmill sync push}
+ * (windmill-cli 1.819.0): whoami (global and per workspace), the workspace archive as a zip (or, with
+ * {@link #zipSupported(boolean) zip off}, 400 "Invalid Archive Type" and a tar), the side endpoints the CLI
+ * reads, {@code /api/version}, the job lists push polls, and the per-item endpoints push calls.
+ *
+ * <p>Workspaces are stateful. {@link #workspace(String, WorkspaceArchive)} seeds one from an archive (served byte
+ * for byte until the first write, so static tests see their exact bytes); {@link #emptyWorkspace(String)} starts
+ * one empty. The item endpoints ({@code folders/get|create|update|delete}, {@code resources/type/...},
+ * {@code variables/...} with {@code already_encrypted}, {@code resources/...}, {@code scripts/get/p},
+ * {@code scripts/create} (a new version; {@code parent_hash} must be the latest hash), {@code scripts/archive/p}
+ * (archived scripts are not exported), {@code flows/...}, {@code apps/...} and {@code apps/create_raw} (multipart),
+ * {@code schedules/...}, {@code <kind>_triggers/...}, {@code native_triggers/<service>/...}, {@code groups/...},
+ * {@code workspaces/add_user}, {@code users/...}, the settings edits, {@code workspaces/encryption_key},
+ * {@code workspace_dependencies/...}, datatable migrations and {@code acls/add|remove}) read and change the
+ * workspace's items, and the archive is rendered from them (honouring the skip and include flags of the query).
+ * A missing item answers 404 {@code Not found: <Kind> not found at name <path>}, as the server's
+ * {@code not_found_if_none}.
+ *
+ * <p>For tests: {@link #requests()} (every request: method, path, query, whether authorised, the
+ * {@code X-Windmill-Deploy-Origin} header and the body of writes), {@link #writeRequests()} (requests other than
+ * GET under {@code /api/w/}), {@link #resetRequests()}, and {@link #state(String)}, a canonical sorted JSON dump of
+ * a workspace's items to compare two workspaces (after the real CLI's push and after ours). Tokens other than the
+ * configured one get 401; unknown workspaces get 404. The token is never recorded.
  */
 public final class WindmillEmulator implements AutoCloseable {
-    /** One recorded request. */
-    public record Request(String method, String path, String query, boolean authorized) {}
+    /**
+     * One recorded request: method, raw path and query, whether it carried the token, the
+     * {@code X-Windmill-Deploy-Origin} header (null when absent) and, for requests other than GET, the body as
+     * text (never the token).
+     */
+    public record Request(
+            String method, String path, String query, boolean authorized, String deployOrigin, String body) {
+        /** Whether this is a write to a workspace: not a GET, under {@code /api/w/}. */
+        public boolean isWrite() {
+            return !method.equals("GET") && path.startsWith("/api/w/");
+        }
+    }
 
     private final HttpServer server;
     private final String token;
-    private final Map<String, WorkspaceArchive> workspaces = new ConcurrentHashMap<>();
+    private final Map<String, WorkspaceModel> workspaces = new ConcurrentHashMap<>();
     private final Map<String, byte[]> rawArchives = new ConcurrentHashMap<>();
     private final Map<String, Path> archiveFiles = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -61,9 +89,52 @@ public final class WindmillEmulator implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Serves {@code archive} for workspace {@code id}. */
+    /**
+     * Workspace {@code id} with the items of {@code archive}: its archive is served byte for byte until the
+     * first write; the item endpoints read and change its items.
+     */
     public WindmillEmulator workspace(String id, WorkspaceArchive archive) {
-        workspaces.put(id, archive);
+        workspaces.put(id, WorkspaceModel.seeded(archive));
+        return this;
+    }
+
+    /** An empty workspace {@code id} named {@code id} (what a push into a new workspace meets). */
+    public WindmillEmulator emptyWorkspace(String id) {
+        return emptyWorkspace(id, id);
+    }
+
+    /**
+     * An empty workspace {@code id} with the display name {@code name} (its settings' {@code name}, which
+     * {@code wmill sync push} does not set).
+     */
+    public WindmillEmulator emptyWorkspace(String id, String name) {
+        workspaces.put(id, WorkspaceModel.empty(name));
+        return this;
+    }
+
+    /**
+     * A canonical dump of workspace {@code id}'s items: sorted JSON {@code {kind: {key: object}}} (objects as
+     * the export writes them, keys sorted; scripts add {@code $language}, {@code $content}, {@code $archived};
+     * other archive entries under {@code raw}). Two workspaces holding the same items dump equal strings.
+     */
+    public String state(String id) {
+        WorkspaceModel model = workspaces.get(id);
+        if (model == null) {
+            throw new IllegalArgumentException("No workspace " + id);
+        }
+        synchronized (model) {
+            return model.dump();
+        }
+    }
+
+    /** How many write requests (not GET, under {@code /api/w/}) were made so far. */
+    public int writeRequests() {
+        return (int) requests.stream().filter(Request::isWrite).count();
+    }
+
+    /** Forgets the recorded requests. */
+    public WindmillEmulator resetRequests() {
+        requests.clear();
         return this;
     }
 
@@ -118,7 +189,17 @@ public final class WindmillEmulator implements AutoCloseable {
             String query = exchange.getRequestURI().getRawQuery();
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             boolean authorized = ("Bearer " + token).equals(auth);
-            requests.add(new Request(exchange.getRequestMethod(), path, query, authorized));
+            String method = exchange.getRequestMethod();
+            byte[] body = method.equals("GET")
+                    ? new byte[0]
+                    : exchange.getRequestBody().readAllBytes();
+            requests.add(new Request(
+                    method,
+                    path,
+                    query,
+                    authorized,
+                    exchange.getRequestHeaders().getFirst("X-Windmill-Deploy-Origin"),
+                    method.equals("GET") ? null : new String(body, StandardCharsets.UTF_8)));
             if (failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                 send(exchange, failureStatus, "text/plain", "emulated failure");
                 return;
@@ -129,6 +210,11 @@ public final class WindmillEmulator implements AutoCloseable {
             }
             if (!authorized) {
                 send(exchange, 401, "text/plain", "Unauthorized");
+                return;
+            }
+            if (path.startsWith("/api/settings/global/")) {
+                // Instance settings push reads (automate_username_creation): unset.
+                send(exchange, 200, "application/json", "null");
                 return;
             }
             if (path.equals("/api/users/whoami")) {
@@ -171,9 +257,44 @@ public final class WindmillEmulator implements AutoCloseable {
                 case "shared_ui/get" -> send(exchange, 200, "application/json", "{\"files\":{}}");
                 case "jobs/queue/list", "jobs/completed/list" -> send(exchange, 200, "application/json", "[]");
                 case "workspaces/tarball" -> tarball(exchange, ws, query == null ? "" : query);
-                default -> send(exchange, 404, "text/plain", "Not found");
+                default -> item(exchange, method, ws, rest, query, body);
             }
         }
+    }
+
+    private void item(HttpExchange exchange, String method, String ws, String rest, String query, byte[] body)
+            throws IOException {
+        WorkspaceModel model = workspaces.get(ws);
+        WorkspaceApi.Answer answer = null;
+        if (model != null) {
+            synchronized (model) {
+                answer = new WorkspaceApi(ws, model).handle(method, decode(rest), parseQuery(query), body);
+            }
+        }
+        if (answer == null) {
+            send(exchange, 404, "text/plain", "Not found");
+        } else {
+            send(exchange, answer.status(), answer.type(), answer.body());
+        }
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> parseQuery(String query) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String k = eq < 0 ? pair : pair.substring(0, eq);
+                String v = eq < 0 ? "" : pair.substring(eq + 1);
+                out.put(
+                        java.net.URLDecoder.decode(k, StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(v, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     private void tarball(HttpExchange exchange, String ws, String query) throws IOException {
@@ -194,9 +315,17 @@ public final class WindmillEmulator implements AutoCloseable {
             return;
         }
         byte[] raw = rawArchives.get(ws);
-        byte[] body = raw != null
-                ? raw
-                : zip ? workspaces.get(ws).toZip() : workspaces.get(ws).toTar();
+        byte[] body;
+        if (raw != null) {
+            body = raw;
+        } else {
+            WorkspaceModel model = workspaces.get(ws);
+            WorkspaceArchive archive;
+            synchronized (model) {
+                archive = model.archive(parseQuery(query));
+            }
+            body = zip ? archive.toZip() : archive.toTar();
+        }
         exchange.getResponseHeaders()
                 .add("Content-Disposition", "attachment; filename=\"windmill-" + ws + (zip ? ".zip" : ".tar") + "\"");
         send(exchange, 200, "application/x-tar", body);

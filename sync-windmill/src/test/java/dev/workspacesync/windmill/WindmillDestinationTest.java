@@ -1,0 +1,513 @@
+package dev.workspacesync.windmill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.workspacesync.core.Change;
+import dev.workspacesync.core.DeletionGuard;
+import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.ProviderRegistry;
+import dev.workspacesync.core.RetryPolicy;
+import dev.workspacesync.core.Secret;
+import dev.workspacesync.core.Snapshot;
+import dev.workspacesync.core.SnapshotEntry;
+import dev.workspacesync.core.SyncPath;
+import dev.workspacesync.core.SyncPipeline;
+import dev.workspacesync.core.SyncPlan;
+import dev.workspacesync.core.SyncReport;
+import dev.workspacesync.core.SyncSettings;
+import dev.workspacesync.core.SyncStatus;
+import dev.workspacesync.core.spi.Source;
+import dev.workspacesync.windmill.WindmillPullOptions.Flag;
+import dev.workspacesync.windmill.internal.PullTransformer;
+import dev.workspacesync.windmill.internal.PushItems;
+import dev.workspacesync.windmill.internal.PushRequests;
+import dev.workspacesync.windmill.testing.Fixtures;
+import dev.workspacesync.windmill.testing.WindmillEmulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The planner and validator of the windmill destination, against the emulator's archive. */
+class WindmillDestinationTest {
+    static final String TOKEN = "tok-dest-s3cr3t";
+
+    /** Apps need the CLI's policy generator, which the destination does not carry yet. */
+    static WindmillPullOptions options() {
+        return WindmillPullOptions.noConfig().with(Flag.SKIP_APPS, true);
+    }
+
+    /**
+     * For writes from one emulator workspace to another: secrets decrypted (each workspace has its own key, so
+     * the other's ciphertext is refused).
+     */
+    static WindmillPullOptions stateful() {
+        return options().with(Flag.PLAIN_SECRETS, true);
+    }
+
+    static WindmillSource source(WindmillEmulator emulator, String ws, Path staging, WindmillPullOptions options) {
+        return WindmillSource.builder()
+                .baseUrl(emulator.baseUrl())
+                .token(Secret.of(TOKEN))
+                .workspace(ws)
+                .pullOptions(options)
+                .retryPolicy(new RetryPolicy(2, Duration.ZERO, Duration.ZERO))
+                .stagingDirectory(staging)
+                .build();
+    }
+
+    /** The files of a snapshot, read into memory. */
+    static Map<String, byte[]> files(Snapshot snapshot) {
+        Map<String, byte[]> out = new TreeMap<>();
+        for (SnapshotEntry e : snapshot.entries()) {
+            try (InputStream in = e.open()) {
+                out.put(e.path().value(), in.readAllBytes());
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+        return out;
+    }
+
+    static Snapshot tree(Map<String, byte[]> files) {
+        List<SnapshotEntry> entries = new ArrayList<>();
+        files.forEach((p, b) -> entries.add(SnapshotEntry.ofBytes(SyncPath.exact(p), b, false, null)));
+        return Snapshot.of("test tree", entries);
+    }
+
+    static Map<String, byte[]> pulled(WindmillEmulator emulator, Path tmp) {
+        return pulled(emulator, tmp, options());
+    }
+
+    static Map<String, byte[]> pulled(WindmillEmulator emulator, Path tmp, WindmillPullOptions options) {
+        try (WindmillSource source = source(emulator, "demo", tmp, options)) {
+            return files(source.snapshot());
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static long writes(WindmillEmulator emulator) {
+        return emulator.requests().stream()
+                .filter(r -> !r.method().equals("GET"))
+                .count();
+    }
+
+    @Test
+    void anUnchangedTreePlansNothingAndWritesNothing(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp);
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes()).isEmpty();
+                assertThat(plan.existingFiles()).isGreaterThan(10);
+                assertThat(destination.apply(plan, (p, b) -> {}).changedAnything())
+                        .isFalse();
+            }
+            assertThat(writes(emulator)).isZero();
+        }
+    }
+
+    @Test
+    void yamlIsComparedAsValuesAndCodeByteForByte(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp);
+            // Re-quoted YAML is the same item; a missing final newline in code is a change.
+            String meta = new String(tree.get("f/team/hello.script.yaml"), StandardCharsets.UTF_8);
+            tree.put("f/team/hello.script.yaml", utf8(meta.replace("'Say hello'", "\"Say hello\"")));
+            String code = new String(tree.get("f/team/bash_script.sh"), StandardCharsets.UTF_8);
+            tree.put("f/team/bash_script.sh", utf8(code.stripTrailing()));
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes())
+                        .extracting(c -> c.kind() + " " + c.path().value())
+                        .containsExactly("UPDATE f/team/bash_script.script.yaml");
+            }
+        }
+    }
+
+    @Test
+    void addsUpdatesAndDeletesAreItems(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp);
+            tree.put("f/team/added.py", utf8("def main():\n    return 3\n"));
+            tree.put("f/team/added.script.yaml", utf8("summary: ''\ndescription: ''\nkind: script\nschema: {}\n"));
+            tree.remove("f/team/greeting.variable.yaml");
+            String flow = tree.keySet().stream()
+                    .filter(p -> p.startsWith("f/team/etl.flow/") && !p.endsWith("flow.yaml"))
+                    .findFirst()
+                    .orElseThrow();
+            tree.put(flow, utf8(new String(tree.get(flow), StandardCharsets.UTF_8) + "\n# changed\n"));
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes())
+                        .extracting(c -> c.kind() + " " + c.path().value())
+                        .containsExactly(
+                                "ADD f/team/added.script.yaml",
+                                "UPDATE f/team/etl.flow/flow.yaml",
+                                "DELETE f/team/greeting.variable.yaml");
+            }
+        }
+    }
+
+    @Test
+    void aPartialTreeDeletesNothingItsIncludesDoNotCover(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp);
+            tree.keySet().removeIf(p -> !p.startsWith("f/ops/"));
+            WindmillPullOptions ops = options().withGlobs(List.of("f/ops/**"), List.of(), List.of());
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, ops))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                // Resource types and dependencies bypass includes, as in the CLI: they are the only deletions.
+                assertThat(plan.changes())
+                        .allSatisfy(c -> assertThat(c.path().value()).doesNotStartWith("f/team/"));
+            }
+        }
+    }
+
+    @Test
+    void aFailedPushReportsWhatLandedAndTheNextRunWritesOnlyTheRest(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
+                .workspace("demo", Fixtures.fullWorkspace())
+                .emptyWorkspace("empty")) {
+            Map<String, byte[]> tree = pulled(emulator, tmp, stateful());
+            int total;
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "empty", tmp, stateful()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                total = plan.changes().size();
+                assertThat(total).isGreaterThan(5);
+                int[] landed = {0};
+                assertThatThrownBy(() -> destination.apply(plan, (path, bytes) -> {
+                            if (++landed[0] == 3) {
+                                emulator.failNext(1, 500);
+                            }
+                        }))
+                        .isInstanceOf(DestinationException.class)
+                        .hasMessageContaining("after 3 of " + total + " items were written")
+                        .hasMessageContaining("the next run writes only the rest")
+                        .hasMessageNotContaining(TOKEN);
+            }
+            emulator.resetRequests();
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "empty", tmp, stateful()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes()).hasSize(total - 3);
+                assertThat(destination.apply(plan, (p, b) -> {}).added()).isEqualTo(total - 3);
+            }
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "empty", tmp, stateful()))) {
+                assertThat(destination.plan(tree(tree)).changes()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void removedItemsAreDeletedAndScriptsArchived(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp, stateful());
+            tree.keySet().removeIf(p -> p.startsWith("f/team/hello.") || p.equals("f/team/greeting.variable.yaml"));
+            emulator.resetRequests();
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes())
+                        .extracting(c -> c.kind() + " " + c.path().value())
+                        .containsExactly("DELETE f/team/greeting.variable.yaml", "DELETE f/team/hello.script.yaml");
+                assertThat(destination.apply(plan, (p, b) -> {}).deleted()).isEqualTo(2);
+            }
+            assertThat(emulator.requests())
+                    .filteredOn(WindmillEmulator.Request::isWrite)
+                    .extracting(r -> r.method() + " " + r.path())
+                    .containsExactly(
+                            "DELETE /api/w/demo/variables/delete/f/team/greeting",
+                            "POST /api/w/demo/scripts/archive/p/f/team/hello");
+            assertThat(emulator.state("demo")).doesNotContain("f/team/greeting");
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
+                assertThat(destination.plan(tree(tree)).changes()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void promotesOneWorkspaceToAnotherThroughThePipeline(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
+                .workspace("staging", Fixtures.fullWorkspace())
+                .emptyWorkspace("prod")) {
+            try (SyncPipeline pipeline = SyncPipeline.builder()
+                    .source(source(emulator, "staging", tmp, stateful()))
+                    .destination(WindmillDestination.of(source(emulator, "prod", tmp, stateful())))
+                    .deletionGuard(DeletionGuard.defaults())
+                    .build()) {
+                SyncReport first = pipeline.run();
+                assertThat(first.status()).as(first.message()).isEqualTo(SyncStatus.SYNCED);
+                assertThat(first.added()).isGreaterThan(10);
+                emulator.resetRequests();
+                SyncReport second = pipeline.run();
+                assertThat(second.status()).as(second.message()).isEqualTo(SyncStatus.NO_CHANGES);
+                assertThat(emulator.writeRequests()).isZero();
+            }
+            Map<String, byte[]> staging;
+            Map<String, byte[]> prod;
+            try (WindmillSource a = source(emulator, "staging", tmp, stateful());
+                    WindmillSource b = source(emulator, "prod", tmp, stateful())) {
+                staging = files(a.snapshot());
+                prod = files(b.snapshot());
+            }
+            assertThat(prod.keySet()).isEqualTo(staging.keySet());
+            for (String path : staging.keySet()) {
+                if (!path.equals("wmill-lock.yaml")) {
+                    assertThat(new String(prod.get(path), StandardCharsets.UTF_8))
+                            .as(path)
+                            .isEqualTo(PushParityTest.uncarried(new String(staging.get(path), StandardCharsets.UTF_8)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDeletionGuardRefusesAnEmptyTreeAndNothingIsWritten(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            emulator.resetRequests();
+            Source empty = new Source() {
+                @Override
+                public String describe() {
+                    return "an empty tree";
+                }
+
+                @Override
+                public Snapshot snapshot() {
+                    return Snapshot.of("an empty tree", List.of());
+                }
+            };
+            try (SyncPipeline pipeline = SyncPipeline.builder()
+                    .source(empty)
+                    .destination(WindmillDestination.of(source(emulator, "demo", tmp, stateful())))
+                    .deletionGuard(DeletionGuard.defaults())
+                    .build()) {
+                SyncReport report = pipeline.run();
+                assertThat(report.status()).isEqualTo(SyncStatus.REFUSED);
+                assertThat(report.message()).contains("Refused");
+            }
+            assertThat(emulator.writeRequests()).isZero();
+        }
+    }
+
+    @Test
+    void doctorChecksTheServerTokenWorkspaceAndWhetherTheUserMayDeploy(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace());
+                WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options()))) {
+            var checks = destination.check();
+            assertThat(checks).noneMatch(c -> c.status() == dev.workspacesync.core.Check.Status.FAILED);
+            assertThat(checks.get(checks.size() - 1).detail()).contains("may deploy to demo");
+            assertThat(writes(emulator)).isZero();
+        }
+        try (WindmillEmulator emulator = WindmillEmulator.start("other").workspace("demo", Fixtures.fullWorkspace());
+                WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options()))) {
+            assertThat(destination.check()).anyMatch(c -> c.status() == dev.workspacesync.core.Check.Status.FAILED);
+        }
+    }
+
+    static Stream<Arguments> invalidTrees() {
+        return Stream.of(
+                Arguments.of(
+                        "unparsable YAML",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("f/team/greeting.variable.yaml", utf8("value: [unclosed\n"));
+                            return t;
+                        },
+                        "f/team/greeting.variable.yaml"),
+                Arguments.of(
+                        "missing !inline file",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.keySet().stream()
+                                    .filter(p -> p.startsWith("f/team/etl.flow/") && !p.endsWith("flow.yaml"))
+                                    .findFirst()
+                                    .ifPresent(t::remove);
+                            return t;
+                        },
+                        "f/team/etl.flow/"),
+                Arguments.of(
+                        "code without metadata",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("f/team/orphan.py", utf8("def main():\n    pass\n"));
+                            return t;
+                        },
+                        "f/team/orphan.script.yaml"),
+                Arguments.of(
+                        "plain secret",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put(
+                                    "f/team/db_password.variable.yaml",
+                                    utf8("value: 'hunter2 plain!'\nis_secret: true\ndescription: secret\n"));
+                            return t;
+                        },
+                        "f/team/db_password.variable.yaml"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidTrees")
+    void anInvalidTreeFailsThePlanNamingThePathAndWritesNothing(
+            String name, UnaryOperator<Map<String, byte[]>> breakIt, String named, @TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Map<String, byte[]> tree = breakIt.apply(pulled(emulator, tmp));
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options()))) {
+                assertThatThrownBy(() -> destination.plan(tree(tree)))
+                        .isInstanceOf(DestinationException.class)
+                        .hasMessageContaining(named)
+                        .hasMessageContaining("nothing was written")
+                        .hasMessageNotContaining(TOKEN);
+            }
+            assertThat(writes(emulator)).isZero();
+        }
+    }
+
+    @Test
+    void anAppIsRefusedUntilAppsAreSkipped(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace());
+                WindmillSource all = source(emulator, "demo", tmp, WindmillPullOptions.noConfig())) {
+            Map<String, byte[]> tree = files(all.snapshot());
+            try (WindmillDestination destination =
+                    WindmillDestination.of(source(emulator, "demo", tmp, WindmillPullOptions.noConfig()))) {
+                assertThatThrownBy(() -> destination.plan(tree(tree)))
+                        .isInstanceOf(DestinationException.class)
+                        .hasMessageContaining("f/team/dashboard.app/app.yaml")
+                        .hasMessageContaining("apps");
+            }
+        }
+    }
+
+    @Test
+    void aPlainSecretPassesWhenPlainSecretsAreAsked(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp);
+            tree.put(
+                    "f/team/db_password.variable.yaml",
+                    utf8("value: 'hunter2 plain!'\nis_secret: true\ndescription: secret\n"));
+            WindmillPullOptions plain = options().with(Flag.PLAIN_SECRETS, true);
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, plain))) {
+                assertThat(destination.plan(tree(tree)).changes())
+                        .extracting(c -> c.path().value())
+                        .contains("f/team/db_password.variable.yaml");
+            }
+        }
+    }
+
+    @Test
+    void ciphertextIsCheckedWithTheWorkspaceKey() throws Exception {
+        byte[] key = utf8("workspace-key-123");
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cipher.init(
+                javax.crypto.Cipher.ENCRYPT_MODE,
+                new javax.crypto.spec.SecretKeySpec(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(key), "AES"),
+                new javax.crypto.spec.IvParameterSpec(new byte[16]));
+        String ciphertext = java.util.Base64.getEncoder().encodeToString(cipher.doFinal(utf8("s3cr3t")));
+        assertThat(WindmillDestination.isCiphertext(ciphertext, key)).isTrue();
+        assertThat(WindmillDestination.isCiphertext(ciphertext, utf8("another key")))
+                .isFalse();
+        assertThat(WindmillDestination.isCiphertext("hunter2 plain!", null)).isFalse();
+        assertThat(WindmillDestination.isCiphertext("AAAAencrypted==", null)).isTrue();
+    }
+
+    @Test
+    void requestBodiesAreTheClis() {
+        PushItems items = new PushItems(new PullTransformer(WindmillPullOptions.noConfig(), Map.of(), Set.of()));
+        PushRequests requests = new PushRequests(items, "bun", false);
+        Map<String, byte[]> files = new TreeMap<>();
+        files.put("f/a/s.ts", utf8("export function main() {}\n"));
+        files.put(
+                "f/a/s.script.yaml",
+                utf8("summary: S\ndescription: ''\nlock: '!inline f/a/s.script.lock'\nkind: script\nschema: {}\n"
+                        + "timeout: 0\n"));
+        files.put("f/a/s.script.lock", utf8("{}\n//bun.lock\n"));
+        files.put("f/a/v.variable.yaml", utf8("value: AAAA\nis_secret: true\ndescription: ''\nextra_perms: {}\n"));
+        files.put(
+                "f/a/fl.flow/flow.yaml",
+                utf8("summary: F\nvalue:\n  modules:\n    - id: a\n      value:\n"
+                        + "        type: rawscript\n        content: '!inline step.ts'\n        language: bun\n"
+                        + "        lock: '!inline step.lock'\nschema: {}\n"));
+        files.put("f/a/fl.flow/step.ts", utf8("export function main() { return 1 }\n"));
+        files.put("f/a/fl.flow/step.lock", utf8("lock\n"));
+        List<String> problems = new ArrayList<>();
+        Map<String, PushItems.Group> groups = items.group(files, problems);
+        assertThat(problems).isEmpty();
+        assertThat(groups.values())
+                .extracting(g -> g.item().toString())
+                .containsExactly("variable f/a/v", "script f/a/s", "flow f/a/fl");
+        List<PushRequests.Request> calls = new ArrayList<>();
+        for (PushItems.Group g : groups.values()) {
+            calls.addAll(requests.write(g, null, () -> "h"));
+        }
+        assertThat(calls)
+                .extracting(PushRequests.Request::rest)
+                .containsExactly(
+                        "variables/create?already_encrypted=true", "scripts/create?skip_if_noop=true", "flows/create");
+        JsonNode variable = calls.get(0).body();
+        assertThat(variable.get("path").asText()).isEqualTo("f/a/v");
+        assertThat(variable.has("extra_perms")).isFalse();
+        JsonNode script = calls.get(1).body();
+        assertThat(script.get("language").asText()).isEqualTo("bun");
+        assertThat(script.get("lock").asText()).isEqualTo("{}\n//bun.lock\n");
+        assertThat(script.get("content").asText()).isEqualTo("export function main() {}\n");
+        assertThat(script.has("timeout")).isFalse();
+        assertThat(script.get("skip_draft_deletion").asBoolean()).isTrue();
+        JsonNode step = calls.get(2).body().at("/value/modules/0/value");
+        assertThat(step.get("content").asText()).isEqualTo("export function main() { return 1 }\n");
+        assertThat(step.get("lock").asText()).isEqualTo("lock\n");
+        assertThat(PushRequests.delete(groups.values().iterator().next().item()).rest())
+                .isEqualTo("variables/delete/f/a/v");
+        PushItems.Group scriptGroup = groups.values().stream()
+                .filter(g -> g.item().kind() == PushItems.Kind.SCRIPT)
+                .findFirst()
+                .orElseThrow();
+        assertThat(PushRequests.delete(scriptGroup.item()))
+                .isEqualTo(new PushRequests.Request("POST", "scripts/archive/p/f/a/s", null));
+        JsonNode update =
+                requests.write(scriptGroup, scriptGroup, () -> "abc").get(0).body();
+        assertThat(update.get("parent_hash").asText()).isEqualTo("abc");
+        assertThat(update.get("auto_parent").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theProviderIsFoundAndTakesTheSourceSettings() {
+        ProviderRegistry registry = ProviderRegistry.discover();
+        var provider = registry.destination("windmill").orElseThrow();
+        assertThat(provider.settings())
+                .extracting(k -> k.key())
+                .contains(
+                        "windmill.base-url",
+                        "windmill.token",
+                        "windmill.workspace",
+                        "windmill.plain-secrets",
+                        "windmill.includes");
+        var destination = provider.create(SyncSettings.of(Map.of(
+                "windmill.token",
+                TOKEN,
+                "windmill.workspace",
+                "prod",
+                "windmill.base-url",
+                "http://windmill_server:8000")));
+        assertThat(destination.target()).isEqualTo("windmill workspace prod at http://windmill_server:8000");
+        assertThat(destination.toString()).doesNotContain(TOKEN);
+        destination.close();
+    }
+
+    static List<Change> only(SyncPlan plan) {
+        return plan.changes();
+    }
+}
