@@ -405,15 +405,24 @@ public final class WebhookServer implements AutoCloseable {
                 exchange.traceId = TraceIds.of(
                         exchange.request.getHeaders().get(TraceIds.TRACEPARENT),
                         exchange.request.getHeaders().get(TraceIds.REQUEST_ID));
-                if (allow(exchange, "POST") && authorized(exchange)) {
-                    read(exchange, MAX_BODY, body -> sync(exchange, body));
+                // The body (bounded) is read before the secret is checked: a 401 sent while the client is
+                // still writing would reach it as a connection reset instead of the answer.
+                if (allow(exchange, "POST")) {
+                    read(exchange, MAX_BODY, body -> {
+                        if (authorized(exchange)) {
+                            sync(exchange, body);
+                        }
+                    });
                 }
             }
             case "/deploy" -> {
                 if (deploys == null) {
                     exchange.answer(404, failure(NO_DEPLOYS));
-                } else if (allow(exchange, "POST") && authorized(exchange)) {
+                } else if (allow(exchange, "POST")) {
                     read(exchange, MAX_BODY, body -> {
+                        if (!authorized(exchange)) {
+                            return; // checked after the body, as for /sync
+                        }
                         // Like /sync: the caller waits for the deploy, which runs on its own thread.
                         exchange.request.addIdleTimeoutListener(timeout -> false);
                         try {
