@@ -17,6 +17,8 @@ import dev.workspacesync.examples.internal.RegistryPipelines;
 import dev.workspacesync.examples.internal.RequestChecks;
 import dev.workspacesync.examples.internal.RequestFields;
 import dev.workspacesync.examples.internal.SettingsResolver;
+import dev.workspacesync.examples.internal.TargetsFile;
+import dev.workspacesync.examples.internal.TargetsRuntime;
 import dev.workspacesync.examples.internal.TerminationSignals;
 import dev.workspacesync.examples.internal.WebhookServer;
 import java.io.IOException;
@@ -113,6 +115,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Connections open at once; more wait to be accepted (default: ${DEFAULT-VALUE}).")
     private int maxConnections;
 
+    @Option(
+            names = "--targets",
+            paramLabel = "FILE",
+            description = "A YAML file of named targets (source, destinations, settings, schedule, timeout,"
+                    + " notify); POST /sync?target=NAME then syncs one of them. Without it, the one target of"
+                    + " the environment.")
+    private java.nio.file.Path targetsFile;
+
     /** The grace period when neither {@code --grace-period} nor the environment sets one. */
     static final long DEFAULT_GRACE_SECONDS = 25;
 
@@ -154,7 +164,9 @@ final class ServeCommand implements Callable<Integer> {
                 System.exit(WorkspaceSync.FAILED);
             }
         });
-        Running running = start(env, ProviderRegistry.discover(), listen, maxParallel, limits);
+        Running running = targetsFile == null
+                ? start(env, ProviderRegistry.discover(), listen, maxParallel, limits)
+                : startTargets(targetsFile, env, ProviderRegistry.discover(), listen, maxParallel, limits);
         if (!handled) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.drain(grace)));
         }
@@ -242,8 +254,19 @@ final class ServeCommand implements Callable<Integer> {
             Notifier notifier,
             CronSchedule schedule,
             boolean secret,
-            String cron)
+            String cron,
+            TargetsRuntime targets)
             implements AutoCloseable {
+        Running(
+                WebhookServer server,
+                BackupService service,
+                Notifier notifier,
+                CronSchedule schedule,
+                boolean secret,
+                String cron) {
+            this(server, service, notifier, schedule, secret, cron, null);
+        }
+
         int port() {
             return server.port();
         }
@@ -251,7 +274,9 @@ final class ServeCommand implements Callable<Integer> {
         /** "webhook secret required; schedule 0 * * * *" (or "none" for each), for the startup lines. */
         String describe() {
             return (secret ? "webhook secret required" : "no webhook secret") + "; "
-                    + (cron == null ? "no schedule" : "schedule '" + cron + "'");
+                    + (targets != null
+                            ? targets.describe()
+                            : cron == null ? "no schedule" : "schedule '" + cron + "'");
         }
 
         /**
@@ -267,6 +292,9 @@ final class ServeCommand implements Callable<Integer> {
             List<String> abandoned = finished ? List.of() : service.runningTargets();
             if (schedule != null) {
                 schedule.close();
+            }
+            if (targets != null) {
+                targets.close();
             }
             try {
                 Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
@@ -357,6 +385,56 @@ final class ServeCommand implements Callable<Integer> {
         if (schedule != null) {
             schedule.start(() -> service.sync(scheduled));
         }
+        return running;
+    }
+
+    /**
+     * Starts the service on a targets file: each request names a target, each target has its own
+     * schedule, notifications and timeout; the environment still gives the webhook secret, the bind address
+     * and default notifications.
+     */
+    static Running startTargets(
+            java.nio.file.Path file,
+            Map<String, String> env,
+            ProviderRegistry registry,
+            InetSocketAddress bind,
+            int maxParallel,
+            HttpLimits limits)
+            throws IOException {
+        SettingsResolver.checkEnvironment(env, registry);
+        if (maxParallel < 1) {
+            throw new SyncConfigException("--max-parallel must be at least 1, got " + maxParallel);
+        }
+        TargetsFile targetsFile = TargetsFile.load(file, registry, env);
+        String secret = env.get("SYNC_WEBHOOK_SECRET");
+        Secret webhookSecret = secret == null || secret.isBlank() ? null : Secret.of(secret);
+        if (webhookSecret != null) {
+            Logging.redact(List.of(webhookSecret));
+        }
+        Notifier notifier = new Notifier(
+                uri(env, "SLACK_WEBHOOK_URL"),
+                uri(env, "DISCORD_WEBHOOK_URL"),
+                Boolean.parseBoolean(env.getOrDefault("NOTIFY_ON_SUCCESS", "false")));
+        TargetsRuntime targets;
+        try {
+            targets = new TargetsRuntime(targetsFile, registry, maxParallel, notifier, List.of());
+        } catch (RuntimeException e) {
+            notifier.close();
+            throw e;
+        }
+        BackupService service = targets.service();
+        WebhookServer server = new WebhookServer(bind, service, targets::requestSettings, webhookSecret, limits);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            targets.close();
+            notifier.close();
+            throw e;
+        }
+        Running running = new Running(server, service, notifier, null, webhookSecret != null, null, targets);
+        LOG.info("Listening on {} (POST /sync, GET /health, GET /status); {}", server.address(), running.describe());
+        targets.start();
         return running;
     }
 
