@@ -274,9 +274,7 @@ final class ServeCommand implements Callable<Integer> {
         /** "webhook secret required; schedule 0 * * * *" (or "none" for each), for the startup lines. */
         String describe() {
             return (secret ? "webhook secret required" : "no webhook secret") + "; "
-                    + (targets != null
-                            ? targets.describe()
-                            : cron == null ? "no schedule" : "schedule '" + cron + "'");
+                    + (targets != null ? targets.describe() : cron == null ? "no schedule" : "schedule '" + cron + "'");
         }
 
         /**

@@ -293,7 +293,9 @@ public final class BackupService implements AutoCloseable {
 
     private static String describe(Duration d) {
         long s = d.toSeconds();
-        return s % 3600 == 0 && s > 0 ? s / 3600 + " h" : s % 60 == 0 && s > 0 ? s / 60 + " min" : d.toMillis() >= 1000 ? s + " s" : d.toMillis() + " ms";
+        return s % 3600 == 0 && s > 0
+                ? s / 3600 + " h"
+                : s % 60 == 0 && s > 0 ? s / 60 + " min" : d.toMillis() >= 1000 ? s + " s" : d.toMillis() + " ms";
     }
 
     /**
@@ -453,7 +455,9 @@ public final class BackupService implements AutoCloseable {
                 m.put("consecutiveFailures", failures.getOrDefault(name, 0));
                 Configured config = targets.get(name);
                 if (config != null) {
-                    m.put("nextRun", config.nextRun().get().map(Instant::toString).orElse(null));
+                    m.put(
+                            "nextRun",
+                            config.nextRun().get().map(Instant::toString).orElse(null));
                 }
             }
         }

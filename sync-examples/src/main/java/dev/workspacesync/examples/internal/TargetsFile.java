@@ -138,9 +138,8 @@ public final class TargetsFile {
         } catch (IOException e) {
             // Jackson's message names the line and column (and the duplicate key).
             String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            com.fasterxml.jackson.core.JsonLocation at = e instanceof com.fasterxml.jackson.core.JsonProcessingException p
-                    ? p.getLocation()
-                    : null;
+            com.fasterxml.jackson.core.JsonLocation at =
+                    e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getLocation() : null;
             throw new SyncConfigException("Targets file " + file + " is not valid YAML"
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": "
                     + message);
@@ -167,8 +166,8 @@ public final class TargetsFile {
                 throw new SyncConfigException(file + ": the file is empty; it needs 'targets:', a list of targets");
             }
             if (!root.isObject()) {
-                throw new SyncConfigException(file + ": expected a mapping with 'targets:' at the top, got a "
-                        + kind(root));
+                throw new SyncConfigException(
+                        file + ": expected a mapping with 'targets:' at the top, got a " + kind(root));
             }
             unknownKeys(root, TOP_KEYS, file + ":", "");
             JsonNode allow = root.get("allowInlineSecrets");
@@ -200,7 +199,8 @@ public final class TargetsFile {
         private Target target(JsonNode node, int index, Set<String> names) {
             String numbered = file + ": target #" + index;
             if (!node.isObject()) {
-                problems.add(numbered + ": expected a mapping (name, source, destinations, settings…), got a " + kind(node));
+                problems.add(
+                        numbered + ": expected a mapping (name, source, destinations, settings…), got a " + kind(node));
                 return null;
             }
             JsonNode nameNode = node.get("name");
@@ -260,19 +260,12 @@ public final class TargetsFile {
                 }
             }
             Target.Notify notify = notify(node.get("notify"), at);
-            SyncSettings settings = settings(node.get("settings"), at, sourceType, source, destinationTypes,
-                    destinations);
+            SyncSettings settings =
+                    settings(node.get("settings"), at, sourceType, source, destinationTypes, destinations);
             if (name == null || problems.size() > before || settings == null) {
                 return null;
             }
-            return new Target(
-                    name,
-                    sourceType,
-                    destinationTypes,
-                    settings,
-                    schedule,
-                    timeout,
-                    notify);
+            return new Target(name, sourceType, destinationTypes, settings, schedule, timeout, notify);
         }
 
         private List<String> destinationTypes(JsonNode node, String at) {
@@ -317,7 +310,8 @@ public final class TargetsFile {
                 keysByProvider.add(source.settings());
             }
             destinations.forEach(d -> keysByProvider.add(d.settings()));
-            List<SettingKey> used = keysByProvider.stream().flatMap(List::stream).toList();
+            List<SettingKey> used =
+                    keysByProvider.stream().flatMap(List::stream).toList();
             Map<String, SettingKey> byKey = new LinkedHashMap<>();
             SettingsResolver.allKeys(registry).forEach(k -> byKey.putIfAbsent(k.key(), k));
             used.forEach(k -> byKey.put(k.key(), k));
@@ -508,7 +502,9 @@ public final class TargetsFile {
         }
 
         private List<String> destinationNames() {
-            return registry.destinations().stream().map(DestinationProvider::type).toList();
+            return registry.destinations().stream()
+                    .map(DestinationProvider::type)
+                    .toList();
         }
 
         private static String nearest(String typed, List<String> candidates) {

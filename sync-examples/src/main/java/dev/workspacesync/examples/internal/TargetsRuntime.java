@@ -146,7 +146,8 @@ public final class TargetsRuntime implements AutoCloseable {
         if (!others.isEmpty()) {
             throw new SyncConfigException("With --targets a request names a target only (?target=NAME or"
                     + " {\"target\": NAME}); the settings come from " + file.path() + "; unexpected field(s): "
-                    + String.join(", ", others.stream().map(TargetsFile::printable).toList()));
+                    + String.join(
+                            ", ", others.stream().map(TargetsFile::printable).toList()));
         }
         JsonNode name = body.get("target");
         if (name == null || name.isNull()) {
@@ -154,7 +155,8 @@ public final class TargetsRuntime implements AutoCloseable {
                 return TargetPipelines.settingsOf(file.targets().get(0));
             }
             throw new SyncConfigException("Name a target: POST /sync?target=NAME (targets: "
-                    + String.join(", ", file.targets().stream().map(Target::name).toList()) + ")");
+                    + String.join(
+                            ", ", file.targets().stream().map(Target::name).toList()) + ")");
         }
         if (!name.isTextual()) {
             throw new SyncConfigException("Field 'target' must be a string");
