@@ -404,6 +404,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new SyncConfigException("--max-parallel must be at least 1, got " + maxParallel);
         }
         TargetsFile targetsFile = TargetsFile.load(file, registry, env);
+        if (env.get("SYNC_SCHEDULE") != null && !env.get("SYNC_SCHEDULE").isBlank()) {
+            LOG.warn("SYNC_SCHEDULE is ignored with --targets: each target of {} has its own 'schedule'", file);
+        }
         String secret = env.get("SYNC_WEBHOOK_SECRET");
         Secret webhookSecret = secret == null || secret.isBlank() ? null : Secret.of(secret);
         if (webhookSecret != null) {
