@@ -14,6 +14,7 @@ import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.SyncStatus;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.core.spi.Source;
+import dev.workspacesync.examples.internal.BackupService;
 import dev.workspacesync.examples.internal.Invocation;
 import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.PlanListing;
@@ -21,7 +22,11 @@ import dev.workspacesync.examples.internal.ProgressPrinter;
 import dev.workspacesync.examples.internal.ProviderChoice;
 import dev.workspacesync.examples.internal.ReportJson;
 import dev.workspacesync.examples.internal.SettingsResolver;
+import dev.workspacesync.examples.internal.Target;
+import dev.workspacesync.examples.internal.TargetPipelines;
+import dev.workspacesync.examples.internal.TargetsFile;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -70,6 +75,20 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
 
     @Option(names = "--json", description = "Print exactly one JSON object with the result.")
     private boolean json;
+
+    @Option(
+            names = "--target",
+            paramLabel = "NAME",
+            description = "Run one target of a targets file (its source, destinations, settings and timeout),"
+                    + " instead of --source/--destination/--set/--config.")
+    private String target;
+
+    @Option(
+            names = "--targets",
+            paramLabel = "FILE",
+            description = "The targets file of --target (default: ./" + TargetsFile.PROJECT_FILE
+                    + ", else ~/.config/workspace-sync/targets.yaml).")
+    private Path targetsFile;
 
     private Redactor redactor = Redactor.none();
 
@@ -125,6 +144,9 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             return usage(out, err, e);
         }
         ProviderRegistry registry = ProviderRegistry.discover();
+        if (target != null || targetsFile != null) {
+            return runTarget(out, err, guard, registry);
+        }
         Invocation invocation;
         SettingsResolver.Selection selection;
         try {
@@ -170,6 +192,71 @@ final class RunCommand implements Callable<Integer>, WorkspaceSync.Redacting {
             printSummary(out, report, parent.verbosity().verbose(), redactor);
         } else if (!report.succeeded()) {
             // -q, like git and rclone: silent when all went well; what went wrong still goes to stderr.
+            printSummary(err, report, false, redactor);
+        }
+        return exitCode(report);
+    }
+
+    /** {@code run --target NAME}: one target of a targets file, bounded by its timeout. */
+    private int runTarget(PrintWriter out, PrintWriter err, DeletionGuard guard, ProviderRegistry registry) {
+        Target chosen;
+        try {
+            if (target == null) {
+                throw new SyncConfigException(
+                        "--targets names a targets file; add --target NAME to run one of its" + " targets");
+            }
+            if (choice.given()) {
+                throw new SyncConfigException("--target takes the source, destinations and settings from the targets"
+                        + " file; drop --source, --destination, --set and --config");
+            }
+            Path file = targetsFile;
+            if (file == null) {
+                List<Path> candidates =
+                        TargetsFile.candidates(Path.of(""), parent.environment(), InstallHookCommand.home(parent));
+                file = candidates.stream()
+                        .filter(java.nio.file.Files::isRegularFile)
+                        .findFirst()
+                        .orElseThrow(() -> new SyncConfigException("--target " + target
+                                + ": no targets file; pass --targets FILE or create "
+                                + String.join(
+                                        " or ",
+                                        candidates.stream().map(Path::toString).toList())));
+            }
+            chosen = TargetsFile.load(file, registry, parent.environment()).target(target);
+        } catch (SyncConfigException e) {
+            return usage(out, err, e);
+        }
+        redactor = Redactor.of(chosen.settings().secrets());
+        SyncPipeline.Builder builder = SyncPipeline.builder().dryRun(dryRun).deletionGuard(guard);
+        if (!json && !parent.verbosity().quiet() && Logging.format() != Logging.Format.JSON) {
+            builder.listener(new ProgressPrinter(err, parent.terminal()));
+        }
+        SyncReport report;
+        Target one = chosen;
+        // The pipeline with this command's options (dry run, guard, progress), run as serve runs it:
+        // stopped and reported failed past the target's timeout.
+        BackupService.PipelineFactory factory = new BackupService.PipelineFactory() {
+            @Override
+            public String target(SyncSettings settings) {
+                return one.name();
+            }
+
+            @Override
+            public SyncPipeline create(SyncSettings settings) {
+                return TargetPipelines.build(registry, one, List.of(), builder);
+            }
+        };
+        try (BackupService service = new BackupService(factory, 1)) {
+            service.configure(List.of(new BackupService.Configured(one.name(), one.timeout(), null)));
+            report = service.sync(TargetPipelines.settingsOf(one));
+        } catch (SyncConfigException e) {
+            return usage(out, err, e);
+        }
+        if (json) {
+            out.println(ReportJson.withPlans(report, redactor).toString());
+        } else if (!parent.verbosity().quiet()) {
+            printSummary(out, report, parent.verbosity().verbose(), redactor);
+        } else if (!report.succeeded()) {
             printSummary(err, report, false, redactor);
         }
         return exitCode(report);

@@ -21,6 +21,8 @@ import dev.workspacesync.examples.internal.RequestChecks;
 import dev.workspacesync.examples.internal.RequestFields;
 import dev.workspacesync.examples.internal.ServiceMetrics;
 import dev.workspacesync.examples.internal.SettingsResolver;
+import dev.workspacesync.examples.internal.TargetsFile;
+import dev.workspacesync.examples.internal.TargetsRuntime;
 import dev.workspacesync.examples.internal.TerminationSignals;
 import dev.workspacesync.examples.internal.TraceIds;
 import dev.workspacesync.examples.internal.WebhookServer;
@@ -132,6 +134,14 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     private DeployOptions deploy = new DeployOptions();
 
+    @Option(
+            names = "--targets",
+            paramLabel = "FILE",
+            description = "A YAML file of named targets (source, destinations, settings, schedule, timeout,"
+                    + " notify); POST /sync?target=NAME then syncs one of them. Without it, the one target of"
+                    + " the environment.")
+    private java.nio.file.Path targetsFile;
+
     /** The grace period when neither {@code --grace-period} nor the environment sets one. */
     static final long DEFAULT_GRACE_SECONDS = 25;
 
@@ -175,8 +185,21 @@ final class ServeCommand implements Callable<Integer> {
         });
         InetSocketAddress metricsListen =
                 metricsPort == null ? null : listenAddress("--bind", address, metricsPort, "--metrics-port");
-        Running running =
-                start(env, ProviderRegistry.discover(), listen, maxParallel, limits, metricsListen, deploy.choice(env));
+        if (targetsFile != null && deploy.choice(env) != null) {
+            throw new SyncConfigException("--deploy-source cannot be combined with --targets yet: run the deploys"
+                    + " from a second serve without --targets");
+        }
+        Running running = targetsFile == null
+                ? start(
+                        env,
+                        ProviderRegistry.discover(),
+                        listen,
+                        maxParallel,
+                        limits,
+                        metricsListen,
+                        deploy.choice(env))
+                : startTargets(
+                        targetsFile, env, ProviderRegistry.discover(), listen, maxParallel, limits, metricsListen);
         if (!handled) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.drain(grace)));
         }
@@ -270,8 +293,19 @@ final class ServeCommand implements Callable<Integer> {
             CronSchedule schedule,
             boolean secret,
             String cron,
-            DeployRoutes deploys)
+            DeployRoutes deploys,
+            TargetsRuntime targets)
             implements AutoCloseable {
+        Running(
+                WebhookServer server,
+                BackupService service,
+                Notifier notifier,
+                CronSchedule schedule,
+                boolean secret,
+                String cron) {
+            this(server, service, notifier, schedule, secret, cron, null, null);
+        }
+
         int port() {
             return server.port();
         }
@@ -280,7 +314,7 @@ final class ServeCommand implements Callable<Integer> {
         String describe() {
             String management = server.managementAddress();
             return (secret ? "webhook secret required" : "no webhook secret") + "; "
-                    + (cron == null ? "no schedule" : "schedule '" + cron + "'")
+                    + (targets != null ? targets.describe() : cron == null ? "no schedule" : "schedule '" + cron + "'")
                     + (management == null ? "" : "; metrics and probes on " + management)
                     + (deploys == null ? "" : "; " + deploys.describe());
         }
@@ -301,6 +335,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (schedule != null) {
                 schedule.close();
+            }
+            if (targets != null) {
+                targets.close();
             }
             try {
                 Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
@@ -418,7 +455,7 @@ final class ServeCommand implements Callable<Integer> {
             notifier.close();
             throw e;
         }
-        Running running = new Running(server, service, notifier, schedule, webhookSecret != null, cron, deploys);
+        Running running = new Running(server, service, notifier, schedule, webhookSecret != null, cron, deploys, null);
         InetAddress host = bind.getAddress();
         if (webhookSecret == null && host != null && !host.isLoopbackAddress()) {
             LOG.warn(
@@ -445,6 +482,71 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Starts the service on a targets file: each request names a target, each target has its own
+     * schedule, notifications and timeout; the environment still gives the webhook secret, the bind address
+     * and default notifications.
+     */
+    static Running startTargets(
+            java.nio.file.Path file,
+            Map<String, String> env,
+            ProviderRegistry registry,
+            InetSocketAddress bind,
+            int maxParallel,
+            HttpLimits limits,
+            InetSocketAddress metricsBind)
+            throws IOException {
+        SettingsResolver.checkEnvironment(env, registry);
+        if (maxParallel < 1) {
+            throw new SyncConfigException("--max-parallel must be at least 1, got " + maxParallel);
+        }
+        TargetsFile targetsFile = TargetsFile.load(file, registry, env);
+        if (env.get("SYNC_SCHEDULE") != null && !env.get("SYNC_SCHEDULE").isBlank()) {
+            LOG.warn("SYNC_SCHEDULE is ignored with --targets: each target of {} has its own 'schedule'", file);
+        }
+        String secret = env.get("SYNC_WEBHOOK_SECRET");
+        Secret webhookSecret = secret == null || secret.isBlank() ? null : Secret.of(secret);
+        if (webhookSecret != null) {
+            Logging.redact(List.of(webhookSecret));
+        }
+        Notifier notifier = new Notifier(
+                uri(env, "SLACK_WEBHOOK_URL"),
+                uri(env, "DISCORD_WEBHOOK_URL"),
+                Boolean.parseBoolean(env.getOrDefault("NOTIFY_ON_SUCCESS", "false")));
+        // Metrics labels are the file's target names, never request text.
+        ServiceMetrics metrics = new ServiceMetrics();
+        TargetsRuntime targets;
+        try {
+            targets = new TargetsRuntime(
+                    targetsFile,
+                    registry,
+                    maxParallel,
+                    notifier,
+                    name -> List.of(metrics.listener(name), TraceIds.RECORDER));
+        } catch (RuntimeException e) {
+            notifier.close();
+            throw e;
+        }
+        BackupService service = targets.service();
+        WebhookServer server = new WebhookServer(bind, service, targets::requestSettings, webhookSecret, limits);
+        server.observability(
+                metrics,
+                new Readiness(List.of(dev.workspacesync.git.GitRemoteDestination.defaultCacheRoot())),
+                metricsBind);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            targets.close();
+            notifier.close();
+            throw e;
+        }
+        Running running = new Running(server, service, notifier, null, webhookSecret != null, null, null, targets);
+        LOG.info("Listening on {} (POST /sync, GET /health, GET /status); {}", server.address(), running.describe());
+        targets.start();
+        return running;
     }
 
     /** The environment variable of each request field (what a scheduled sync reads instead of a body). */

@@ -347,7 +347,9 @@ public final class GitRemoteDestination implements Destination {
                 Written written = commit(repo, snapshot, base, diff);
                 long committed = System.nanoTime();
                 CrashPoint.reached(CrashPoint.COMMIT);
-                boolean landed = push(repo, written.commit, runDeadline);
+                java.util.concurrent.atomic.AtomicReference<String> refused =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                boolean landed = push(repo, written.commit, runDeadline, refused);
                 LOG.debug(
                         "Attempt {} for {}: compare and reset {} ms, commit {} ms, push {} ms",
                         attempt,
@@ -386,8 +388,12 @@ public final class GitRemoteDestination implements Destination {
                                             target(),
                                             retried));
                 }
-                LOG.info("Push to {} was rejected (the remote moved); fetching and mirroring again", target());
                 fetch(repo, runDeadline);
+                if (refused.get() != null && Objects.equals(repo.resolve(clone.trackingRef()), base.commit)) {
+                    // Refused, and the branch has not moved: not a lost race but a real refusal (a hook).
+                    throw failure("Push to " + target() + " failed: " + refused.get(), null);
+                }
+                LOG.info("Push to {} was rejected (the remote moved); fetching and mirroring again", target());
             }
             throw DestinationException.transientFailure(
                     "Push to " + target() + " was rejected " + maxPushAttempts
@@ -814,11 +820,22 @@ public final class GitRemoteDestination implements Destination {
     }
 
     /** Pushes without force: true when it landed, false when the remote moved meanwhile. */
-    private boolean push(Repository repo, ObjectId commit, Deadline runDeadline) {
-        return remote("push to", runDeadline, () -> pushOnce(repo, runDeadline));
+    /**
+     * Pushes; false when the push lost the race for the branch. {@code refused} receives the reason of a
+     * push refused for another reason, which may be a lost race too: a server that checks the old id as it
+     * updates the ref (the compare-and-swap) answers "invalid old id sent" (JGit) or "cannot lock ref" (git)
+     * when another push landed between its advertisement and the update; the caller fetches and tells.
+     */
+    private boolean push(
+            Repository repo,
+            ObjectId commit,
+            Deadline runDeadline,
+            java.util.concurrent.atomic.AtomicReference<String> refused) {
+        return remote("push to", runDeadline, () -> pushOnce(repo, runDeadline, refused));
     }
 
-    private boolean pushOnce(Repository repo, Deadline runDeadline) {
+    private boolean pushOnce(
+            Repository repo, Deadline runDeadline, java.util.concurrent.atomic.AtomicReference<String> refused) {
         try (Git git = new Git(repo)) {
             var command = git.push()
                     .setRemote(auth.remote("origin"))
@@ -839,6 +856,11 @@ public final class GitRemoteDestination implements Destination {
                     switch (update.getStatus()) {
                         case OK, UP_TO_DATE -> {}
                         case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+                            return false;
+                        }
+                        case REJECTED_OTHER_REASON -> {
+                            refused.set(update.getStatus()
+                                    + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"));
                             return false;
                         }
                         default ->

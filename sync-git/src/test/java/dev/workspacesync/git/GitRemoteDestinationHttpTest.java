@@ -127,6 +127,33 @@ class GitRemoteDestinationHttpTest {
     }
 
     @Test
+    void aPushRefusedWhileTheBranchStaysIsAFailureNamingTheReasonNotARetriedRace() throws Exception {
+        write(project, "a.txt", "a");
+        assertThat(sync(destination(GitHttpServer.PASSWORD).build()).status()).isEqualTo(SyncStatus.SYNCED);
+        write(project, "a.txt", "b");
+        int first = server.receivePackRequests();
+        assertThat(sync(destination(GitHttpServer.PASSWORD).build()).status()).isEqualTo(SyncStatus.SYNCED);
+        int onePush = server.receivePackRequests() - first;
+        write(project, "a.txt", "changed");
+        server.refuseReceive("protected branch: pushes need a review");
+        try {
+            int before = server.receivePackRequests();
+            SyncReport refused = sync(destination(GitHttpServer.PASSWORD).build());
+            assertThat(refused.status()).isEqualTo(SyncStatus.FAILED);
+            assertThat(refused.destinations().get(0).message())
+                    .contains("REJECTED_OTHER_REASON")
+                    .contains("protected branch: pushes need a review");
+            assertThat(server.receivePackRequests() - before)
+                    .as("one push: the branch did not move, so nothing to retry")
+                    .isEqualTo(onePush);
+        } finally {
+            server.refuseReceive(null);
+        }
+        assertThat(sync(destination(GitHttpServer.PASSWORD).build()).status()).isEqualTo(SyncStatus.SYNCED);
+        assertThat(GitTesting.tree(remote, "main").get("a.txt").content()).isEqualTo("changed");
+    }
+
+    @Test
     void deleteAndRenamePropagateAndPreservedFilesStay() throws Exception {
         write(project, "a.txt", "a");
         write(project, "dir/b.txt", "b");

@@ -14,7 +14,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +57,21 @@ public final class BackupService implements AutoCloseable {
     /** The last result of one target, free of secrets. */
     public record TargetStatus(String target, SyncReport report, Instant finishedAt) {}
 
+    /**
+     * A target known before any request (a targets file): always listed by {@code /status}, with its
+     * next scheduled run, and each run bounded by its timeout.
+     *
+     * @param target the name {@link PipelineFactory#target} gives its settings
+     * @param timeout how long one run may take, or null for no limit
+     * @param nextRun when it runs next on its schedule (empty: no schedule)
+     */
+    public record Configured(String target, Duration timeout, Supplier<Optional<Instant>> nextRun) {
+        public Configured {
+            Objects.requireNonNull(target, "target");
+            nextRun = nextRun == null ? Optional::empty : nextRun;
+        }
+    }
+
     /** Idle pipelines kept for reuse (the most recently used). */
     public static final int DEFAULT_IDLE_PIPELINES = 32;
     /** How long an idle pipeline is kept. */
@@ -67,6 +91,15 @@ public final class BackupService implements AutoCloseable {
     // Guarded by itself; insertion order = least recently finished first.
     private final LinkedHashMap<String, TargetStatus> statuses = new LinkedHashMap<>();
     private volatile boolean closed;
+    private volatile Map<String, Configured> configured = Map.of();
+    // Consecutive failed runs per target (guarded by statuses), reset by a success.
+    private final Map<String, Integer> failures = new LinkedHashMap<>();
+    // Runs with a timeout go here, so the caller can stop waiting (and interrupt the run) at the timeout.
+    private final ExecutorService timed = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "workspace-sync-run");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * One target: its pipeline, the settings it was built from, and how many callers are using it. A
@@ -111,6 +144,13 @@ public final class BackupService implements AutoCloseable {
         this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
         this.maxStatuses = maxStatuses;
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Declares the targets of a targets file: listed by {@code /status} before they run, with timeouts. */
+    public void configure(List<Configured> targets) {
+        Map<String, Configured> map = new LinkedHashMap<>();
+        targets.forEach(t -> map.put(t.target(), t));
+        this.configured = Map.copyOf(map);
     }
 
     /**
@@ -167,21 +207,95 @@ public final class BackupService implements AutoCloseable {
             slot.active++;
             pipeline = slot.pipeline;
         }
+        Configured config = configured.get(target);
+        if (config != null && config.timeout() != null) {
+            return runTimed(target, pipeline, slot, config.timeout());
+        }
         SyncReport report;
         try {
             report = pipeline.run();
             // Recorded while the target still counts as active, so shutdown and /health agree on it.
             record(target, report);
         } finally {
-            synchronized (slot) {
-                slot.active--;
-                if (slot.active == 0) {
-                    parallel.release();
-                }
-                slot.notifyAll();
-            }
+            finished(slot);
         }
         return report;
+    }
+
+    private void finished(Slot slot) {
+        synchronized (slot) {
+            slot.active--;
+            if (slot.active == 0) {
+                parallel.release();
+            }
+            slot.notifyAll();
+        }
+    }
+
+    /**
+     * Runs on its own thread and waits at most {@code timeout}: past it the run is interrupted (the
+     * pipeline has no cancellation of its own; JGit and HTTP calls end on an interrupt) and reported failed.
+     * The target stays active, holding its permit, until the interrupted run has really ended, so the
+     * next run never shares its working copy with it.
+     */
+    private SyncReport runTimed(String target, SyncPipeline pipeline, Slot slot, Duration timeout) {
+        Instant startedAt = clock.instant();
+        long start = System.nanoTime();
+        Future<SyncReport> future;
+        try {
+            future = timed.submit(() -> {
+                try {
+                    SyncReport report = pipeline.run();
+                    record(target, report);
+                    return report;
+                } finally {
+                    finished(slot);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            finished(slot);
+            throw new IllegalStateException("the service is shutting down", e);
+        }
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            String message = "Sync of " + target + " timed out after " + describe(timeout)
+                    + " (its timeout) and was stopped; nothing past what landed is recorded";
+            LOG.warn("{}", message);
+            SyncReport report = new SyncReport(
+                    SyncStatus.FAILED,
+                    target,
+                    null,
+                    startedAt,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    false,
+                    List.of(),
+                    message,
+                    new dev.workspacesync.core.SyncException(message));
+            record(target, report);
+            return report;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new IllegalStateException("interrupted while waiting for a sync", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static String describe(Duration d) {
+        long s = d.toSeconds();
+        return s % 3600 == 0 && s > 0
+                ? s / 3600 + " h"
+                : s % 60 == 0 && s > 0 ? s / 60 + " min" : d.toMillis() >= 1000 ? s + " s" : d.toMillis() + " ms";
     }
 
     /**
@@ -233,18 +347,27 @@ public final class BackupService implements AutoCloseable {
                 || report.status() == SyncStatus.INCOMPLETE;
         synchronized (statuses) {
             TargetStatus old = statuses.get(target);
-            if (old == null && !success) {
+            boolean known = configured.containsKey(target);
+            if (old == null && !success && !known) {
                 return; // never synced: a typo, a dead remote or a refused token leaves no entry
             }
             if (old != null && old.report().startedAt().isAfter(report.startedAt())) {
                 return;
             }
+            if (success) {
+                failures.remove(target);
+            } else {
+                failures.merge(target, 1, Integer::sum);
+            }
             statuses.remove(target);
             statuses.put(target, new TargetStatus(target, report, clock.instant()));
             Iterator<String> oldest = statuses.keySet().iterator();
-            while (statuses.size() > maxStatuses && oldest.hasNext()) {
-                oldest.next();
-                oldest.remove();
+            while (statuses.size() > maxStatuses + configured.size() && oldest.hasNext()) {
+                String dropped = oldest.next();
+                if (!configured.containsKey(dropped)) {
+                    oldest.remove();
+                    failures.remove(dropped);
+                }
             }
         }
     }
@@ -296,7 +419,7 @@ public final class BackupService implements AutoCloseable {
      * {@code /sync} answer.
      */
     public List<Map<String, Object>> statusJson() {
-        return statuses().stream()
+        List<Map<String, Object>> list = new ArrayList<>(statuses().stream()
                 .map(s -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("target", s.target());
@@ -314,7 +437,31 @@ public final class BackupService implements AutoCloseable {
                     m.put("finishedAt", s.finishedAt().toString());
                     return m;
                 })
-                .toList();
+                .toList());
+        // Configured targets that never ran are listed too, and each gets its schedule and failure count.
+        Map<String, Configured> targets = configured;
+        for (String name : targets.keySet()) {
+            if (list.stream().noneMatch(m -> name.equals(m.get("target")))) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("target", name);
+                m.put("status", null);
+                list.add(m);
+            }
+        }
+        list.sort((a, b) -> String.valueOf(a.get("target")).compareTo(String.valueOf(b.get("target"))));
+        synchronized (statuses) {
+            for (Map<String, Object> m : list) {
+                String name = String.valueOf(m.get("target"));
+                m.put("consecutiveFailures", failures.getOrDefault(name, 0));
+                Configured config = targets.get(name);
+                if (config != null) {
+                    m.put(
+                            "nextRun",
+                            config.nextRun().get().map(Instant::toString).orElse(null));
+                }
+            }
+        }
+        return list;
     }
 
     /**
@@ -349,6 +496,7 @@ public final class BackupService implements AutoCloseable {
                 }
             }
         }
+        timed.shutdown();
         return finished;
     }
 

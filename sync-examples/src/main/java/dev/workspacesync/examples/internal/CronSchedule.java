@@ -34,12 +34,21 @@ public final class CronSchedule implements AutoCloseable {
      * @throws SyncConfigException naming the expression if it is not a valid five-field cron expression
      */
     public CronSchedule(String expression) {
+        this(expression, "SYNC_SCHEDULE");
+    }
+
+    /**
+     * @param origin what messages name as the expression's origin (a variable, a file's key)
+     * @throws SyncConfigException naming the origin and the expression if it is not a valid five-field
+     *     cron expression
+     */
+    public CronSchedule(String expression, String origin) {
         this.expression = expression;
         try {
             var parser = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
             this.times = ExecutionTime.forCron(parser.parse(expression).validate());
         } catch (IllegalArgumentException e) {
-            throw new SyncConfigException("SYNC_SCHEDULE '" + expression
+            throw new SyncConfigException(origin + " '" + expression
                     + "' is not a cron expression (minute hour day month weekday): " + e.getMessage());
         }
     }

@@ -569,6 +569,16 @@ public final class WebhookServer implements AutoCloseable {
             exchange.answer(400, failure("Invalid JSON body: expected an object"));
             return;
         }
+        // POST /sync?target=NAME (a targets file) means what {"target": NAME} means.
+        String target = Request.extractQueryParameters(exchange.request).getValue("target");
+        if (target != null) {
+            JsonNode named = json.get("target");
+            if (named != null && !(named.isTextual() && named.asText().equals(target))) {
+                exchange.answer(400, failure("The query names target '" + target + "', the body another"));
+                return;
+            }
+            ((ObjectNode) json).put("target", target);
+        }
         SyncSettings settings;
         try {
             settings = requestSettings.apply(json);

@@ -30,6 +30,7 @@ public final class GitHttpServer implements AutoCloseable {
 
     private final AtomicInteger failures = new AtomicInteger();
     private volatile int failStatus = 503;
+    private volatile String refuseReceive;
     private final AppServer server;
     private final Path base;
 
@@ -54,6 +55,18 @@ public final class GitHttpServer implements AutoCloseable {
                 throw new RepositoryNotFoundException(name, e);
             }
         });
+        // A refusal the test switches on: every pushed ref refused (as a hook or a protected branch does).
+        org.eclipse.jgit.http.server.resolver.DefaultReceivePackFactory receive =
+                new org.eclipse.jgit.http.server.resolver.DefaultReceivePackFactory();
+        servlet.setReceivePackFactory((request, repository) -> {
+            org.eclipse.jgit.transport.ReceivePack pack = receive.create(request, repository);
+            String refusal = refuseReceive;
+            if (refusal != null) {
+                pack.setPreReceiveHook((rp, commands) -> commands.forEach(c ->
+                        c.setResult(org.eclipse.jgit.transport.ReceiveCommand.Result.REJECTED_OTHER_REASON, refusal)));
+            }
+            return pack;
+        });
         context.addServlet(new ServletHolder(servlet), "/*");
         context.addFilter(
                 new FilterHolder((Filter) (request, response, chain) -> {
@@ -67,6 +80,11 @@ public final class GitHttpServer implements AutoCloseable {
                 EnumSet.of(DispatcherType.REQUEST));
         server.authBasic(context);
         server.setUp();
+    }
+
+    /** Refuses every pushed ref with this reason (a pre-receive hook's), or accepts again with null. */
+    public void refuseReceive(String reason) {
+        refuseReceive = reason;
     }
 
     /** Creates an empty bare repository (HEAD on {@code main}) and returns its directory. */
