@@ -3,11 +3,15 @@ package dev.workspacesync.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workspacesync.core.spi.SettingKey;
+import dev.workspacesync.core.testing.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class KnownSettingsScopeTest {
     private static final List<SettingKey> GIT = keys("git.remote-url", "git.branch", "git.token");
@@ -87,5 +91,38 @@ class KnownSettingsScopeTest {
         assertThat(KnownSettings.of(List.of(), all(), List.of())
                         .checkEnvironment(Map.of("WORKSPACE_SYNC_SOURCE_GIT_BRANCH", "main"), List.of()))
                 .isEmpty();
+    }
+
+    static Stream<Long> seeds() {
+        return Seeds.seeds(30);
+    }
+
+    /** For unscoped keys, checking side by side says exactly what checking all used keys together said. */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void sideBySideChecksChangeNothingForUnscopedKeys(long seed) {
+        SplittableRandom random = Seeds.random("KnownSettingsScopeTest.unscoped", seed);
+        List<SettingKey> everything = all();
+        SettingKey pick = everything.get(random.nextInt(everything.size()));
+        String type = pick.key().substring(0, pick.key().indexOf('.'));
+        List<SettingKey> source =
+                everything.stream().filter(k -> k.key().startsWith(type + ".")).toList();
+        List<SettingKey> destination = random.nextBoolean() ? GIT : LOCAL;
+        String destinationType = destination == GIT ? "git" : "local";
+        List<SettingKey> used = new ArrayList<>(source);
+        used.addAll(destination);
+        List<String> types = type.equals(destinationType) ? List.of(type) : List.of(type, destinationType);
+        KnownSettings together = KnownSettings.of(used, everything, types);
+        KnownSettings sides = KnownSettings.forRun(type, source, List.of(destinationType), destination, everything);
+        for (int i = 0; i < 50; i++) {
+            String key = everything.get(random.nextInt(everything.size())).key();
+            if (random.nextBoolean()) {
+                int at = random.nextInt(key.length());
+                key = key.substring(0, at) + (char) ('a' + random.nextInt(26)) + key.substring(at + 1);
+            }
+            boolean strict = random.nextBoolean();
+            assertThat(sides.check(key, "--set", strict)).as(key).isEqualTo(together.check(key, "--set", strict));
+            assertThat(sides.unused(key, "--set")).as(key).isEqualTo(together.unused(key, "--set"));
+        }
     }
 }
