@@ -43,10 +43,8 @@ public record Invocation(
     public static Invocation prepare(
             SettingsResolver resolver, SettingsResolver.Selection selection, ProviderRegistry registry) {
         List<String> problems = new ArrayList<>();
-        List<String> types = new ArrayList<>();
         SourceProvider source = null;
         if (selection.source() != null) {
-            types.add(selection.source());
             source = registry.source(selection.source()).orElse(null);
             if (source == null) {
                 problems.add("Unknown source type '" + selection.source() + "'; known: "
@@ -55,7 +53,6 @@ public record Invocation(
         }
         List<DestinationProvider> destinations = new ArrayList<>();
         for (String type : selection.destinations()) {
-            types.add(type);
             registry.destination(type)
                     .ifPresentOrElse(
                             destinations::add,
