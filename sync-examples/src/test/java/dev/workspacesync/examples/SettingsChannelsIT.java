@@ -320,7 +320,8 @@ class SettingsChannelsIT {
         Result explicit = cli(project, env, "run", "--config", named.toString());
         assertThat(explicit.code()).isEqualTo(WorkspaceSync.USAGE);
         assertThat(explicit.err())
-                .contains("No source: pass --source TYPE (one of [local, windmill]), or put 'source=TYPE' in " + named)
+                .contains("No source: pass --source TYPE (one of [git, local, windmill]), or put 'source=TYPE' in "
+                        + named)
                 .contains("No destination: pass --destination TYPE");
 
         // Nothing anywhere: both places are named.

@@ -4,9 +4,7 @@ import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
 import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.DestinationException;
-import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.Redactor;
-import dev.workspacesync.core.RetryPolicy;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SnapshotEntry;
@@ -21,8 +19,10 @@ import dev.workspacesync.git.internal.CachedClone;
 import dev.workspacesync.git.internal.CloneCache;
 import dev.workspacesync.git.internal.CrashPoint;
 import dev.workspacesync.git.internal.GitAuth;
+import dev.workspacesync.git.internal.GitRemote;
 import dev.workspacesync.git.internal.Glob;
 import dev.workspacesync.git.internal.MessageTemplate;
+import dev.workspacesync.git.internal.Side;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -138,8 +138,6 @@ public final class GitRemoteDestination implements Destination {
             List.of(".github/**", "README.md", ".gitignore", "wmill.yaml", "wmill-lock.yaml");
 
     private static final Logger LOG = LoggerFactory.getLogger(GitRemoteDestination.class);
-    /** The basic-auth user when none is set: GitHub's convention for tokens. */
-    private static final String DEFAULT_USERNAME = "x-access-token";
     /** Source files modified this recently are hashed again next time (their time may not have settled). */
     private static final Duration RACY = Duration.ofSeconds(2);
 
@@ -154,14 +152,9 @@ public final class GitRemoteDestination implements Destination {
     private final List<Secret> secrets;
     private final Redactor redactor;
     private final BlobIdCache blobIds;
+    private final GitRemote remote;
     private final boolean ssh;
     private final boolean hasToken;
-    private final String host;
-    /** The remote's host name alone, and with its port (the scheme's default when none is written). */
-    private final String hostName;
-
-    private final String hostPort;
-    private final boolean http;
     private final Duration deadline;
     private final Duration cacheMaxIdle;
     private final Path cacheRoot;
@@ -170,54 +163,12 @@ public final class GitRemoteDestination implements Destination {
     private Boolean posix;
 
     private GitRemoteDestination(Builder b) {
-        URIish uri;
-        try {
-            uri = GitAuth.parse(b.remoteUrl);
-        } catch (IllegalArgumentException e) {
-            throw new SyncConfigException("Setting 'git.remote-url' is not a git URL (https, ssh or file)");
-        }
-        Secret token = b.token;
-        String username = b.username;
-        // Credentials in the URL are taken out of it (https://user:token@host, or https://token@host as the
-        // old service wrote it) and used as the credential, unless they contradict the explicit settings.
-        Secret inUrl = null;
-        String userInUrl = null;
-        boolean http = uri.getScheme() != null && uri.getScheme().startsWith("http");
-        if (http) {
-            // The core parser: hosts with '_' (Compose services), https only where TLS can verify the host.
-            Endpoint endpoint = Endpoint.parse("git.remote-url", b.remoteUrl).requireHttp("git.remote-url");
-            if (endpoint.password().isPresent()) {
-                inUrl = endpoint.password().get();
-                userInUrl = endpoint.username().orElse(null);
-            } else if (endpoint.username().isPresent()) {
-                inUrl = Secret.of(endpoint.username().get());
-            }
-            if (inUrl != null) {
-                credentialsInUrl(endpoint, inUrl, userInUrl, token, username);
-            }
-        } else if (uri.getPass() != null && !uri.getPass().isEmpty()) {
-            inUrl = Secret.of(uri.getPass());
-            userInUrl = uri.getUser();
-        }
-        if (username == null || (userInUrl != null && username.equals(DEFAULT_USERNAME))) {
-            username = userInUrl; // the default user is GitHub's placeholder; a user written in the URL wins
-        }
-        if (token == null) {
-            token = inUrl;
-        }
-        List<Secret> known = new ArrayList<>();
-        if (inUrl != null) {
-            known.add(inUrl);
-        }
-        if (token != null) {
-            known.add(token);
-        }
-        if (b.sshKeyPassphrase != null) {
-            known.add(b.sshKeyPassphrase);
-        }
-        this.secrets = List.copyOf(known);
-        this.redactor = Redactor.of(secrets);
-        this.remoteUrl = GitAuth.display(b.remoteUrl);
+        this.remote = new GitRemote(
+                Side.DESTINATION, b.remoteUrl, b.token, b.username, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
+        URIish uri = remote.uri();
+        this.secrets = remote.secrets();
+        this.redactor = remote.redactor();
+        this.remoteUrl = remote.url();
         this.branch = b.branch;
         if (!Repository.isValidRefName(Constants.R_HEADS + branch)) {
             throw new SyncConfigException("Setting 'git.branch' is not a valid branch name: '" + branch + "'");
@@ -226,23 +177,9 @@ public final class GitRemoteDestination implements Destination {
         this.author = new PersonIdent(b.authorName, b.authorEmail);
         this.preserve = Glob.of(b.preserve);
         this.maxPushAttempts = b.maxPushAttempts;
-        this.ssh = GitAuth.isSsh(uri);
-        this.hasToken = token != null;
-        this.auth = new GitAuth(
-                uri, username == null ? DEFAULT_USERNAME : username, token, b.sshKey, b.knownHosts, b.sshKeyPassphrase);
-        this.host = uri.getHost() != null ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
-        this.hostName = uri.getHost() != null ? uri.getHost() : "local";
-        this.hostPort = uri.getHost() == null
-                ? "local"
-                : uri.getHost() + ":"
-                        + (uri.getPort() > 0 ? uri.getPort() : ssh ? 22 : "https".equals(uri.getScheme()) ? 443 : 80);
-        this.http = http;
-        if (ssh && b.token != null) {
-            // A token is for HTTPS; over SSH the key signs in. Say so rather than let it seem to be used.
-            LOG.warn(
-                    "git.token (GIT_TOKEN) is set but unused: {} is an SSH URL, which signs in with git.ssh-key",
-                    remoteUrl);
-        }
+        this.ssh = remote.ssh();
+        this.hasToken = remote.hasToken();
+        this.auth = remote.auth();
         this.deadline = b.deadline;
         this.cacheMaxIdle = b.cacheMaxIdle;
         // Only clones in the default cache root are ever swept; a configured work dir is the user's.
@@ -251,30 +188,6 @@ public final class GitRemoteDestination implements Destination {
         Path workDir = b.workDir != null ? b.workDir : root.resolve(CloneCache.folderName(uri, branch));
         this.clone = new CachedClone(workDir, remoteUrl, branch, b.workDir == null);
         this.blobIds = new BlobIdCache(clone.stateDir().resolve("blob-ids"));
-    }
-
-    /**
-     * Accepts a credential found in an http(s) remote URL with a one-line notice, or refuses it when the
-     * explicit settings say otherwise (naming both keys, showing neither value).
-     */
-    private static void credentialsInUrl(
-            Endpoint endpoint, Secret inUrl, String userInUrl, Secret token, String username) {
-        if (token != null && !token.reveal().equals(inUrl.reveal())) {
-            throw new SyncConfigException("git.remote-url carries a token and git.token (GIT_TOKEN) is set to a"
-                    + " different one; remove the credentials from git.remote-url (" + endpoint.display() + ")");
-        }
-        if (userInUrl != null
-                && username != null
-                && !username.equals(DEFAULT_USERNAME)
-                && !username.equals(userInUrl)) {
-            throw new SyncConfigException("git.remote-url carries the user '" + userInUrl + "' and git.username is '"
-                    + username + "'; remove the credentials from git.remote-url (" + endpoint.display() + ")");
-        }
-        LOG.warn(
-                "git.remote-url carries a credential; it is used as the token for {}, but it belongs in git.token"
-                        + " (GIT_TOKEN) and the URL should be {}",
-                endpoint.authority(),
-                endpoint.display());
     }
 
     /** A builder for a remote URL ({@code https://}, {@code ssh://}, {@code user@host:path} or {@code file://}). */
@@ -856,9 +769,6 @@ public final class GitRemoteDestination implements Destination {
 
     // ---- talking to the remote
 
-    /** Retries of one fetch or push; the run's deadline bounds them (see {@code git.deadline}). */
-    private static final RetryPolicy REMOTE_RETRY = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(15));
-
     private void fetch(Repository repo, Deadline runDeadline) throws IOException {
         remote("fetch from", runDeadline, () -> {
             fetchOnce(repo, runDeadline);
@@ -941,177 +851,25 @@ public final class GitRemoteDestination implements Destination {
         }
     }
 
-    /**
-     * JGit's connect and read timeout: a third of the time left, because JGit may send a request more
-     * than once (protocol fallbacks), and all of them must end within the run's deadline.
-     */
     private static int timeoutSeconds(Deadline runDeadline) {
-        long seconds = (runDeadline.remaining().toMillis() / 3 + 999) / 1000;
-        return (int) Math.max(1, Math.min(seconds, Integer.MAX_VALUE));
+        return GitRemote.timeoutSeconds(runDeadline);
     }
 
-    /**
-     * Talks to the remote: transient failures (timeouts, resets, 5xx, 429) are retried within the run's
-     * deadline with a visible "retrying (n/N)" line; a refused connection or an unknown host fails at once.
-     * What is given up on is not retried again by the pipeline: the deadline has been spent.
-     */
     private <T> T remote(String action, Deadline runDeadline, java.util.function.Supplier<T> call) {
-        try {
-            return REMOTE_RETRY.call(
-                    call,
-                    runDeadline,
-                    (attempt, max, wait, cause) -> LOG.warn(
-                            "retrying ({}/{}) {} {} in {} ms: {}",
-                            attempt,
-                            max,
-                            action,
-                            host,
-                            wait.toMillis(),
-                            cause.getMessage()));
-        } catch (DestinationException e) {
-            if (!e.isRetryable()) {
-                throw e;
-            }
-            String why = runDeadline.expired()
-                    ? "; " + runDeadline.exceededMessage(action + " " + host, "git.deadline")
-                    : " (gave up after " + REMOTE_RETRY.maxAttempts() + " attempts)";
-            throw new DestinationException(e.getMessage() + why, e.getCause());
-        }
+        return remote.call(action, runDeadline, call);
     }
 
     private SyncException transportFailure(String action, TransportException e) {
-        String text = String.valueOf(e.getMessage());
-        String lower = text.toLowerCase(Locale.ROOT);
-        String unreachable = unreachable(e);
-        if (unreachable != null) {
-            return new DestinationException(
-                    redactor.redact("Cannot " + action + " " + target() + ": " + unreachable
-                            + " (check git.remote-url and that the server is up)"),
-                    scrubbed(e));
-        }
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = e; t != null && chain.length() < 4000; t = t.getCause() == t ? null : t.getCause()) {
-            chain.append(' ').append(t.getMessage());
-        }
-        String all = chain.toString().toLowerCase(Locale.ROOT);
-        if (http && lower.contains("no credentialsprovider")) {
-            // The server asked who we are and no token is configured: a settings problem (exit 2).
-            return new SyncConfigException("no token for " + remoteUrl + ": set GIT_TOKEN (or git.token)");
-        }
-        if (http && (lower.contains("not authorized") || lower.contains(" 401"))) {
-            return new DestinationException(
-                    redactor.redact("Cannot " + action + " " + target() + ": " + hostName
-                            + " rejected the token (HTTP 401); check git.token (GIT_TOKEN) and git.username"),
-                    scrubbed(e));
-        }
-        if (http && (lower.contains("not permitted") || lower.contains(" 403"))) {
-            return new DestinationException(
-                    redactor.redact("Cannot " + action + " " + target() + ": " + hostName
-                            + " refused access with this token (HTTP 403); check that git.token (GIT_TOKEN) may"
-                            + " write to the repository"),
-                    scrubbed(e));
-        }
-        if (ssh && (all.contains("did not validate") || all.contains("known_hosts") || all.contains("host key"))) {
-            return new DestinationException(
-                    redactor.redact("Cannot " + action + " " + target() + ": the host key is not trusted for "
-                            + hostPort + "; check git.known-hosts (a known_hosts line for " + hostName + ")"),
-                    scrubbed(e));
-        }
-        if (ssh
-                && (all.contains("auth fail")
-                        || all.contains("authenticat")
-                        || all.contains("cannot log in")
-                        || all.contains("no more authentication methods")
-                        || all.contains("permission denied"))) {
-            return new DestinationException(
-                    redactor.redact("Cannot " + action + " " + target() + ": " + hostPort
-                            + " refused the SSH key; check git.ssh-key (and git.ssh-key-passphrase), and that its"
-                            + " public key is registered for the user"),
-                    scrubbed(e));
-        }
-        boolean auth = lower.contains("not authorized")
-                || lower.contains("authenticat")
-                || lower.contains("auth fail")
-                || lower.contains("did not validate")
-                || lower.contains("permission denied")
-                || lower.contains("no more authentication methods");
-        if (auth) {
-            return new DestinationException(
-                    redactor.redact("Cannot " + action + " " + target()
-                            + (ssh
-                                    ? ": authentication failed or the host key is not trusted (check git.ssh-key"
-                                            + " and git.known-hosts): "
-                                    : ": authentication failed (check git.token and git.username): ")
-                            + text),
-                    scrubbed(e));
-        }
-        if (isTransient(e)) {
-            String what = lower.contains("timed out") || lower.contains("timeout")
-                    ? hostPort + " did not answer in time (" + text + ")"
-                    : text;
-            return DestinationException.transientFailure(
-                    redactor.redact("Cannot " + action + " " + target() + ": " + what), scrubbed(e), null);
-        }
-        return new DestinationException(
-                redactor.redact("Cannot " + action + " " + target() + ": " + text), scrubbed(e));
+        return remote.transportFailure(action, target(), e);
     }
 
-    /** "host … cannot be resolved" or "connection refused by …" when the host cannot be reached at all. */
-    private String unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (t instanceof java.nio.channels.UnresolvedAddressException
-                    || text.contains("unresolvedaddressexception")
-                    || text.contains("<unresolved>")) {
-                // MINA (SSH) reports it as "DefaultConnectFuture[…]: Failed (UnresolvedAddressException)".
-                return "cannot resolve " + hostName;
-            }
-            if (t instanceof java.net.UnknownHostException
-                    || text.contains("unknownhost")
-                    || text.contains("name or service not known")
-                    || text.contains("nodename nor servname")
-                    || text.contains("temporary failure in name resolution")) {
-                return "cannot resolve " + hostName;
-            }
-            if ((t instanceof java.net.ConnectException && !text.contains("timed out"))
-                    || text.contains("connection refused")
-                    || t instanceof java.net.NoRouteToHostException
-                    || text.contains("no route to host")) {
-                return "connection refused by " + hostPort;
-            }
-        }
-        return null;
-    }
-
-    private static boolean isTransient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (t instanceof java.io.InterruptedIOException
-                    || t instanceof java.net.SocketException
-                    || t instanceof EOFException
-                    || text.contains("timed out")
-                    || text.contains("timeout")
-                    || text.contains("connection reset")
-                    || text.contains("broken pipe")
-                    || text.contains("end of file")
-                    || text.matches("(?s).*\\b(429|5\\d\\d)\\b.*")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private DestinationException failure(String text, Exception cause) {
-        return new DestinationException(redactor.redact(text), cause == null ? null : scrubbed(cause));
-    }
-
-    private Throwable scrubbed(Throwable cause) {
-        return secrets.isEmpty() ? cause : redactor.redact(cause);
+    private SyncException failure(String text, Exception cause) {
+        return remote.failure(text, cause);
     }
 
     @Override
     public void close() {
-        auth.close();
+        remote.close();
     }
 
     @Override

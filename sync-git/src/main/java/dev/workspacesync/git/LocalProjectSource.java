@@ -1,13 +1,11 @@
 package dev.workspacesync.git;
 
-import dev.workspacesync.core.Skipped;
 import dev.workspacesync.core.Snapshot;
 import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.core.SourceException;
 import dev.workspacesync.core.SyncConfigException;
-import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.spi.Source;
-import dev.workspacesync.git.internal.FileNames;
+import dev.workspacesync.git.internal.CommitTree;
 import dev.workspacesync.git.internal.PatternSet;
 import dev.workspacesync.git.internal.WorkingTreeScanner;
 import java.io.File;
@@ -23,15 +21,11 @@ import java.util.Map;
 import java.util.Objects;
 import org.eclipse.jgit.ignore.IgnoreNode;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.util.SystemReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,56 +200,17 @@ public final class LocalProjectSource implements Source {
             Path workTree = repo.getWorkTree().toPath().toRealPath();
             prefix = workTree.relativize(root.toRealPath()).toString().replace(File.separatorChar, '/');
         }
-        List<SnapshotEntry> entries = new ArrayList<>();
-        List<Skipped> skipped = new ArrayList<>();
-        try (RevWalk walk = new RevWalk(repo);
-                TreeWalk tree = new TreeWalk(repo);
-                ObjectReader reader = repo.newObjectReader()) {
+        try (RevWalk walk = new RevWalk(repo)) {
             RevCommit commit = walk.parseCommit(id);
-            tree.addTree(commit.getTree());
-            tree.setRecursive(true);
-            if (!prefix.isEmpty()) {
-                tree.setFilter(PathFilter.create(prefix));
-            }
-            while (tree.next()) {
-                String path = tree.getPathString();
-                String rel = prefix.isEmpty() ? path : path.substring(prefix.length() + 1);
-                FileMode fileMode = tree.getFileMode(0);
-                if (fileMode != FileMode.REGULAR_FILE && fileMode != FileMode.EXECUTABLE_FILE) {
-                    LOG.debug("Skipping {} in {}: not a regular file (mode {})", path, commit.name(), fileMode);
-                    continue;
-                }
-                if (exclude.matchesFile(rel) || (!include.isEmpty() && !include.matchesFile(rel))) {
-                    continue;
-                }
-                byte[] raw = tree.getRawPath();
-                if (!FileNames.isUtf8(raw)) {
-                    // JGit would decode it as Latin-1: another name. Report it instead.
-                    String shown = FileNames.shown(raw);
-                    skipped.add(new Skipped(
-                            prefix.isEmpty() ? shown : shown.substring(Math.min(shown.length(), prefix.length() + 1)),
-                            "its name in " + commit.name() + " is not valid UTF-8, so it cannot be carried under"
-                                    + " its own name; rename it"));
-                    continue;
-                }
-                SyncPath syncPath;
-                try {
-                    syncPath = SyncPath.exact(rel);
-                } catch (SyncPath.InvalidPathException e) {
-                    skipped.add(new Skipped(SyncPath.escape(rel), e.getMessage()));
-                    continue;
-                }
-                ObjectId blob = tree.getObjectId(0);
-                long size = reader.getObjectSize(blob, Constants.OBJ_BLOB);
-                entries.add(new SnapshotEntry(
-                        syncPath,
-                        size,
-                        fileMode == FileMode.EXECUTABLE_FILE,
-                        null,
-                        () -> repo.open(blob, Constants.OBJ_BLOB).openStream()));
-            }
+            // Links and submodules are left out, as git's own checkout of the files would not hold them.
+            CommitTree tree = CommitTree.read(
+                    repo,
+                    commit,
+                    prefix,
+                    rel -> !exclude.matchesFile(rel) && (include.isEmpty() || include.matchesFile(rel)),
+                    false);
             attributes.put("commit", commit.name());
-            return new Snapshot(describe(), commit.name(), takenAt, attributes, entries, skipped);
+            return new Snapshot(describe(), commit.name(), takenAt, attributes, tree.entries(), tree.skipped());
         }
     }
 

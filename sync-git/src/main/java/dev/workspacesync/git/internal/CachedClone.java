@@ -1,6 +1,6 @@
 package dev.workspacesync.git.internal;
 
-import dev.workspacesync.core.DestinationException;
+import dev.workspacesync.core.SyncException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -72,6 +72,8 @@ public final class CachedClone {
     private final String remoteUrl;
     private final String branch;
     private final boolean cacheOwned;
+    private final boolean bare;
+    private final Side side;
 
     /** Fetches the branch into a clone being created; throwing ends the creation (and removes it). */
     @FunctionalInterface
@@ -87,10 +89,25 @@ public final class CachedClone {
      *     removed with a failed creation, not only its contents)
      */
     public CachedClone(Path dir, String remoteUrl, String branch, boolean cacheOwned) {
+        this(dir, remoteUrl, branch, cacheOwned, false, Side.DESTINATION);
+    }
+
+    private CachedClone(Path dir, String remoteUrl, String branch, boolean cacheOwned, boolean bare, Side side) {
         this.dir = dir.toAbsolutePath().normalize();
         this.remoteUrl = remoteUrl;
         this.branch = branch;
         this.cacheOwned = cacheOwned;
+        this.bare = bare;
+        this.side = side;
+    }
+
+    /**
+     * A bare clone (the git source's cache: no work tree, {@code dir} is the git directory) with the same
+     * creation, locking and crash recovery; its failures are {@link dev.workspacesync.core.SourceException}s.
+     * The refs fetched into it are the caller's: only their objects are checked after a crash.
+     */
+    public static CachedClone bare(Path dir, String remoteUrl, boolean cacheOwned) {
+        return new CachedClone(dir, remoteUrl, "main", cacheOwned, true, Side.SOURCE);
     }
 
     public Path dir() {
@@ -98,7 +115,7 @@ public final class CachedClone {
     }
 
     public Path gitDir() {
-        return dir.resolve(Constants.DOT_GIT);
+        return bare ? dir : dir.resolve(Constants.DOT_GIT);
     }
 
     /** Our own files inside {@code .git}. */
@@ -132,12 +149,12 @@ public final class CachedClone {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
         try {
             if (!jvmLock.tryLock(lockWait.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new DestinationException("The cached clone at " + dir + " is in use by another sync in this"
+                throw side.failure("The cached clone at " + dir + " is in use by another sync in this"
                         + " process; waited " + lockWait.toSeconds() + " s (git.deadline). Try again when it is done.");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DestinationException("Interrupted while waiting for the cached clone at " + dir, e);
+            throw side.failure("Interrupted while waiting for the cached clone at " + dir, e);
         }
         try {
             // A round ends without a session when the lock file was removed under us (the clone was
@@ -148,7 +165,7 @@ public final class CachedClone {
                     return session;
                 }
                 if (round >= 4) {
-                    throw new DestinationException("The cached clone at " + dir
+                    throw side.failure("The cached clone at " + dir
                             + " keeps changing under this sync (is another program deleting it?)");
                 }
             }
@@ -213,10 +230,10 @@ public final class CachedClone {
                 repo.close();
             }
             closeQuietly(channel);
-            if (e instanceof DestinationException || e instanceof dev.workspacesync.core.SyncConfigException) {
+            if (e instanceof SyncException && !(e instanceof Damaged)) {
                 throw (RuntimeException) e; // already says what is wrong (e.g. no token for the remote)
             }
-            throw new DestinationException("Cannot prepare the cached clone at " + dir + ": " + e.getMessage(), e);
+            throw side.failure("Cannot prepare the cached clone at " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -226,13 +243,13 @@ public final class CachedClone {
             return;
         }
         if (!Files.isDirectory(dir)) {
-            throw new DestinationException("The git work directory " + dir
+            throw side.failure("The git work directory " + dir
                     + " is not a directory. Set git.work-dir to an empty or new directory.");
         }
         if (isEmpty(dir)) {
             return;
         }
-        throw new DestinationException("The git work directory " + dir + " is not empty and is not a clone made by"
+        throw side.failure("The git work directory " + dir + " is not empty and is not a clone made by"
                 + " workspace-sync" + (Files.exists(gitDir()) ? " (it is another git repository)" : "")
                 + "; its files are left alone. Set git.work-dir to an empty or new directory.");
     }
@@ -263,14 +280,14 @@ public final class CachedClone {
                 Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DestinationException("Interrupted while waiting for the cached clone at " + dir, e);
+                throw side.failure("Interrupted while waiting for the cached clone at " + dir, e);
             }
             pause = Math.min(pause * 2, 500);
         }
     }
 
-    private DestinationException busy(LockOwner owner) {
-        return new DestinationException("The cached clone at " + dir + " is in use by another sync ("
+    private SyncException busy(LockOwner owner) {
+        return side.failure("The cached clone at " + dir + " is in use by another sync ("
                 + owner.describe() + "); it was not touched. Try again when that sync has finished"
                 + " (a sync waits for it at most git.deadline).");
     }
@@ -283,6 +300,7 @@ public final class CachedClone {
         try {
             try (Git git = Git.init()
                     .setDirectory(dir.toFile())
+                    .setBare(bare)
                     .setInitialBranch(branch)
                     .call()) {
                 configure(git.getRepository(), true);
@@ -321,8 +339,9 @@ public final class CachedClone {
 
     /** Empties the clone for a new creation, keeping only the (held) lock file. */
     private void clearKeepingLock() throws IOException {
-        for (Path level : List.of(dir, gitDir(), stateDir())) {
-            Path keep = level.equals(dir) ? gitDir() : level.equals(gitDir()) ? stateDir() : lockFile();
+        List<Path> levels = bare ? List.of(dir, stateDir()) : List.of(dir, gitDir(), stateDir());
+        for (Path level : levels) {
+            Path keep = level.equals(stateDir()) ? lockFile() : level.equals(dir) && !bare ? gitDir() : stateDir();
             try (Stream<Path> children = Files.list(level)) {
                 for (Path child : children.toList()) {
                     if (!child.equals(keep)) {
@@ -356,7 +375,7 @@ public final class CachedClone {
                     && previous.at() != null
                     && made.isAfter(previous.at().minusSeconds(2));
             if (afterOurs && made.plus(FOREIGN_LOCK_GRACE).isAfter(now)) {
-                throw new DestinationException("The cached clone at " + dir + " is locked by " + lock
+                throw side.failure("The cached clone at " + dir + " is locked by " + lock
                         + ", made after the last sync ended, so not by workspace-sync (a git command run in the"
                         + " clone?). It is left alone; if no git command is using that clone, delete " + lock
                         + " (after " + FOREIGN_LOCK_GRACE.toMinutes() + " minutes it is treated as abandoned).");
@@ -400,7 +419,13 @@ public final class CachedClone {
         try (ObjectReader reader = repo.newObjectReader();
                 RevWalk walk = new RevWalk(reader);
                 TreeWalk tree = new TreeWalk(reader)) {
-            for (String ref : List.of(localRef(), trackingRef())) {
+            List<String> refs = bare
+                    ? repo.getRefDatabase().getRefs().stream()
+                            .map(Ref::getName)
+                            .filter(name -> name.startsWith(Constants.R_REFS))
+                            .toList()
+                    : List.of(localRef(), trackingRef());
+            for (String ref : refs) {
                 ObjectId id = repo.resolve(ref);
                 if (id == null) {
                     continue;
@@ -414,7 +439,9 @@ public final class CachedClone {
                     }
                 }
             }
-            DirCache.read(repo);
+            if (!bare) {
+                DirCache.read(repo);
+            }
         } catch (IOException | RuntimeException e) {
             if (e instanceof Damaged d) {
                 throw d;
@@ -426,11 +453,9 @@ public final class CachedClone {
     private Repository openRepository() {
         Repository repo;
         try {
-            repo = new FileRepositoryBuilder()
-                    .setGitDir(gitDir().toFile())
-                    .setWorkTree(dir.toFile())
-                    .setMustExist(true)
-                    .build();
+            FileRepositoryBuilder builder =
+                    new FileRepositoryBuilder().setGitDir(gitDir().toFile()).setMustExist(true);
+            repo = (bare ? builder.setBare() : builder.setWorkTree(dir.toFile())).build();
         } catch (IOException | IllegalArgumentException e) {
             throw new Damaged(e.getMessage());
         }
@@ -441,14 +466,14 @@ public final class CachedClone {
             repo.exactRef(Constants.HEAD);
             String configured = repo.getConfig().getString("remote", "origin", "url");
             if (!remoteUrl.equals(configured)) {
-                throw new DestinationException("The cached clone at " + dir + " belongs to "
+                throw side.failure("The cached clone at " + dir + " belongs to "
                         + (configured == null ? "no remote" : GitAuth.display(configured)) + ", not " + remoteUrl
                         + "; it is left alone. Set git.work-dir to another directory (or move that clone away).");
             }
             return repo;
         } catch (IOException | RuntimeException e) {
             repo.close();
-            if (e instanceof DestinationException d) {
+            if (e instanceof SyncException d && !(e instanceof Damaged)) {
                 throw d;
             }
             throw new Damaged(e.getMessage());
@@ -456,7 +481,7 @@ public final class CachedClone {
     }
 
     /** A clone of ours that cannot be used as it is; it is made again. */
-    private static final class Damaged extends DestinationException {
+    private static final class Damaged extends SyncException {
         private static final long serialVersionUID = 1L;
 
         Damaged(String message) {
@@ -466,7 +491,8 @@ public final class CachedClone {
 
     private void configure(Repository repo, boolean fresh) throws IOException {
         StoredConfig config = repo.getConfig();
-        String fetch = "+" + localRef() + ":" + trackingRef();
+        // A bare cache holds the remote's refs under their own names (the source fetches what it reads).
+        String fetch = bare ? "+refs/*:refs/*" : "+" + localRef() + ":" + trackingRef();
         String hooks = gitDir().resolve("hooks").toString();
         boolean dirty = false;
         if (fresh) {
@@ -492,6 +518,9 @@ public final class CachedClone {
         }
         if (dirty) {
             config.save();
+        }
+        if (bare) {
+            return; // no branch of its own, no index, no work tree
         }
         Ref head = repo.exactRef(Constants.HEAD);
         if (head == null

@@ -77,6 +77,15 @@ public final class CloneCache {
         return prefix + "-" + HexFormat.of().formatHex(sha256(normalised)).substring(0, 24);
     }
 
+    /**
+     * The folder name of the git source's bare clone of a remote (one for all the refs read from it):
+     * {@code <host>-<digest>.git}, the digest taken as in {@link #folderName} with a branch no branch can
+     * be called, so it never names a destination's clone.
+     */
+    public static String bareFolderName(URIish remote) {
+        return folderName(remote, " source") + ".git";
+    }
+
     private static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
@@ -109,8 +118,7 @@ public final class CloneCache {
             if (child.toAbsolutePath().normalize().equals(keep)) {
                 continue;
             }
-            Path lock =
-                    child.resolve(Constants.DOT_GIT).resolve("workspace-sync").resolve(CachedClone.LOCK);
+            Path lock = stateDir(child).resolve(CachedClone.LOCK);
             try {
                 if (!Files.isRegularFile(lock)) {
                     continue; // not one of ours
@@ -129,10 +137,16 @@ public final class CloneCache {
         return removed;
     }
 
+    /** Our own files in a clone: in {@code .git}, or at the top of a bare clone (the git source's). */
+    private static Path stateDir(Path clone) {
+        Path nested = clone.resolve(Constants.DOT_GIT).resolve("workspace-sync");
+        return Files.isDirectory(nested) ? nested : clone.resolve("workspace-sync");
+    }
+
     private static boolean halfMade(Path clone) {
-        Path git = clone.resolve(Constants.DOT_GIT);
-        return Files.exists(git.resolve("workspace-sync").resolve(CachedClone.CREATING))
-                || !Files.exists(git.resolve(Constants.CONFIG));
+        Path state = stateDir(clone);
+        Path git = state.getParent();
+        return Files.exists(state.resolve(CachedClone.CREATING)) || !Files.exists(git.resolve(Constants.CONFIG));
     }
 
     private static boolean remove(Path clone, Path lockFile, Instant idleSince) throws IOException {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -84,6 +85,54 @@ public record RemoteChecks(
                     "if you meant an existing branch, set git.branch (GIT_BRANCH)"));
         }
         checks.add(push());
+        checks.add(cache());
+        return checks;
+    }
+
+    /**
+     * The git source's checks, {@code branch} being its {@code git.ref}: the remote answers with the
+     * credentials, it is not empty, the ref exists (a commit id that no branch or tag points at is a
+     * warning: only a fetch can tell whether the remote has it), and where the cached clone would go.
+     */
+    public List<Check> runForSource() {
+        List<Check> checks = new ArrayList<>();
+        Map<String, Ref> refs;
+        try {
+            LsRemoteCommand command = Git.lsRemoteRepository()
+                    .setRemote(auth.remote(url))
+                    .setTimeout((int) Math.max(1, (deadline.toMillis() / 3 + 999) / 1000));
+            refs = auth.configure(command).callAsMap();
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            checks.add(failure(e));
+            return checks;
+        }
+        if (refs.keySet().stream().noneMatch(n -> n.startsWith(Constants.R_REFS))) {
+            checks.add(Check.failed(
+                    NAME,
+                    "reached " + url + " (ls-remote): the repository is empty, there is nothing to read",
+                    "push a branch to it first, or check git.remote-url"));
+        } else {
+            java.util.Optional<RemoteRef> found = RemoteRef.find(branch, refs);
+            if (found.isEmpty()) {
+                checks.add(Check.failed(
+                        NAME,
+                        "reached " + url + " (ls-remote): no branch or tag '" + branch + "' there ("
+                                + RemoteRef.existing(refs) + ")",
+                        "set git.ref (or git.branch) to one of them, or to a full commit id"));
+            } else if (found.get().isCommit()
+                    && refs.values().stream()
+                            .noneMatch(r -> found.get().id().equals(r.getObjectId())
+                                    || found.get().id().equals(r.getPeeledObjectId()))) {
+                checks.add(Check.warning(
+                        NAME,
+                        "reached " + url + " (ls-remote); commit " + branch + " is not the tip of a branch or tag,"
+                                + " so whether the remote has it is known only when it is fetched",
+                        ""));
+            } else {
+                checks.add(Check.passed(
+                        NAME, "reached " + url + " (ls-remote, " + found.get().kind() + " " + branch + " exists)"));
+            }
+        }
         checks.add(cache());
         return checks;
     }
