@@ -204,4 +204,72 @@ class SettingsScopeIT {
         // Nothing was pushed by any refused run.
         assertThat(git(remote, "branch", "--list")).isEmpty();
     }
+
+    @Test
+    void gitToGitMirrorsOneRemoteToAnotherWithScopedUrls() throws Exception {
+        // Two local bare repositories: the source has a branch, the destination starts empty.
+        Path work = Files.createDirectories(dir.resolve("work"));
+        git(work, "init", "-q", "-b", "main");
+        Files.writeString(work.resolve("README.md"), "mirrored\n");
+        Files.createDirectories(work.resolve("src"));
+        Files.writeString(work.resolve("src/app.py"), "print('mirror')\n");
+        git(work, "add", ".");
+        git(work, "-c", "user.name=Dev", "-c", "user.email=dev@example.invalid", "commit", "-q", "-m", "first");
+        Path from = bare("from.git");
+        Path to = bare("to.git");
+        git(work, "push", "-q", from.toUri().toString(), "main");
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Map<String, String> env =
+                Map.of("WORKSPACE_SYNC_DESTINATION_GIT_REMOTE_URL", to.toUri().toString());
+        String[] args = {
+            "--source",
+            "git",
+            "--destination",
+            "git",
+            "--set",
+            "source.git.remote-url=" + from.toUri(),
+            "--set",
+            "git.branch=main",
+            "--set",
+            "destination.git.token=" + TOKEN
+        };
+
+        List<String> run = new ArrayList<>(List.of("run"));
+        run.addAll(List.of(args));
+        Result result = cli(cwd, env, run.toArray(String[]::new));
+        assertThat(result.code()).as(result.both()).isZero();
+        assertThat(result.both()).doesNotContain(TOKEN);
+        assertThat(git(to, "show", "main:src/app.py")).isEqualTo("print('mirror')\n");
+        assertThat(git(to, "show", "main:README.md")).isEqualTo("mirrored\n");
+        // The source was only read.
+        assertThat(git(from, "rev-list", "--count", "main")).isEqualTo("1\n");
+
+        // A change upstream is mirrored by the next run.
+        Files.writeString(work.resolve("README.md"), "mirrored twice\n");
+        git(work, "-c", "user.name=Dev", "-c", "user.email=dev@example.invalid", "commit", "-q", "-am", "second");
+        git(work, "push", "-q", from.toUri().toString(), "main");
+        Result again = cli(cwd, env, run.toArray(String[]::new));
+        assertThat(again.code()).as(again.both()).isZero();
+        assertThat(git(to, "show", "main:README.md")).isEqualTo("mirrored twice\n");
+
+        // explain: each side under its own heading, with the scoped key each value came from.
+        List<String> explain = new ArrayList<>(List.of("providers", "--explain"));
+        explain.addAll(List.of(args));
+        Result shown = cli(cwd, env, explain.toArray(String[]::new));
+        assertThat(shown.code()).as(shown.both()).isZero();
+        assertThat(shown.out())
+                .doesNotContain(TOKEN)
+                .contains("git (source):")
+                .contains("git (destination):")
+                .contains("source.git.remote-url = " + from.toUri() + "  (--set)")
+                .contains("destination.git.remote-url = " + to.toUri()
+                        + "  (env WORKSPACE_SYNC_DESTINATION_GIT_REMOTE_URL)")
+                .contains("destination.git.token = ****  (--set)");
+
+        // Without the destination's URL, the problem says which side it is about.
+        Result missing = cli(cwd, Map.of(), run.toArray(String[]::new));
+        assertThat(missing.code()).as(missing.both()).isEqualTo(WorkspaceSync.USAGE);
+        assertThat(missing.err()).contains("For the destination: Missing required setting 'git.remote-url'");
+        assertThat(missing.err()).doesNotContain("For the source: Missing");
+    }
 }
