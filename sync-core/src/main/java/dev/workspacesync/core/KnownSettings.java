@@ -4,6 +4,7 @@ import dev.workspacesync.core.spi.SettingKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,13 @@ import java.util.TreeSet;
  * the caller asks for it ({@code strict}), else {@link #unused} words a warning (the command line warns:
  * one script may pass the same keys to several runs, and a shared config file may hold several
  * providers' keys).
+ *
+ * <p>A {@linkplain SettingsScope scoped} key ({@code source.git.branch}, {@code destination.windmill.workspace})
+ * is fine when the provider of its side declares the unscoped key. One the side's provider does not know is
+ * refused, naming the key and the side ({@code source.git.remote-url} when the source is {@code local}),
+ * even where an unscoped key of an unused provider would only be a warning: a scope says exactly which
+ * provider is meant. A side this run has no provider for (a {@code doctor} of a destination alone) treats
+ * its scoped keys like unscoped ones.
  */
 public final class KnownSettings {
     /** The prefix of every environment variable that carries a setting ({@link SettingKey#environmentName()}). */
@@ -28,6 +36,8 @@ public final class KnownSettings {
     private final Map<String, SettingKey> used;
     private final Map<String, SettingKey> known;
     private final Set<String> providers;
+    private final Map<SettingsScope, Map<String, SettingKey>> sides = new EnumMap<>(SettingsScope.class);
+    private final Map<SettingsScope, List<String>> sideTypes = new EnumMap<>(SettingsScope.class);
 
     private KnownSettings(Collection<SettingKey> used, Collection<SettingKey> known, Collection<String> providers) {
         this.used = index(used);
@@ -35,6 +45,10 @@ public final class KnownSettings {
         all.putAll(this.used);
         this.known = Collections.unmodifiableMap(all);
         this.providers = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(providers));
+        for (SettingsScope scope : SettingsScope.values()) {
+            sides.put(scope, this.used);
+            sideTypes.put(scope, List.of());
+        }
     }
 
     private static Map<String, SettingKey> index(Collection<SettingKey> keys) {
@@ -51,6 +65,36 @@ public final class KnownSettings {
     public static KnownSettings of(
             Collection<SettingKey> used, Collection<SettingKey> known, Collection<String> providers) {
         return new KnownSettings(used, known, providers);
+    }
+
+    /**
+     * The keys of one run, side by side, so that scoped keys are checked against their side's provider.
+     *
+     * @param sourceType the source's type, or null when the run has none (a {@code doctor} of destinations)
+     * @param sourceKeys the source provider's keys (empty for none)
+     * @param destinationTypes the destinations' types (empty for none)
+     * @param destinationKeys every destination provider's keys
+     * @param known the keys of every provider discovered
+     */
+    public static KnownSettings forRun(
+            String sourceType,
+            Collection<SettingKey> sourceKeys,
+            List<String> destinationTypes,
+            Collection<SettingKey> destinationKeys,
+            Collection<SettingKey> known) {
+        List<SettingKey> used = new ArrayList<>(sourceKeys);
+        used.addAll(destinationKeys);
+        List<String> types = new ArrayList<>();
+        if (sourceType != null) {
+            types.add(sourceType);
+        }
+        destinationTypes.stream().filter(t -> !types.contains(t)).forEach(types::add);
+        KnownSettings settings = new KnownSettings(used, known, types);
+        settings.sides.put(SettingsScope.SOURCE, index(sourceKeys));
+        settings.sides.put(SettingsScope.DESTINATION, index(destinationKeys));
+        settings.sideTypes.put(SettingsScope.SOURCE, sourceType == null ? List.of() : List.of(sourceType));
+        settings.sideTypes.put(SettingsScope.DESTINATION, List.copyOf(destinationTypes));
+        return settings;
     }
 
     /** Every key the run uses. */
@@ -71,6 +115,16 @@ public final class KnownSettings {
      * @return the problem, naming the key and the channel; empty when the key is fine
      */
     public Optional<String> check(String key, String channel, boolean strict) {
+        Optional<SettingsScope> scope = SettingsScope.of(key);
+        if (scope.isPresent() && chosen(scope.get())) {
+            return checkScoped(scope.get(), key, channel);
+        }
+        if (scope.isPresent()) {
+            // No provider on that side in this run: the key is judged by what it names, like an unscoped one.
+            return check(SettingsScope.unscoped(key), channel, strict)
+                    .map(p ->
+                            p.replace("'" + printable(SettingsScope.unscoped(key)) + "'", "'" + printable(key) + "'"));
+        }
         if (used.containsKey(key) || (!strict && known.containsKey(key))) {
             return Optional.empty();
         }
@@ -87,6 +141,39 @@ public final class KnownSettings {
                 + near.map(n -> "; did you mean '" + n + "'?").orElse("; no setting has a similar name"));
     }
 
+    private boolean chosen(SettingsScope scope) {
+        return !sides.get(scope).isEmpty() || !sideTypes.get(scope).isEmpty();
+    }
+
+    private Optional<String> checkScoped(SettingsScope scope, String key, String channel) {
+        String unscoped = SettingsScope.unscoped(key);
+        Map<String, SettingKey> side = sides.get(scope);
+        if (side.containsKey(unscoped)) {
+            return Optional.empty();
+        }
+        String shown = "'" + printable(key) + "' (from " + channel + ")";
+        List<String> types = sideTypes.get(scope);
+        String sideIs = types.isEmpty()
+                ? "no " + scope.word() + " of this run has it"
+                : (scope == SettingsScope.SOURCE ? "the source" : "the destination")
+                        + (types.size() == 1 ? " is " + types.get(0) : "s are " + String.join(", ", types));
+        if (known.containsKey(unscoped)) {
+            String other = sides.get(scope.other()).containsKey(unscoped)
+                    ? "; " + provider(unscoped) + " is the " + scope.other().word() + " here: write '"
+                            + scope.other().key(unscoped) + "' (or '" + unscoped + "' for both sides)"
+                    : "";
+            return Optional.of("Setting " + shown + " is scoped to the " + scope.word() + ", but " + sideIs
+                    + ", which has no setting '" + unscoped + "'" + other);
+        }
+        List<String> candidates = side.keySet().stream().map(scope::key).toList();
+        Optional<String> near = suggest(key, candidates);
+        if (near.isEmpty()) {
+            near = suggest(key, known.keySet().stream().map(scope::key).toList());
+        }
+        return Optional.of("Unknown setting " + shown
+                + near.map(n -> "; did you mean '" + n + "'?").orElse("; no setting has a similar name"));
+    }
+
     /**
      * A warning for a key some provider declares but none of this run's: the run ignores it (a script may
      * pass one set of keys to several runs), yet a person who forgot a destination wants to know.
@@ -94,6 +181,15 @@ public final class KnownSettings {
      * @return the warning, naming the key, the channel and the provider; empty for a used or unknown key
      */
     public Optional<String> unused(String key, String channel) {
+        Optional<SettingsScope> scope = SettingsScope.of(key);
+        if (scope.isPresent()) {
+            // A chosen side's scoped keys are refused by check, never merely warned about.
+            return chosen(scope.get())
+                    ? Optional.empty()
+                    : unused(SettingsScope.unscoped(key), channel)
+                            .map(w -> w.replace(
+                                    "'" + printable(SettingsScope.unscoped(key)) + "'", "'" + printable(key) + "'"));
+        }
         if (used.containsKey(key) || !known.containsKey(key)) {
             return Optional.empty();
         }
@@ -113,13 +209,26 @@ public final class KnownSettings {
     /**
      * Problems with the {@code WORKSPACE_SYNC_*} variables of an environment: each must carry a known
      * key ({@link SettingKey#environmentName()}) or be one of {@code otherVariables} (variables with that
-     * prefix that are not settings, such as {@code WORKSPACE_SYNC_BIND}). Values are never shown.
+     * prefix that are not settings, such as {@code WORKSPACE_SYNC_BIND}). A variable scoped to a side
+     * ({@link SettingsScope#environmentName}) is checked as {@link #check} checks its scoped key. Values
+     * are never shown.
      */
     public List<String> checkEnvironment(Map<String, String> environment, Collection<String> otherVariables) {
         Map<String, String> names = new TreeMap<>();
-        known.values().forEach(k -> names.put(k.environmentName(), k.key()));
+        known.values().forEach(k -> {
+            names.put(k.environmentName(), k.key());
+            for (SettingsScope scope : SettingsScope.values()) {
+                names.put(scope.environmentName(k), scope.key(k.key()));
+            }
+        });
         List<String> problems = new ArrayList<>();
         new TreeSet<>(environment.keySet()).forEach(variable -> {
+            if (names.containsKey(variable)
+                    && SettingsScope.of(names.get(variable)).isPresent()) {
+                check(names.get(variable), "the environment, " + variable, false)
+                        .ifPresent(problems::add);
+                return;
+            }
             if (!variable.startsWith(ENVIRONMENT_PREFIX)
                     || names.containsKey(variable)
                     || otherVariables.contains(variable)) {

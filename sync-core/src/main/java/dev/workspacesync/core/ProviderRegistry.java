@@ -5,6 +5,7 @@ import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.core.spi.SourceProvider;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #discover} uses {@link ServiceLoader}. A provider that cannot be loaded is reported in
  * {@link #problems()} and does not hide the others; two providers claiming one type fail fast.
+ *
+ * <p>A source and a destination may be of the same type: {@link #createSource} hands the provider the
+ * source's view of the settings ({@link SyncSettings#forSource()}), {@link #createDestination} the
+ * destinations' ({@link SyncSettings#forDestination()}), so {@code source.<key>} and {@code
+ * destination.<key>} give each side its own value ({@link SettingsScope}).
  */
 public final class ProviderRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
@@ -99,6 +105,12 @@ public final class ProviderRegistry {
         Map<String, P> byType = new TreeMap<>();
         for (P provider : providers) {
             String name = type.apply(provider);
+            if (Arrays.stream(SettingsScope.values()).anyMatch(s -> s.word().equals(name))) {
+                // Its keys would read as scoped ones (source.x): a type may not be a side's name.
+                throw new SyncConfigException(
+                        "The " + kind + " provider " + provider.getClass().getName() + " claims type '" + name
+                                + "', which is reserved for scoped settings");
+            }
             P previous = byType.putIfAbsent(name, provider);
             if (previous != null) {
                 throw new SyncConfigException("Two " + kind + " providers claim type '" + name + "': "
@@ -133,7 +145,8 @@ public final class ProviderRegistry {
     }
 
     /**
-     * Creates a source of a type from settings, validated against the provider's keys first.
+     * Creates a source of a type from the source's view of settings ({@link SyncSettings#forSource()}),
+     * validated against the provider's keys first.
      *
      * @throws SyncConfigException for an unknown type or bad settings (every problem at once)
      */
@@ -141,11 +154,12 @@ public final class ProviderRegistry {
         SourceProvider provider = source(type)
                 .orElseThrow(() -> new SyncConfigException(
                         "Unknown source type '" + type + "'; known: " + sources.keySet() + problemsHint()));
-        return provider.create(settings.validate(provider.settings()));
+        return provider.create(settings.forSource().validate(provider.settings()));
     }
 
     /**
-     * Creates a destination of a type from settings, validated against the provider's keys first.
+     * Creates a destination of a type from the destinations' view of settings ({@link
+     * SyncSettings#forDestination()}), validated against the provider's keys first.
      *
      * @throws SyncConfigException for an unknown type or bad settings (every problem at once)
      */
@@ -153,7 +167,7 @@ public final class ProviderRegistry {
         DestinationProvider provider = destination(type)
                 .orElseThrow(() -> new SyncConfigException(
                         "Unknown destination type '" + type + "'; known: " + destinations.keySet() + problemsHint()));
-        return provider.create(settings.validate(provider.settings()));
+        return provider.create(settings.forDestination().validate(provider.settings()));
     }
 
     private String problemsHint() {

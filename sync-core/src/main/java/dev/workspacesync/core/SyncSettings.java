@@ -36,7 +36,12 @@ import java.util.regex.Pattern;
  *
  * <p>Values of secret keys are never shown: not by {@link #toString()}, not in error messages. A key is
  * secret when a provider declares it so, or when its name says so ({@code token}, {@code secret},
- * {@code password}, {@code passphrase}).
+ * {@code password}, {@code passphrase}); a {@linkplain SettingsScope scoped} key ({@code source.git.token})
+ * is secret when its unscoped key is.
+ *
+ * <p>Keys may be {@linkplain SettingsScope scoped} to one side of a pipeline: {@link #forSource()} and
+ * {@link #forDestination()} are the views a source and a destination read, where {@code source.<key>}
+ * (or {@code destination.<key>}) overrides {@code <key>} for that side only.
  */
 public final class SyncSettings {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
@@ -46,8 +51,14 @@ public final class SyncSettings {
 
     private final Map<String, String> values;
     private final Set<String> secretKeys;
+    /** For a key of a side's view whose value came from a scoped key: that key, as messages name it. */
+    private final Map<String, String> written;
 
     private SyncSettings(Map<String, String> values, Set<String> declaredSecrets) {
+        this(values, declaredSecrets, Map.of());
+    }
+
+    private SyncSettings(Map<String, String> values, Set<String> declaredSecrets, Map<String, String> written) {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
         Set<String> secrets = new HashSet<>(declaredSecrets);
         for (String key : this.values.keySet()) {
@@ -56,6 +67,9 @@ public final class SyncSettings {
             }
         }
         this.secretKeys = Collections.unmodifiableSet(secrets);
+        Map<String, String> names = new TreeMap<>(written);
+        names.keySet().retainAll(this.values.keySet());
+        this.written = Collections.unmodifiableMap(names);
     }
 
     public static SyncSettings empty() {
@@ -93,14 +107,32 @@ public final class SyncSettings {
     /**
      * Settings from environment variables: for each known key, {@link SettingKey#environmentName()}
      * ({@code WORKSPACE_SYNC_GIT_REMOTE_URL} for {@code git.remote-url}), else its
-     * {@linkplain SettingKey#environmentAlias() alias} ({@code GIT_REMOTE_URL}).
+     * {@linkplain SettingKey#environmentAlias() alias} ({@code GIT_REMOTE_URL}); and the key scoped to one
+     * side from {@link SettingsScope#environmentName} ({@code WORKSPACE_SYNC_SOURCE_GIT_REMOTE_URL} for
+     * {@code source.git.remote-url}; aliases are never scoped).
      */
     public static SyncSettings fromEnvironment(Map<String, String> environment, Collection<SettingKey> keys) {
         Map<String, String> map = new LinkedHashMap<>();
+        Set<String> secrets = new HashSet<>();
         for (SettingKey key : keys) {
             environmentVariable(environment, key).ifPresent(variable -> map.put(key.key(), environment.get(variable)));
+            for (SettingsScope scope : SettingsScope.values()) {
+                environmentVariable(environment, key, scope)
+                        .ifPresent(variable -> map.put(scope.key(key.key()), environment.get(variable)));
+            }
+            if (key.secret()) {
+                secrets.addAll(secretNames(key.key()));
+            }
         }
-        return of(map);
+        return of(map).withSecrets(secrets);
+    }
+
+    /** The variable that sets this key for one side only in this environment; empty if none. */
+    public static Optional<String> environmentVariable(
+            Map<String, String> environment, SettingKey key, SettingsScope scope) {
+        String variable = scope.environmentName(key);
+        String value = environment.get(variable);
+        return value != null && !value.isBlank() ? Optional.of(variable) : Optional.empty();
     }
 
     /** The variable that sets this key in this environment: the generic name over the alias; empty if none. */
@@ -175,14 +207,123 @@ public final class SyncSettings {
         merged.putAll(values);
         Set<String> secrets = new HashSet<>(secretKeys);
         secrets.addAll(fallback.secretKeys);
-        return new SyncSettings(merged, secrets);
+        Map<String, String> names = new LinkedHashMap<>(fallback.written);
+        names.keySet().removeAll(values.keySet());
+        names.putAll(written);
+        return new SyncSettings(merged, secrets, names);
     }
 
     /** These settings plus one more value (replacing any present). */
     public SyncSettings with(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(key, value);
-        return new SyncSettings(copy, secretKeys);
+        Map<String, String> names = new LinkedHashMap<>(written);
+        names.remove(key);
+        return new SyncSettings(copy, secretKeys, names);
+    }
+
+    /**
+     * These settings with the secrets of these keys marked, scoped forms included ({@code git.token}
+     * marks {@code source.git.token} and {@code destination.git.token} too), without checking anything
+     * else; for the whole of a run's settings, whose scoped secrets must be masked like any other.
+     */
+    public SyncSettings withSecretsOf(Collection<SettingKey> keys) {
+        Set<String> secrets = new HashSet<>();
+        keys.stream().filter(SettingKey::secret).forEach(k -> secrets.addAll(secretNames(k.key())));
+        return withSecrets(secrets);
+    }
+
+    private SyncSettings withSecrets(Set<String> more) {
+        Set<String> secrets = new HashSet<>(secretKeys);
+        secrets.addAll(more);
+        return new SyncSettings(values, secrets, written);
+    }
+
+    private static List<String> secretNames(String key) {
+        return List.of(key, SettingsScope.SOURCE.key(key), SettingsScope.DESTINATION.key(key));
+    }
+
+    /** The view the source reads: {@link #forScope forScope(SOURCE)}. */
+    public SyncSettings forSource() {
+        return forScope(SettingsScope.SOURCE);
+    }
+
+    /** The view every destination reads: {@link #forScope forScope(DESTINATION)}. */
+    public SyncSettings forDestination() {
+        return forScope(SettingsScope.DESTINATION);
+    }
+
+    /**
+     * The settings one side of a pipeline reads: every unscoped key, then each key scoped to this side
+     * with its prefix removed, over the unscoped value ({@code source.windmill.workspace} →
+     * {@code windmill.workspace} for the source); keys scoped to the other side are left out. Without
+     * scoped keys this is these settings unchanged, and a view's view is itself. A value taken from a
+     * scoped key stays secret if either form is, and messages about it name the scoped key.
+     */
+    public SyncSettings forScope(SettingsScope scope) {
+        Map<String, String> view = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>(written);
+        Set<String> secrets = new HashSet<>();
+        values.forEach((key, value) -> {
+            if (SettingsScope.of(key).isEmpty()) {
+                view.put(key, value);
+                if (secretKeys.contains(key)) {
+                    secrets.add(key);
+                }
+            }
+        });
+        values.forEach((key, value) -> {
+            if (SettingsScope.of(key).filter(s -> s == scope).isPresent()) {
+                String unscoped = SettingsScope.unscoped(key);
+                view.put(unscoped, value);
+                names.put(unscoped, key);
+                // Secret if either form is: the unscoped key's declaration covers the scoped value.
+                if (secretKeys.contains(key) || secretKeys.contains(unscoped)) {
+                    secrets.add(unscoped);
+                }
+            }
+        });
+        return new SyncSettings(view, secrets, names);
+    }
+
+    /** Whether any key is scoped to a side ({@code source.…}, {@code destination.…}). */
+    public boolean hasScopedKeys() {
+        return values.keySet().stream().anyMatch(k -> SettingsScope.of(k).isPresent());
+    }
+
+    /**
+     * These settings with the scoped keys of a type that is on one side only folded into unscoped keys:
+     * when the source is {@code windmill} and no destination is, {@code source.windmill.token} means
+     * {@code windmill.token} (it wins over it). For code that reads one provider's keys from the whole of
+     * a run's settings (a service's credential rules, a target's name) and must see what that provider
+     * will be given. Scoped keys of a type on both sides, or on neither, stay as they are.
+     *
+     * @param sourceType the source's type, or null for none
+     * @param destinationTypes the destinations' types
+     */
+    public SyncSettings unscopedFor(String sourceType, Collection<String> destinationTypes) {
+        Map<String, String> folded = new LinkedHashMap<>(values);
+        Set<String> secrets = new HashSet<>(secretKeys);
+        values.forEach((key, value) -> {
+            Optional<SettingsScope> scope = SettingsScope.of(key);
+            if (scope.isEmpty()) {
+                return;
+            }
+            String unscoped = SettingsScope.unscoped(key);
+            String type = unscoped.contains(".") ? unscoped.substring(0, unscoped.indexOf('.')) : unscoped;
+            boolean onSource = type.equals(sourceType);
+            boolean onDestination = destinationTypes.contains(type);
+            boolean only =
+                    scope.get() == SettingsScope.SOURCE ? onSource && !onDestination : onDestination && !onSource;
+            if (only) {
+                folded.remove(key);
+                folded.put(unscoped, value);
+                if (secretKeys.contains(key)) {
+                    secrets.add(unscoped);
+                }
+            }
+        });
+        return new SyncSettings(folded, secrets, written);
     }
 
     /**
@@ -197,7 +338,7 @@ public final class SyncSettings {
         Set<String> secrets = new HashSet<>(secretKeys);
         for (SettingKey key : keys) {
             if (key.secret()) {
-                secrets.add(key.key());
+                secrets.addAll(secretNames(key.key()));
             }
             String value = values.get(key.key());
             if (value == null || value.isEmpty()) {
@@ -209,16 +350,21 @@ public final class SyncSettings {
                 }
                 continue;
             }
-            String shown = key.secret() ? Redactor.MASK : "'" + value + "'";
+            String shown = key.secret() || secretKeys.contains(key.key()) ? Redactor.MASK : "'" + value + "'";
             String problem = checkShape(key, value);
             if (problem != null) {
-                problems.add("Setting '" + key.key() + "' has value " + shown + ", " + problem);
+                problems.add("Setting '" + written(key.key()) + "' has value " + shown + ", " + problem);
             }
         }
         if (!problems.isEmpty()) {
             throw new SyncConfigException(problems);
         }
-        return new SyncSettings(filled, secrets);
+        return new SyncSettings(filled, secrets, written);
+    }
+
+    /** A key as the user wrote it: the scoped key a side's view took its value from, else the key. */
+    public String written(String key) {
+        return written.getOrDefault(key, key);
     }
 
     private static String checkShape(SettingKey key, String value) {
@@ -330,7 +476,8 @@ public final class SyncSettings {
             }
         }
         if (d == null || d.isNegative() || (d.isZero() && !allowZero)) {
-            throw new SyncConfigException("Setting '" + key + "' has value '" + raw + "', which is not a "
+            throw new SyncConfigException("Setting '" + written(key) + "' has value "
+                    + (secretKeys.contains(key) ? Redactor.MASK : "'" + raw + "'") + ", which is not a "
                     + (allowZero ? "" : "positive ") + "duration such as 500ms, 30s, 5m, 2h, 7d or PT1H");
         }
         return d;
@@ -383,7 +530,8 @@ public final class SyncSettings {
 
     private SyncConfigException malformed(String key, String expected) {
         String shown = secretKeys.contains(key) ? Redactor.MASK : "'" + values.get(key) + "'";
-        return new SyncConfigException("Setting '" + key + "' has value " + shown + ", which is not " + expected);
+        return new SyncConfigException(
+                "Setting '" + written(key) + "' has value " + shown + ", which is not " + expected);
     }
 
     /** Every key with a value. */

@@ -135,11 +135,14 @@ final class HookRunCommand implements Callable<Integer> {
     /** The settings of the sync: {@code --set} over the repository's over the environment, every key checked. */
     private SyncSettings settings(Path root, PrintWriter err) {
         ProviderRegistry registry = ProviderRegistry.discover();
-        List<SettingKey> keys = new ArrayList<>();
-        registry.source("local").ifPresent(p -> keys.addAll(p.settings()));
-        registry.destination("databricks").ifPresent(p -> keys.addAll(p.settings()));
-        KnownSettings known =
-                KnownSettings.of(keys, SettingsResolver.allKeys(registry), List.of("local", "databricks"));
+        List<SettingKey> sourceKeys = new ArrayList<>();
+        List<SettingKey> destinationKeys = new ArrayList<>();
+        registry.source("local").ifPresent(p -> sourceKeys.addAll(p.settings()));
+        registry.destination("databricks").ifPresent(p -> destinationKeys.addAll(p.settings()));
+        List<SettingKey> keys = new ArrayList<>(sourceKeys);
+        keys.addAll(destinationKeys);
+        KnownSettings known = KnownSettings.forRun(
+                "local", sourceKeys, List.of("databricks"), destinationKeys, SettingsResolver.allKeys(registry));
         List<String> problems = new ArrayList<>();
         sets.keySet()
                 .forEach(
@@ -156,7 +159,8 @@ final class HookRunCommand implements Callable<Integer> {
                         "local.path", root.toString(),
                         "local.mode", "committed",
                         "databricks.project", root.getFileName().toString())))
-                .orElse(SettingsResolver.fromEnvironment(parent.environment(), keys));
+                .orElse(SettingsResolver.fromEnvironment(parent.environment(), keys))
+                .withSecretsOf(keys);
     }
 
     private static SyncReport syncOnce(SyncSettings settings) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Redactor;
+import dev.workspacesync.core.SettingsScope;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.DestinationProvider;
@@ -156,10 +157,30 @@ final class ProvidersCommand implements Callable<Integer> {
         }
         List<SettingKey> keys = new ArrayList<>();
         used.forEach(u -> keys.addAll(u.keys()));
-        KnownSettings known = KnownSettings.of(
-                selection != null ? keys : SettingsResolver.allKeys(registry),
-                SettingsResolver.allKeys(registry),
-                used.stream().map(Used::type).distinct().toList());
+        KnownSettings known = selection != null
+                ? KnownSettings.forRun(
+                        used.stream()
+                                .filter(u -> u.role().equals("source"))
+                                .map(Used::type)
+                                .findFirst()
+                                .orElse(null),
+                        used.stream()
+                                .filter(u -> u.role().equals("source"))
+                                .flatMap(u -> u.keys().stream())
+                                .toList(),
+                        used.stream()
+                                .filter(u -> u.role().equals("destination"))
+                                .map(Used::type)
+                                .toList(),
+                        used.stream()
+                                .filter(u -> u.role().equals("destination"))
+                                .flatMap(u -> u.keys().stream())
+                                .toList(),
+                        SettingsResolver.allKeys(registry))
+                : KnownSettings.of(
+                        SettingsResolver.allKeys(registry),
+                        SettingsResolver.allKeys(registry),
+                        used.stream().map(Used::type).distinct().toList());
         problems.addAll(resolver.problems(known));
         List<String> warnings = resolver.warnings(known);
         SettingsResolver.Resolved resolved = resolver.layered(keys);
@@ -179,10 +200,14 @@ final class ProvidersCommand implements Callable<Integer> {
         }
         ArrayNode list = root.putArray("settings");
         for (Used u : used) {
+            // Each side reads its own view: a scoped key (source.git.branch) is listed as written, with its origin.
+            SyncSettings view =
+                    settings.forScope(u.role().equals("source") ? SettingsScope.SOURCE : SettingsScope.DESTINATION);
             for (SettingKey key : u.keys()) {
-                boolean secret = key.secret() || settings.isSecret(key.key());
-                String value = settings.get(key.key()).orElse(null);
-                String from = resolved.origins().get(key.key());
+                String written = view.written(key.key());
+                boolean secret = key.secret() || view.isSecret(key.key());
+                String value = view.get(key.key()).orElse(null);
+                String from = resolved.origins().get(written);
                 String sdk = SDK_VARIABLES.get(key.key());
                 if (value == null
                         && sdk != null
@@ -198,7 +223,8 @@ final class ProvidersCommand implements Callable<Integer> {
                 }
                 ObjectNode s = list.addObject()
                         .put("provider", u.type())
-                        .put("key", key.key())
+                        .put("role", u.role())
+                        .put("key", value != null && !"default".equals(from) ? written : key.key())
                         .put("value", value == null ? null : secret ? Redactor.MASK : value)
                         .put("from", from)
                         .put("secret", secret)
@@ -251,9 +277,17 @@ final class ProvidersCommand implements Callable<Integer> {
                             root.get("destinations").get("from")));
         }
         String provider = null;
+        Map<String, java.util.Set<String>> roles = new java.util.HashMap<>();
+        root.get("settings")
+                .forEach(s -> roles.computeIfAbsent(s.get("provider").asText(), k -> new java.util.HashSet<>())
+                        .add(s.get("role").asText()));
         for (var s : root.get("settings")) {
-            if (!s.get("provider").asText().equals(provider)) {
-                provider = s.get("provider").asText();
+            String type = s.get("provider").asText();
+            // One type on both sides: each side's values under its own heading.
+            String heading =
+                    roles.get(type).size() > 1 ? type + " (" + s.get("role").asText() + ")" : type;
+            if (!heading.equals(provider)) {
+                provider = heading;
                 out.println(provider + ":");
             }
             StringBuilder line = new StringBuilder("  ").append(s.get("key").asText());

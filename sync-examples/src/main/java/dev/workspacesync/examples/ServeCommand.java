@@ -1,6 +1,7 @@
 package dev.workspacesync.examples;
 
 import dev.workspacesync.core.Endpoint;
+import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
@@ -400,7 +401,19 @@ final class ServeCommand implements Callable<Integer> {
         keys.addAll(registry.destination("git")
                 .orElseThrow(() -> new SyncConfigException("The git destination is not on the class path"))
                 .settings());
-        SyncSettings fallback = SettingsResolver.fromEnvironment(env, keys);
+        // The service's source is windmill and its destination git: a scoped variable of either side means
+        // that side's key (WORKSPACE_SYNC_SOURCE_WINDMILL_TOKEN is windmill.token); one of the other side is refused.
+        List<String> scopedProblems = KnownSettings.forRun(
+                        "windmill",
+                        registry.source("windmill").get().settings(),
+                        List.of("git"),
+                        registry.destination("git").get().settings(),
+                        SettingsResolver.allKeys(registry))
+                .checkEnvironment(env, SettingsResolver.OTHER_VARIABLES);
+        if (!scopedProblems.isEmpty()) {
+            throw new SyncConfigException(scopedProblems);
+        }
+        SyncSettings fallback = folded(SettingsResolver.fromEnvironment(env, keys));
         // The service's own credentials stay where they were configured (403 otherwise).
         CredentialBinding binding = new CredentialBinding(
                 fallback, CredentialBinding.allowedHosts(env.get(CredentialBinding.ALLOWED_HOSTS)));
@@ -589,6 +602,11 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** Scoped keys folded into the service's windmill and git keys, which are on one side each. */
+    static SyncSettings folded(SyncSettings settings) {
+        return settings.unscopedFor("windmill", List.of("git"));
+    }
+
     /** The seed service's request fields, each checked, with no binding of credentials (tests). */
     static RequestFields requestFields(SyncSettings fallback) {
         return requestFields(fallback, null);
@@ -628,13 +646,17 @@ final class ServeCommand implements Callable<Integer> {
                 s -> s.get("git.remote-url")
                         .map(u -> u.startsWith("https://") || u.startsWith("http://"))
                         .orElse(false));
+        // source.workspace, destination.git_branch, …: the scoped forms every settings channel takes, folded
+        // into plain keys before the credential rules see them.
         return new RequestFields(
-                map,
+                RequestFields.scoped(map, "windmill", List.of("git")),
                 checks,
                 required,
                 fallback,
                 SyncSettings.of(Map.of("git.message", MESSAGE)),
-                binding == null ? null : binding::apply);
+                binding == null
+                        ? requested -> folded(requested).orElse(fallback)
+                        : requested -> binding.apply(folded(requested)));
     }
 
     private static String bounded(String field, String url) {

@@ -17,6 +17,11 @@ import java.util.List;
  * every channel with each key checked (a typo refused with a did-you-mean) and each provider's keys
  * validated. Every problem is named at once.
  *
+ * <p>The source and a destination may be of one type: each provider's keys are checked and validated
+ * against its side's view ({@link SyncSettings#forSource()}, {@link SyncSettings#forDestination()}), a key
+ * scoped to a side whose provider does not know it is refused ({@link KnownSettings#forRun}), and the
+ * problems of a same-type run say which side they are about.
+ *
  * @param source the source provider, or null when only destinations were chosen
  * @param destinations the destination providers, in the order chosen
  * @param settings the resolved, validated settings
@@ -38,10 +43,8 @@ public record Invocation(
     public static Invocation prepare(
             SettingsResolver resolver, SettingsResolver.Selection selection, ProviderRegistry registry) {
         List<String> problems = new ArrayList<>();
-        List<String> types = new ArrayList<>();
         SourceProvider source = null;
         if (selection.source() != null) {
-            types.add(selection.source());
             source = registry.source(selection.source()).orElse(null);
             if (source == null) {
                 problems.add("Unknown source type '" + selection.source() + "'; known: "
@@ -50,7 +53,6 @@ public record Invocation(
         }
         List<DestinationProvider> destinations = new ArrayList<>();
         for (String type : selection.destinations()) {
-            types.add(type);
             registry.destination(type)
                     .ifPresentOrElse(
                             destinations::add,
@@ -62,24 +64,34 @@ public record Invocation(
         if (!problems.isEmpty()) {
             throw new SyncConfigException(problems);
         }
-        List<List<SettingKey>> keysByProvider = new ArrayList<>();
-        if (source != null) {
-            keysByProvider.add(source.settings());
-        }
-        destinations.forEach(p -> keysByProvider.add(p.settings()));
-        List<SettingKey> keys = keysByProvider.stream().flatMap(List::stream).toList();
+        List<SettingKey> sourceKeys = source == null ? List.of() : source.settings();
+        List<SettingKey> destinationKeys =
+                destinations.stream().flatMap(p -> p.settings().stream()).toList();
+        List<SettingKey> keys = new ArrayList<>(sourceKeys);
+        keys.addAll(destinationKeys);
 
         // Every key of every channel checked: a typo is refused (with a did-you-mean), never ignored.
-        KnownSettings known = KnownSettings.of(keys, SettingsResolver.allKeys(registry), types);
+        KnownSettings known = KnownSettings.forRun(
+                source == null ? null : source.type(),
+                sourceKeys,
+                destinations.stream().map(DestinationProvider::type).toList(),
+                destinationKeys,
+                SettingsResolver.allKeys(registry));
         SyncSettings settings = resolver.resolve(known, keys).settings();
         Logging.redact(settings.secrets());
+        // One type on both sides: a problem says whose it is (both sides may lack the same key).
+        boolean sameType =
+                source != null && destinations.stream().anyMatch(d -> d.type().equals(selection.source()));
         // Validate every provider's keys first, so one error lists every bad key of every provider.
-        for (List<SettingKey> providerKeys : keysByProvider) {
-            try {
-                settings.validate(providerKeys);
-            } catch (SyncConfigException e) {
-                problems.addAll(e.problems());
-            }
+        if (source != null) {
+            validate(settings.forSource(), sourceKeys, sameType ? "For the source: " : "", problems);
+        }
+        for (DestinationProvider destination : destinations) {
+            validate(
+                    settings.forDestination(),
+                    destination.settings(),
+                    sameType ? "For the destination: " : "",
+                    problems);
         }
         if (!problems.isEmpty()) {
             Redactor redactor = Redactor.of(settings.secrets());
@@ -87,5 +99,13 @@ public record Invocation(
                     problems.stream().map(redactor::redact).distinct().toList());
         }
         return new Invocation(source, destinations, settings, resolver.warnings(known));
+    }
+
+    private static void validate(SyncSettings view, List<SettingKey> keys, String side, List<String> problems) {
+        try {
+            view.validate(keys);
+        } catch (SyncConfigException e) {
+            e.problems().forEach(p -> problems.add(side + p));
+        }
     }
 }

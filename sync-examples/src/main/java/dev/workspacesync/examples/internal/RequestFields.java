@@ -2,6 +2,7 @@ package dev.workspacesync.examples.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.workspacesync.core.KnownSettings;
+import dev.workspacesync.core.SettingsScope;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import java.util.ArrayList;
@@ -23,6 +24,12 @@ import java.util.function.Predicate;
  * longer than {@link #MAX_LENGTH} or one its {@link Check} refuses is a {@link SyncConfigException}
  * (400) naming the field. Messages never repeat a value of a field whose name says it is a token.
  * An empty string counts as absent (the seed service's callers send {@code ""} for "use the default").
+ *
+ * <p>Fields may be {@linkplain SettingsScope scoped} like every other channel's keys: {@link #scoped} adds
+ * {@code source.<field>} and {@code destination.<field>} for the fields whose key belongs to that side's
+ * provider ({@code source.workspace} → {@code source.windmill.workspace}); a scoped field checks its value
+ * as the unscoped field does, and one naming a side whose provider does not take the field is refused,
+ * naming the field and the side.
  *
  * @param fields JSON field → setting key, in the order missing fields are reported
  * @param checks per-field checks of a present value; each throws {@link SyncConfigException} naming the
@@ -74,6 +81,27 @@ public record RequestFields(
         this(fields, Map.of(), required, fallback, fixed, null);
     }
 
+    /**
+     * {@code fields} plus their scoped forms: {@code source.<field>} for each field whose setting key belongs
+     * to the source's type, {@code destination.<field>} for each one of a destination's type.
+     *
+     * @param sourceType the source's type ({@code windmill})
+     * @param destinationTypes the destinations' types ({@code git})
+     */
+    public static Map<String, String> scoped(
+            Map<String, String> fields, String sourceType, List<String> destinationTypes) {
+        Map<String, String> all = new LinkedHashMap<>(fields);
+        for (SettingsScope scope : SettingsScope.values()) {
+            List<String> types = scope == SettingsScope.SOURCE ? List.of(sourceType) : destinationTypes;
+            fields.forEach((field, key) -> {
+                if (types.stream().anyMatch(t -> key.startsWith(t + "."))) {
+                    all.put(scope.key(field), scope.key(key));
+                }
+            });
+        }
+        return all;
+    }
+
     /** A field that is always required. */
     public static Predicate<SyncSettings> always() {
         return settings -> true;
@@ -110,7 +138,11 @@ public record RequestFields(
                 problems.add("Field '" + field + "' is longer than " + MAX_LENGTH + " characters");
                 continue;
             }
-            Check check = checks.get(field);
+            // A scoped field (source.workspace) is checked as its field is.
+            Check check = checks.get(
+                    SettingsScope.of(field).isPresent() && !checks.containsKey(field)
+                            ? SettingsScope.unscoped(field)
+                            : field);
             if (check != null) {
                 try {
                     check.check(text.strip());
@@ -139,10 +171,26 @@ public record RequestFields(
 
     private String unknown(String field) {
         String shown = shown(field);
+        java.util.Optional<SettingsScope> scope = SettingsScope.of(field);
+        if (scope.isPresent() && fields.containsKey(SettingsScope.unscoped(field))) {
+            String base = SettingsScope.unscoped(field);
+            String other = scope.get().other().key(base);
+            return "Field '" + shown + "' is scoped to the " + scope.get().word() + ", whose provider does not take '"
+                    + base + "'" + (fields.containsKey(other) ? "; did you mean '" + other + "'?" : "");
+        }
         // The same near-miss rule as every other settings channel (case, _ for -, a few typos).
         return KnownSettings.suggest(field, fields.keySet())
                 .map(suggestion -> "Unknown field '" + shown + "'; did you mean '" + suggestion + "'?")
-                .orElse("Unknown field '" + shown + "'; known fields: " + String.join(", ", fields.keySet()));
+                .orElse("Unknown field '" + shown + "'; known fields: "
+                        + String.join(
+                                ", ",
+                                fields.keySet().stream()
+                                        .filter(f -> SettingsScope.of(f).isEmpty())
+                                        .toList())
+                        + (fields.keySet().stream()
+                                        .anyMatch(f -> SettingsScope.of(f).isPresent())
+                                ? " (each also as source.<field> or destination.<field> for its side)"
+                                : ""));
     }
 
     /** A field name as it may appear in a message: bounded, printable. */

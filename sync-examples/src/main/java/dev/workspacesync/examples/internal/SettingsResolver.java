@@ -2,6 +2,7 @@ package dev.workspacesync.examples.internal;
 
 import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.ProviderRegistry;
+import dev.workspacesync.core.SettingsScope;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.SettingKey;
@@ -21,6 +22,11 @@ import java.util.Set;
 /**
  * Layers settings for the command line: {@code --set} over the config files over the environment over
  * the providers' defaults, and checks every key of every layer for typos ({@link KnownSettings}).
+ *
+ * <p>Every channel takes {@linkplain SettingsScope scoped} keys too ({@code source.windmill.workspace},
+ * {@code destination.git.branch}; in the environment {@code WORKSPACE_SYNC_SOURCE_<KEY>} and {@code
+ * WORKSPACE_SYNC_DESTINATION_<KEY>}): layering treats them as keys of their own, so a scoped value from any
+ * layer wins over an unscoped one from any layer, for its side ({@link SyncSettings#forScope}).
  *
  * <p>Config files: {@code --config FILE} when given; otherwise every one found of
  * {@code ./workspace-sync.properties} (the project's) and
@@ -248,7 +254,9 @@ public final class SettingsResolver {
             merged.put(key.strip(), value);
             origins.put(key.strip(), "--set");
         });
-        SyncSettings settings = SyncSettings.of(merged).orElse(fromEnvironment(environment, used));
+        SyncSettings settings = SyncSettings.of(merged)
+                .orElse(fromEnvironment(environment, used))
+                .withSecretsOf(used);
         origins.keySet().retainAll(settings.keys());
         return new Resolved(settings, origins);
     }
@@ -268,11 +276,18 @@ public final class SettingsResolver {
         return SyncSettings.fromEnvironment(environment, keys);
     }
 
-    /** For each key the environment sets, the variable that set it (the generic name over the seed's). */
+    /**
+     * For each key the environment sets, the variable that set it (the generic name over the seed's), and
+     * for each scoped key its {@code WORKSPACE_SYNC_SOURCE_*} / {@code WORKSPACE_SYNC_DESTINATION_*} variable.
+     */
     static Map<String, String> environmentOrigins(Map<String, String> environment, Collection<SettingKey> keys) {
         Map<String, String> origins = new LinkedHashMap<>();
         for (SettingKey key : keys) {
             SyncSettings.environmentVariable(environment, key).ifPresent(variable -> origins.put(key.key(), variable));
+            for (SettingsScope scope : SettingsScope.values()) {
+                SyncSettings.environmentVariable(environment, key, scope)
+                        .ifPresent(variable -> origins.put(scope.key(key.key()), variable));
+            }
         }
         return origins;
     }
