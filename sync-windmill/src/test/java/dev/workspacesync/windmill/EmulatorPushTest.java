@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspacesync.windmill.testing.Fixtures;
+import dev.workspacesync.windmill.testing.ServerShapes;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
 import dev.workspacesync.windmill.testing.WorkspaceArchive;
 import java.io.IOException;
@@ -57,7 +58,9 @@ class EmulatorPushTest {
                 Arguments.of("dbtCases", (Supplier<WorkspaceArchive>)
                         () -> serverShaped(EmulatorPushTest.dbtCasesPushable())),
                 Arguments.of("dedupeCases", (Supplier<WorkspaceArchive>)
-                        () -> serverShaped(EmulatorPushTest.dedupeCasesPushable())));
+                        () -> serverShaped(EmulatorPushTest.dedupeCasesPushable())),
+                Arguments.of("generated seed 1", (Supplier<WorkspaceArchive>)
+                        () -> serverShaped(ServerShapes.workspace(1, ServerShapes.Alphabet.NARROWED))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -172,15 +175,46 @@ class EmulatorPushTest {
 
     /**
      * Without what the fixtures hold beyond the current server's export: a {@code language} in script metadata
-     * (the extension carries it), dbt modules that are local dot files (push skips them).
+     * (the extension carries it), dbt modules that are local dot files (push skips them); and what push drops:
+     * a script's concurrency window without a positive limit, a timeout that is not positive.
      */
     static WorkspaceArchive serverShaped(WorkspaceArchive archive) {
         for (String entry : List.copyOf(archive.entries().keySet())) {
+            if (entry.startsWith("groups/") && entry.endsWith(".group.json")) {
+                // An admin of a group is a member with a write grant.
+                edit(archive, entry, group -> {
+                    ObjectNode perms = group.path("extra_perms") instanceof ObjectNode p
+                            ? p
+                            : ((ObjectNode) group).putObject("extra_perms");
+                    group.path("admins").forEach(admin -> perms.put(admin.asText(), true));
+                });
+            }
+            if (entry.startsWith("users/") && entry.endsWith(".user.json")) {
+                // Push cannot disable a user: it adds users enabled.
+                edit(archive, entry, user -> ((ObjectNode) user).put("disabled", false));
+            }
+            if (entry.equals("settings.json")) {
+                // Push sets the Slack OAuth client only as a pair (id and secret), or clears both.
+                edit(archive, entry, settings -> {
+                    if (settings.path("slack_oauth_client_id").isNull()
+                            || settings.path("slack_oauth_client_secret").isNull()) {
+                        ((ObjectNode) settings).putNull("slack_oauth_client_id");
+                        ((ObjectNode) settings).putNull("slack_oauth_client_secret");
+                    }
+                });
+            }
             if (entry.endsWith(".script.json")) {
                 edit(archive, entry, script -> {
                     ((ObjectNode) script).remove("language");
                     if (!script.has("lock")) {
                         ((ObjectNode) script).putNull("lock");
+                    }
+                    // Push drops a concurrency window without a positive limit, and a timeout that is not positive.
+                    if (script.path("concurrent_limit").asInt(0) <= 0) {
+                        ((ObjectNode) script).remove(List.of("concurrent_limit", "concurrency_time_window_s"));
+                    }
+                    if (script.has("timeout") && script.path("timeout").asInt(0) <= 0) {
+                        ((ObjectNode) script).remove("timeout");
                     }
                     if (script.path("modules") instanceof ObjectNode modules) {
                         List<String> dotFiles = new ArrayList<>();

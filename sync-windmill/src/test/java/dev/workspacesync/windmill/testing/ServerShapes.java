@@ -593,6 +593,8 @@ public final class ServerShapes {
                                     "runnable",
                                     "fieldType",
                                     "any",
+                                    "fields",
+                                    Fixtures.obj(),
                                     "runnable",
                                     Fixtures.obj(
                                             "type",
@@ -607,7 +609,16 @@ public final class ServerShapes {
         value.put("grid", grid);
         List<Object> hidden = new ArrayList<>();
         for (int i = 0, n = r.nextInt(3); i < n; i++) {
-            hidden.add(Fixtures.obj("type", "runnableByName", "name", stepName(), "inlineScript", inlineScript()));
+            // The app editor always writes fields (the CLI's push needs them to build the policy).
+            hidden.add(Fixtures.obj(
+                    "type",
+                    "runnableByName",
+                    "name",
+                    stepName(),
+                    "fields",
+                    Fixtures.obj(),
+                    "inlineScript",
+                    inlineScript()));
         }
         value.put("hiddenInlineScripts", hidden);
         value.put("css", r.nextBoolean() ? Fixtures.obj() : Fixtures.obj("app", Fixtures.obj("style", text(false))));
