@@ -329,13 +329,14 @@ public final class WindmillApi {
                 attempts,
                 wait.toMillis(),
                 cause.getMessage());
-        // The failure worth reporting is the server's, not the deadline check that ended the last attempt.
+        // The failure worth reporting is the server's, not the deadline that ended the last attempt.
         SyncException[] last = {null};
         java.util.function.Supplier<T> recording = () -> {
             try {
                 return action.get();
             } catch (SyncException e) {
-                if (!(e instanceof DeadlinePassed)) {
+                // An attempt the deadline cut short (a timeout) says less than the answer before it.
+                if (!(e instanceof DeadlinePassed) && (last[0] == null || !deadline.expired())) {
                     last[0] = e;
                 }
                 throw e;
