@@ -7,7 +7,9 @@ import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.SettingKey.Type;
+import dev.workspacesync.git.internal.RemoteSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,17 +59,11 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
 
     @Override
     public List<SettingKey> settings() {
-        return List.of(
-                SettingKey.required("git.remote-url", Type.STRING, "The remote: an https, ssh or file URL")
-                        .withEnvironmentAlias("GIT_REMOTE_URL"),
+        List<SettingKey> keys = new ArrayList<>();
+        keys.add(RemoteSettings.remoteUrl());
+        keys.addAll(List.of(
                 SettingKey.optional("git.branch", Type.STRING, "main", "The branch; created when missing")
                         .withEnvironmentAlias("GIT_BRANCH"),
-                SettingKey.secret("git.token", false, "HTTPS token, sent as the basic-auth password")
-                        .withEnvironmentAlias("GIT_TOKEN"),
-                SettingKey.optional("git.username", Type.STRING, "x-access-token", "HTTPS basic-auth user"),
-                SettingKey.optional("git.ssh-key", Type.PATH, null, "Private key file for SSH remotes"),
-                SettingKey.optional("git.known-hosts", Type.PATH, null, "known_hosts file for SSH remotes"),
-                SettingKey.secret("git.ssh-key-passphrase", false, "Passphrase of an encrypted SSH key"),
                 SettingKey.optional("git.author-name", Type.STRING, "workspace-sync", "Commit author name")
                         .withEnvironmentAlias("GIT_USER_NAME"),
                 SettingKey.optional("git.author-email", Type.STRING, "workspace-sync@localhost", "Commit author email")
@@ -87,17 +83,11 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
                         Type.LIST,
                         String.join(",", GitRemoteDestination.DEFAULT_PRESERVE),
                         "Globs of destination files the mirror never deletes"),
-                SettingKey.optional("git.push-attempts", Type.INTEGER, "5", "Pushes tried when others push meanwhile"),
                 SettingKey.optional(
-                        "git.deadline",
-                        Type.STRING,
-                        "60s",
-                        "How long to keep trying to reach the remote, retries included (e.g. 30s, 5m)"),
-                SettingKey.optional(
-                        "git.cache-max-idle",
-                        Type.STRING,
-                        "7d",
-                        "Cached clones (default cache root only) unused this long are removed (e.g. 12h, 7d)"));
+                        "git.push-attempts", Type.INTEGER, "5", "Pushes tried when others push meanwhile")));
+        keys.addAll(RemoteSettings.credentials());
+        keys.addAll(RemoteSettings.timing());
+        return keys;
     }
 
     @Override

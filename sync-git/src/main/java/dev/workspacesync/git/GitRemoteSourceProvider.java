@@ -7,6 +7,8 @@ import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.SettingKey.Type;
 import dev.workspacesync.core.spi.Source;
 import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.git.internal.RemoteSettings;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,9 +45,9 @@ public final class GitRemoteSourceProvider implements SourceProvider {
 
     @Override
     public List<SettingKey> settings() {
-        return List.of(
-                SettingKey.required("git.remote-url", Type.STRING, "The remote: an https, ssh or file URL")
-                        .withEnvironmentAlias("GIT_REMOTE_URL"),
+        List<SettingKey> keys = new ArrayList<>();
+        keys.add(RemoteSettings.remoteUrl());
+        keys.addAll(List.of(
                 SettingKey.optional(
                         "git.ref",
                         Type.STRING,
@@ -53,27 +55,14 @@ public final class GitRemoteSourceProvider implements SourceProvider {
                         "What to read: a branch, a tag, refs/... or a full commit id (default: git.branch)"),
                 SettingKey.optional("git.branch", Type.STRING, "main", "The branch read when git.ref is not set")
                         .withEnvironmentAlias("GIT_BRANCH"),
-                SettingKey.secret("git.token", false, "HTTPS token, sent as the basic-auth password")
-                        .withEnvironmentAlias("GIT_TOKEN"),
-                SettingKey.optional("git.username", Type.STRING, "x-access-token", "HTTPS basic-auth user"),
-                SettingKey.optional("git.ssh-key", Type.PATH, null, "Private key file for SSH remotes"),
-                SettingKey.optional("git.known-hosts", Type.PATH, null, "known_hosts file for SSH remotes"),
-                SettingKey.secret("git.ssh-key-passphrase", false, "Passphrase of an encrypted SSH key"),
                 SettingKey.optional(
                         "git.work-dir",
                         Type.PATH,
                         null,
-                        "The cached bare clone (default: under the user cache directory, by remote)"),
-                SettingKey.optional(
-                        "git.deadline",
-                        Type.STRING,
-                        "60s",
-                        "How long to keep trying to reach the remote, retries included (e.g. 30s, 5m)"),
-                SettingKey.optional(
-                        "git.cache-max-idle",
-                        Type.STRING,
-                        "7d",
-                        "Cached clones (default cache root only) unused this long are removed (e.g. 12h, 7d)"));
+                        "The cached bare clone (default: under the user cache directory, by remote)")));
+        keys.addAll(RemoteSettings.credentials());
+        keys.addAll(RemoteSettings.timing());
+        return keys;
     }
 
     @Override
