@@ -193,6 +193,36 @@ class LeaseTest {
     }
 
     @Test
+    void aLongRunRenewsItsLease() {
+        // With a TTL this short every upload finds the lease past half its time, so it is renewed each time.
+        DatabricksWorkspaceDestination destination = DatabricksWorkspaceDestination.builder()
+                .host(emulator.host())
+                .token(Secret.of(TOKEN))
+                .root(ROOT)
+                .environment(Map.of())
+                .stateDirectory(stateA)
+                .rateLimit(0)
+                .concurrency(1)
+                .leaseTtl(Duration.ofMillis(1))
+                .build();
+        SyncReport report;
+        try (SyncPipeline pipeline = SyncPipeline.builder()
+                .source(source)
+                .destination(destination)
+                .retryPolicy(RetryPolicy.none())
+                .build()) {
+            report = pipeline.run();
+        }
+
+        assertThat(report.status()).as(report.message()).isEqualTo(SyncStatus.SYNCED);
+        // A create answered 404 (the folder is new), the create after mkdirs, then a renewal (overwrite)
+        // after each of the three uploads.
+        assertThat(emulator.count(Kind.IMPORT)).isEqualTo(5);
+        assertThat(emulator.object(LEASE)).isEmpty();
+        assertWorkspaceEqualsSource();
+    }
+
+    @Test
     void theLeaseIsNotAProjectFile() {
         assertThat(sync(stateA).status()).isEqualTo(SyncStatus.SYNCED);
         emulator.putFile(LEASE, leaseJson("other-host", 42, Instant.now().minusSeconds(1)));
