@@ -86,6 +86,11 @@ public final class DatabricksDestinationProvider implements DestinationProvider 
                         "24h",
                         "a full reconcile when the last one is this old, e.g. 30m, 24h, 7d (0: never by time)"),
                 SettingKey.optional(
+                        "databricks.lease-ttl",
+                        SettingKey.Type.STRING,
+                        "10m",
+                        "how long the lease a run takes on the folder lasts if the run dies, e.g. 10m"),
+                SettingKey.optional(
                         "databricks.deadline",
                         SettingKey.Type.STRING,
                         "60s",
@@ -110,7 +115,8 @@ public final class DatabricksDestinationProvider implements DestinationProvider 
                         "databricks.reconcile-every-runs",
                         DatabricksWorkspaceDestination.DEFAULT_RECONCILE_EVERY_RUNS)))
                 .reconcileEvery(duration(settings, "databricks.reconcile-every", "24h", true))
-                .deadline(duration(settings, "databricks.deadline", "60s", false));
+                .deadline(duration(settings, "databricks.deadline", "60s", false))
+                .leaseTtl(duration(settings, "databricks.lease-ttl", "10m", false));
         settings.path("databricks.state-dir").ifPresent(builder::stateDirectory);
         return builder.build();
     }

@@ -23,6 +23,7 @@ import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.databricks.internal.Auth;
 import dev.workspacesync.databricks.internal.Connection;
 import dev.workspacesync.databricks.internal.DriftRecord;
+import dev.workspacesync.databricks.internal.Lease;
 import dev.workspacesync.databricks.internal.Manifest;
 import dev.workspacesync.databricks.internal.Notebooks;
 import dev.workspacesync.databricks.internal.Workspace;
@@ -130,6 +131,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
     private final boolean reconcile;
     private final int reconcileEveryRuns;
     private final Duration reconcileEvery;
+    private final Duration leaseTtl;
     private volatile Prepared last;
     private volatile String resolvedTarget;
 
@@ -141,6 +143,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
         this.reconcile = b.reconcile;
         this.reconcileEveryRuns = b.reconcileEveryRuns;
         this.reconcileEvery = b.reconcileEvery;
+        this.leaseTtl = b.leaseTtl;
         this.connection = new Connection(
                 new Auth(b.host, b.token, b.profile, b.clientId, b.clientSecret),
                 b.config,
@@ -825,6 +828,8 @@ public final class DatabricksWorkspaceDestination implements Destination {
         Set<SyncPath> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Long rootId = check.rootObjectId;
         String manifestSha = check.manifestSha256;
+        // Nothing is written before the lease is ours; a run with nothing to write takes none.
+        Lease lease = mutates ? Lease.acquire(ws, ctx.root, leaseTtl) : null;
         ExecutorService pool = mutates ? Executors.newFixedThreadPool(concurrency, daemonThreads()) : null;
         try (SyncStateStore.Session session = ctx.store.open(ctx.key)) {
             for (SnapshotEntry entry : plan.refreshed()) {
@@ -842,6 +847,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 }
             }
             if (mutates && failures.isEmpty()) {
+                Lease held = lease;
                 Set<SyncPath> deletedChanges = new HashSet<>();
                 plan.deletes().forEach(c -> deletedChanges.add(c.path()));
                 // 1. Deletes.
@@ -891,6 +897,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
                     // The local name is sent, as the CLI does: the server strips a notebook's extension itself.
                     touched.add(change.path());
                     String sha = upload(ws, ctx.root + "/" + change.path().value(), entry);
+                    held.renewIfDue();
                     long time = entry.modified().map(Instant::toEpochMilli).orElse(FileState.NO_TIME);
                     session.put(
                             change.path(),
@@ -917,6 +924,9 @@ public final class DatabricksWorkspaceDestination implements Destination {
                     Manifest manifest = Manifest.of(true, ctx.root, rootId, now, meta);
                     String sha = manifest.contentSha256();
                     if (!sha.equals(manifestSha)) {
+                        if (lease == null) {
+                            lease = Lease.acquire(ws, ctx.root, leaseTtl);
+                        }
                         runOne(failures, () -> uploadManifest(ws, ctx, manifest.toJson()));
                         manifestSha = failures.isEmpty() ? sha : null;
                     }
@@ -937,6 +947,9 @@ public final class DatabricksWorkspaceDestination implements Destination {
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
+            }
+            if (lease != null) {
+                lease.release();
             }
         }
         if (!failures.isEmpty()) {
@@ -1103,6 +1116,7 @@ public final class DatabricksWorkspaceDestination implements Destination {
         private int reconcileEveryRuns = DEFAULT_RECONCILE_EVERY_RUNS;
         private Duration reconcileEvery = DEFAULT_RECONCILE_EVERY;
         private Duration deadline = Deadline.DEFAULT;
+        private Duration leaseTtl = Lease.DEFAULT_TTL;
         private RetryPolicy retry = new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(60));
 
         private Builder() {}
@@ -1216,6 +1230,18 @@ public final class DatabricksWorkspaceDestination implements Destination {
                 throw new SyncConfigException("'databricks.deadline' must be positive, not " + deadline);
             }
             this.deadline = deadline;
+            return this;
+        }
+
+        /**
+         * How long the lease on the folder lasts ({@code .workspace-sync/lease.json}) before another replica
+         * may take it over; renewed while a long run writes; default 10 min.
+         */
+        public Builder leaseTtl(Duration ttl) {
+            if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+                throw new SyncConfigException("'databricks.lease-ttl' must be positive, not " + ttl);
+            }
+            this.leaseTtl = ttl;
             return this;
         }
 

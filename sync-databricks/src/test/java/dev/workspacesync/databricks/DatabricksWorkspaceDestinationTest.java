@@ -162,8 +162,8 @@ class DatabricksWorkspaceDestinationTest {
         assertThat(report.updated()).isEqualTo(1);
         assertThat(projectUploads()).isEqualTo(1);
         assertThat(emulator.uploadsOf(remote("lib/util.py"))).isEqualTo(1);
-        // Plus the manifest: marked "being changed" before, rewritten after.
-        assertThat(emulator.mutatingRequests()).isEqualTo(3);
+        // Plus the manifest (marked "being changed" before, rewritten after) and the lease (created, deleted).
+        assertThat(emulator.mutatingRequests()).isEqualTo(5);
         assertThat(emulator.object(remote("lib/util.py")).orElseThrow().text()).contains("return 2");
     }
 

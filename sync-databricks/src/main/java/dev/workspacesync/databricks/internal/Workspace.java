@@ -15,6 +15,8 @@ import com.databricks.sdk.service.workspace.Delete;
 import com.databricks.sdk.service.workspace.ExportFormat;
 import com.databricks.sdk.service.workspace.ExportRequest;
 import com.databricks.sdk.service.workspace.GetStatusRequest;
+import com.databricks.sdk.service.workspace.Import;
+import com.databricks.sdk.service.workspace.ImportFormat;
 import com.databricks.sdk.service.workspace.ListWorkspaceRequest;
 import com.databricks.sdk.service.workspace.Mkdirs;
 import com.databricks.sdk.service.workspace.ObjectInfo;
@@ -182,6 +184,41 @@ public final class Workspace {
             }
             throw e;
         }
+    }
+
+    /**
+     * Creates a small file with {@code /workspace/import} and {@code overwrite=false}, which the server
+     * refuses when anything is at the path: of several clients racing, exactly one gets {@code true}.
+     *
+     * @return false when an object is already there (400 {@code RESOURCE_ALREADY_EXISTS}, or 409 under
+     *     contention)
+     */
+    public boolean createExclusive(String path, byte[] content) {
+        try {
+            importRaw(path, content, false);
+            return true;
+        } catch (WorkspaceException e) {
+            if (e.status() == 409 || (e.status() == 400 && e.errorCode().equals("RESOURCE_ALREADY_EXISTS"))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Replaces a small file with {@code /workspace/import} and {@code overwrite=true}. */
+    public void overwrite(String path, byte[] content) {
+        importRaw(path, content, true);
+    }
+
+    private void importRaw(String path, byte[] content, boolean overwrite) {
+        call("Writing " + path, path, () -> {
+            workspace.importContent(new Import()
+                    .setPath(path)
+                    .setFormat(ImportFormat.AUTO)
+                    .setOverwrite(overwrite)
+                    .setContent(Base64.getEncoder().encodeToString(content)));
+            return null;
+        });
     }
 
     /** Removes a folder if it is empty; a folder that is gone or still holds something is left alone. */
