@@ -241,6 +241,8 @@ public final class WindmillDestination implements Destination {
         long bytes = 0;
         List<String> done = new ArrayList<>();
         for (Planned p : todo) {
+            // windmill.deadline bounds the calls of one item, not the whole push (thousands of items).
+            api.withDeadline(Deadline.after(deadline), WindmillSource.DEADLINE_KEY);
             try {
                 List<PushRequests.Request> calls = p.local() == null
                         ? List.of(PushRequests.delete(p.item()))
@@ -259,7 +261,10 @@ public final class WindmillDestination implements Destination {
             } catch (SyncException e) {
                 String message = "Pushing " + p.item() + " to " + target() + " failed after " + done.size()
                         + " of " + todo.size() + " items were written"
-                        + (done.isEmpty() ? "" : " (" + String.join(", ", done) + ")")
+                        + (done.isEmpty()
+                                ? ""
+                                : " (" + String.join(", ", done.subList(0, Math.min(10, done.size())))
+                                        + (done.size() > 10 ? ", … and " + (done.size() - 10) + " more" : "") + ")")
                         + "; the next run writes only the rest: " + e.getMessage();
                 throw new DestinationException(redactor.redact(message), e);
             }
