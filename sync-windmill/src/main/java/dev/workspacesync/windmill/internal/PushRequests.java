@@ -298,36 +298,9 @@ public final class PushRequests {
 
     /** The CLI's {@code inferContentTypeFromFilePath}; throws for an extension it does not know. */
     public static String language(String path, String defaultTs) {
-        String[][] table = {
-            {".py", "python3"},
-            {"fetch.ts", "nativets"},
-            {"bun.ts", "bun"},
-            {"deno.ts", "deno"},
-            {".ts", defaultTs == null ? "bun" : defaultTs},
-            {".go", "go"},
-            {".my.sql", "mysql"},
-            {".bq.sql", "bigquery"},
-            {".odb.sql", "oracledb"},
-            {".duckdb.sql", "duckdb"},
-            {".sf.sql", "snowflake"},
-            {".ms.sql", "mssql"},
-            {".pg.sql", "postgresql"},
-            {".gql", "graphql"},
-            {".sh", "bash"},
-            {".ps1", "powershell"},
-            {".php", "php"},
-            {".rs", "rust"},
-            {".cs", "csharp"},
-            {".playbook.yml", "ansible"},
-            {".nu", "nu"},
-            {".java", "java"},
-            {".rb", "ruby"},
-            {".r", "rlang"}
-        };
-        for (String[] row : table) {
-            if (path.endsWith(row[0])) {
-                return row[1];
-            }
+        String language = WmillLock.scriptLanguage(path, defaultTs);
+        if (language != null) {
+            return language;
         }
         String ext = path.substring(Math.max(0, path.lastIndexOf('.')));
         throw new DestinationException("Cannot infer the script language from extension '" + ext + "' (file " + path

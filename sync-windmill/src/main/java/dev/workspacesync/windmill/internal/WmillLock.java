@@ -307,6 +307,11 @@ public final class WmillLock {
     }
 
     private String language(String p) {
+        return scriptLanguage(p, defaultTs);
+    }
+
+    /** The language of a script file (the CLI's {@code inferContentTypeFromFilePath}), or null if unknown. */
+    static String scriptLanguage(String p, String defaultTs) {
         for (String[] row : LANGUAGE_BY_SUFFIX) {
             if (p.endsWith(row[0])) {
                 return row[1] == null ? defaultTs : row[1];
