@@ -17,11 +17,13 @@ import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.SyncPlan;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
+import dev.workspacesync.windmill.internal.NativeTriggers;
 import dev.workspacesync.windmill.internal.PullTransformer;
 import dev.workspacesync.windmill.internal.PushItems;
 import dev.workspacesync.windmill.internal.PushItems.Group;
 import dev.workspacesync.windmill.internal.PushItems.Kind;
 import dev.workspacesync.windmill.internal.PushRequests;
+import dev.workspacesync.windmill.internal.PushSettings;
 import dev.workspacesync.windmill.internal.WindmillApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -206,7 +208,7 @@ public final class WindmillDestination implements Destination {
             if (!local.containsKey(e.getKey())) {
                 PushItems.Item item = e.getValue().item();
                 SyncPath main = SyncPath.exact(item.mainFile());
-                if (snapshot.withheld(main)) {
+                if (snapshot.withheld(main) || neverDeleted(item)) {
                     continue;
                 }
                 changes.add(Change.delete(main));
@@ -370,7 +372,7 @@ public final class WindmillDestination implements Destination {
             if (needsMain && main == null) {
                 continue; // reported above as unparsable
             }
-            if (needsMain && !main.isObject()) {
+            if (needsMain && !main.isObject() && item.kind() != Kind.KEY) {
                 problems.add(item.mainFile() + ": does not hold a YAML mapping");
                 continue;
             }
@@ -395,7 +397,16 @@ public final class WindmillDestination implements Destination {
                     }
                     inlineRefs(main, dir, group, item.mainFile(), problems);
                 }
-                case APP, RAW_APP, SETTINGS, KEY ->
+                case SETTINGS -> PushSettings.validateSettings(item.mainFile(), main, problems);
+                case KEY -> PushSettings.validateKey(item.mainFile(), main, problems);
+                case TRIGGER -> {
+                    String native_ =
+                            item.subtype().equals(NativeTriggers.SUBTYPE) ? NativeTriggers.problem(item) : null;
+                    if (native_ != null) {
+                        problems.add(item.mainFile() + ": " + native_);
+                    }
+                }
+                case APP, RAW_APP ->
                     problems.add(item.mainFile() + ": the windmill destination does not push "
                             + item.kind().label() + "s yet");
                 case RESOURCE -> inlineExists(main.path("value").path("content"), "", group, item.mainFile(), problems);
@@ -413,7 +424,7 @@ public final class WindmillDestination implements Destination {
                         if (!unchanged && !value.isEmpty()) {
                             if (!keyRead[0]) {
                                 keyRead[0] = true;
-                                key[0] = workspaceKey();
+                                key[0] = secretKey(local, remote);
                             }
                             if (!isCiphertext(value, key[0])) {
                                 problems.add(item.mainFile() + ": the secret value is not ciphertext of workspace "
@@ -426,6 +437,11 @@ public final class WindmillDestination implements Destination {
                 default -> {}
             }
         }
+    }
+
+    /** Settings and the key: the CLI's push has no call that removes them, so a tree without them keeps them. */
+    private static boolean neverDeleted(PushItems.Item item) {
+        return item.kind() == Kind.SETTINGS || item.kind() == Kind.KEY;
     }
 
     private static String keyOf(Group group, Map<String, Group> local) {
@@ -461,6 +477,47 @@ public final class WindmillDestination implements Destination {
                 problems.add(owner + ": the !inline file " + file + " is missing");
             }
         }
+    }
+
+    /**
+     * The key the secrets must be ciphertext of when they are written: the tree's {@code encryption_key.yaml} when
+     * it has one (it is pushed before the variables), else the workspace's. Null (only the base64 check) when the
+     * workspace key cannot be read, or does not decrypt the workspace's own secrets (a server started with
+     * {@code SECRET_SALT} adds it to every key).
+     */
+    private byte[] secretKey(Map<String, Group> local, Map<String, Group> remote) {
+        String remoteKey = null;
+        String treeKey = null;
+        for (Group g : remote.values()) {
+            if (g.item().kind() == Kind.KEY) {
+                remoteKey = PushSettings.key(g);
+            }
+        }
+        for (Group g : local.values()) {
+            if (g.item().kind() == Kind.KEY) {
+                treeKey = PushSettings.key(g);
+            }
+        }
+        if (remoteKey == null) {
+            byte[] read = workspaceKey();
+            remoteKey = read == null ? null : new String(read, StandardCharsets.UTF_8);
+        }
+        if (remoteKey != null) {
+            byte[] bytes = remoteKey.getBytes(StandardCharsets.UTF_8);
+            for (Group g : remote.values()) {
+                if (g.item().kind() != Kind.VARIABLE) {
+                    continue;
+                }
+                JsonNode v = PushItems.yaml(g.files().get(g.item().mainFile()));
+                String value = v.path("value").asText("");
+                if (v.path("is_secret").asBoolean(false) && !value.isEmpty() && !isCiphertext(value, bytes)) {
+                    LOG.debug("The workspace key does not decrypt {}: checking secrets as base64 only", g.item());
+                    return null;
+                }
+            }
+        }
+        String key = treeKey != null ? treeKey : remoteKey;
+        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The workspace's encryption key, when the token may read it (admins); null otherwise. */

@@ -83,7 +83,7 @@ class GeneratedWorkspaceParityTest {
         assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build");
         WorkspaceArchive archive = Fixtures.edgeCases();
         assertThat(new String(archive.entries().get("encryption_key.json"), StandardCharsets.UTF_8))
-                .isEqualTo("\"k-123\"");
+                .isEqualTo("\"tR7bQ2mX9kLp4ZsV1nWc8HdY3fGj6AeU0oTiKr5BxNq2MvCz7SyPu1LwEh4JgDa9\"");
         compare(archive, true, true, "edge cases with the key, wmill init defaults, tar");
     }
 

@@ -150,6 +150,165 @@ class PushParityTest {
         }
     }
 
+    /** Settings, the key and native triggers: an admin's restore, secrets carried as ciphertext of the key. */
+    static final String[] ADMIN_FLAGS = {
+        "--skip-apps", "--include-triggers", "--include-settings", "--include-key", "--skip-branch-validation"
+    };
+
+    static WindmillPullOptions adminOptions() {
+        return WindmillPullOptions.noConfig()
+                .with(Flag.SKIP_APPS, true)
+                .with(Flag.INCLUDE_TRIGGERS, true)
+                .with(Flag.INCLUDE_SETTINGS, true)
+                .with(Flag.INCLUDE_KEY, true);
+    }
+
+    static Stream<Long> seeds() {
+        return Stream.of(1L, 2L, 3L);
+    }
+
+    /**
+     * A generated workspace with settings, its key, a secret as ciphertext of that key and native triggers: both
+     * pushes leave equal workspaces; the real pull gives the tree back byte for byte but for the native triggers'
+     * external ids (the service makes a new one; the CLI's push cannot keep it either); the real dry run then sees
+     * 0 changes, a second push writes nothing, one changed setting is one write, and a changed key with its
+     * secret re-encrypted is two (the key first, then the secret, as ciphertext of the new key).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void settingsKeyAndNativeTriggers(long seed, @TempDir Path tmp) throws Exception {
+        System.out.println("PushParityTest.settingsKeyAndNativeTriggers seed " + seed);
+        dev.workspacesync.windmill.testing.SettingsWorkspace ws =
+                dev.workspacesync.windmill.testing.SettingsWorkspace.generate(seed);
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
+                .workspace("seeded", ws.archive())
+                .emptyWorkspace("ours", ws.name)
+                .emptyWorkspace("cli", ws.name)) {
+            Path tree = Files.createDirectories(tmp.resolve("tree"));
+            admin(tree, tmp.resolve("h1"), emulator, "seeded", "sync", "pull", "--yes");
+            TreeMap<String, byte[]> expected = files(tree);
+            assertThat(expected).containsKeys("settings.yaml", "encryption_key.yaml", "f/n/secret.variable.yaml");
+            assertThat(expected.keySet()).anyMatch(p -> p.endsWith("_native_trigger.yaml"));
+
+            emulator.resetRequests();
+            try (Destination ours = adminDestination(emulator, "ours", tmp)) {
+                SyncPlan plan = ours.plan(snapshot(expected));
+                assertThat(plan.deletes()).isEmpty();
+                ours.apply(plan, Destination.Progress.NONE);
+            }
+            admin(tree, tmp.resolve("h2"), emulator, "cli", "sync", "push", "--yes");
+            assertThat(emulator.state("ours")).isEqualTo(emulator.state("cli"));
+
+            Path again = Files.createDirectories(tmp.resolve("again"));
+            Path cliAgain = Files.createDirectories(tmp.resolve("cli-again"));
+            admin(again, tmp.resolve("h3"), emulator, "ours", "sync", "pull", "--yes");
+            admin(cliAgain, tmp.resolve("h4"), emulator, "cli", "sync", "pull", "--yes");
+            TreeMap<String, byte[]> actual = files(again);
+            TreeMap<String, byte[]> viaCli = files(cliAgain);
+            assertThat(actual.keySet()).containsExactlyElementsOf(viaCli.keySet());
+            for (String path : actual.keySet()) {
+                assertThat(new String(actual.get(path), StandardCharsets.UTF_8))
+                        .as(path)
+                        .isEqualTo(new String(viaCli.get(path), StandardCharsets.UTF_8));
+            }
+            assertThat(withoutExternalIds(actual)).isEqualTo(withoutExternalIds(expected));
+            for (String path : expected.keySet()) {
+                if (!path.endsWith("_native_trigger.yaml") && !path.equals("wmill-lock.yaml")) {
+                    assertThat(new String(actual.get(path), StandardCharsets.UTF_8))
+                            .as(path)
+                            .isEqualTo(new String(expected.get(path), StandardCharsets.UTF_8));
+                }
+            }
+
+            emulator.resetRequests();
+            String dry = admin(again, tmp.resolve("h5"), emulator, "ours", "sync", "push", "--dry-run");
+            assertThat(dry).as(dry).contains("0 changes");
+            String oursDry = admin(tree, tmp.resolve("h6"), emulator, "ours", "sync", "push", "--dry-run");
+            String cliDry = admin(tree, tmp.resolve("h7"), emulator, "cli", "sync", "push", "--dry-run");
+            assertThat(changeLines(oursDry)).isEqualTo(changeLines(cliDry));
+            try (Destination ours = adminDestination(emulator, "ours", tmp)) {
+                SyncPlan plan = ours.plan(snapshot(actual));
+                assertThat(plan.changes()).isEmpty();
+                ours.apply(plan, Destination.Progress.NONE);
+            }
+            assertThat(emulator.writeRequests()).isZero();
+
+            TreeMap<String, byte[]> recolored = new TreeMap<>(actual);
+            recolored.put(
+                    "settings.yaml",
+                    new String(actual.get("settings.yaml"), StandardCharsets.UTF_8)
+                            .replaceFirst("(?m)^color: .*$", "color: '#123abc'")
+                            .getBytes(StandardCharsets.UTF_8));
+            try (Destination ours = adminDestination(emulator, "ours", tmp)) {
+                SyncPlan plan = ours.plan(snapshot(recolored));
+                assertThat(plan.changes()).hasSize(1);
+                ours.apply(plan, Destination.Progress.NONE);
+            }
+            assertThat(emulator.writeRequests()).isEqualTo(1);
+
+            String newKey = dev.workspacesync.windmill.testing.SettingsWorkspace.key(new java.util.Random(seed + 99));
+            TreeMap<String, byte[]> rekeyed = new TreeMap<>(recolored);
+            rekeyed.put("encryption_key.yaml", (newKey + "\n").getBytes(StandardCharsets.UTF_8));
+            String secretFile = new String(actual.get("f/n/secret.variable.yaml"), StandardCharsets.UTF_8);
+            String oldCiphertext = dev.workspacesync.windmill.testing.ServerCrypt.encrypt(ws.key, ws.secret);
+            assertThat(secretFile).contains(oldCiphertext);
+            rekeyed.put(
+                    "f/n/secret.variable.yaml",
+                    secretFile
+                            .replace(
+                                    oldCiphertext,
+                                    dev.workspacesync.windmill.testing.ServerCrypt.encrypt(newKey, ws.secret))
+                            .getBytes(StandardCharsets.UTF_8));
+            emulator.resetRequests();
+            try (Destination ours = adminDestination(emulator, "ours", tmp)) {
+                SyncPlan plan = ours.plan(snapshot(rekeyed));
+                assertThat(plan.changes())
+                        .extracting(c -> c.path().value())
+                        .containsExactly("encryption_key.yaml", "f/n/secret.variable.yaml");
+                ours.apply(plan, Destination.Progress.NONE);
+            }
+            assertThat(emulator.writeRequests()).isEqualTo(2);
+            Path rekeyedPull = Files.createDirectories(tmp.resolve("rekeyed"));
+            admin(rekeyedPull, tmp.resolve("h8"), emulator, "ours", "sync", "pull", "--yes");
+            TreeMap<String, byte[]> back = files(rekeyedPull);
+            assertThat(new String(back.get("f/n/secret.variable.yaml"), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(rekeyed.get("f/n/secret.variable.yaml"), StandardCharsets.UTF_8));
+            assertThat(new String(back.get("encryption_key.yaml"), StandardCharsets.UTF_8))
+                    .isEqualTo(newKey + "\n");
+        }
+    }
+
+    /** Native trigger files named without their external id, and their YAML without it: what a push carries. */
+    static TreeMap<String, String> withoutExternalIds(TreeMap<String, byte[]> files) {
+        TreeMap<String, String> out = new TreeMap<>();
+        files.forEach((path, bytes) -> {
+            if (path.endsWith("_native_trigger.yaml")) {
+                String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("(?m)^external_id: .*\n", "");
+                out.put(
+                        path.replaceFirst("\\.[^.]+\\.(\\w+_native_trigger\\.yaml)$", ".<id>.$1") + "#" + out.size(),
+                        text);
+            }
+        });
+        return out;
+    }
+
+    static Destination adminDestination(WindmillEmulator emulator, String ws, Path tmp) {
+        return WindmillDestination.of(WindmillSource.builder()
+                .baseUrl(emulator.baseUrl())
+                .token(Secret.of(TOKEN))
+                .workspace(ws)
+                .pullOptions(adminOptions())
+                .stagingDirectory(tmp)
+                .build());
+    }
+
+    static String admin(Path dir, Path home, WindmillEmulator emulator, String ws, String... args)
+            throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(ADMIN_FLAGS));
+        return WmillJudge.run(dir, home, emulator.baseUrl(), TOKEN, ws, all.toArray(String[]::new));
+    }
+
     /**
      * A pulled file without what no push (the CLI's or ours) carries: a script's {@code no_main_func} (not in the
      * CLI's script body) and a trigger's {@code edited_by} (the server sets it to whoever pushes).

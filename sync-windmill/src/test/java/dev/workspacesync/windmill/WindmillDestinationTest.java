@@ -24,6 +24,7 @@ import dev.workspacesync.windmill.internal.PullTransformer;
 import dev.workspacesync.windmill.internal.PushItems;
 import dev.workspacesync.windmill.internal.PushRequests;
 import dev.workspacesync.windmill.testing.Fixtures;
+import dev.workspacesync.windmill.testing.ServerCrypt;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -422,6 +423,123 @@ class WindmillDestinationTest {
                 .isFalse();
         assertThat(WindmillDestination.isCiphertext("hunter2 plain!", null)).isFalse();
         assertThat(WindmillDestination.isCiphertext("AAAAencrypted==", null)).isTrue();
+    }
+
+    /**
+     * The server's encryption (magic_crypt's {@code MagicCrypt256}) judged by two independent references: the
+     * vector magic_crypt publishes in its documentation ({@code new_magic_crypt!("magickey", 256)
+     * .encrypt_str_to_base64("http://magiclen.org")}), and {@code openssl enc -aes-256-cbc} on the command line
+     * with the SHA-256 of the key and a zero IV, for seeded random keys and values. The emulator encrypts so and
+     * the destination's check agrees.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5})
+    void secretsAreEncryptedAsTheServerDoes(long seed) throws Exception {
+        System.out.println("WindmillDestinationTest.secretsAreEncryptedAsTheServerDoes seed " + seed);
+        String published = "DS/2U8royDnJDiNY2ps3f6ZoTbpZo8ZtUGYLGEjwLDQ=";
+        assertThat(ServerCrypt.encrypt("magickey", "http://magiclen.org")).isEqualTo(published);
+        assertThat(WindmillDestination.isCiphertext(published, utf8("magickey")))
+                .isTrue();
+        assertThat(WindmillDestination.isCiphertext(published, utf8("magickey2")))
+                .isFalse();
+
+        java.util.Random r = new java.util.Random(seed);
+        String key = dev.workspacesync.windmill.testing.SettingsWorkspace.key(r);
+        StringBuilder plain = new StringBuilder();
+        for (int i = 0, n = r.nextInt(60); i < n; i++) {
+            plain.appendCodePoint(r.nextInt(4) == 0 ? 0x80 + r.nextInt(0x2000) : 0x20 + r.nextInt(0x5f));
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("openssl", "version").start().waitFor() == 0, "openssl on the PATH");
+        String aesKey = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(utf8(key)));
+        Process openssl = new ProcessBuilder(
+                        "openssl", "enc", "-aes-256-cbc", "-K", aesKey, "-iv", "0".repeat(32), "-base64", "-A")
+                .start();
+        try (var in = openssl.getOutputStream()) {
+            in.write(utf8(plain.toString()));
+        }
+        String expected = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(openssl.waitFor()).isZero();
+        assertThat(ServerCrypt.encrypt(key, plain.toString())).isEqualTo(expected);
+        assertThat(ServerCrypt.decrypt(key, expected)).isEqualTo(plain.toString());
+        assertThat(WindmillDestination.isCiphertext(expected, utf8(key))).isTrue();
+        assertThat(WindmillDestination.isCiphertext(expected, utf8(key.substring(1) + "x")))
+                .isFalse();
+    }
+
+    static WindmillPullOptions admin() {
+        return options()
+                .with(Flag.INCLUDE_SETTINGS, true)
+                .with(Flag.INCLUDE_KEY, true)
+                .with(Flag.INCLUDE_TRIGGERS, true);
+    }
+
+    /** Each bad settings, key or native trigger file fails the plan naming it; nothing is written. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badAdminTrees")
+    void badSettingsKeysAndNativeTriggersAreRefusedBeforeAnyWrite(
+            String name, UnaryOperator<Map<String, byte[]>> change, String named, @TempDir Path tmp) {
+        dev.workspacesync.windmill.testing.SettingsWorkspace ws =
+                dev.workspacesync.windmill.testing.SettingsWorkspace.generate(7);
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", ws.archive())) {
+            Map<String, byte[]> tree = change.apply(new TreeMap<>(pulled(emulator, tmp, admin())));
+            emulator.resetRequests();
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, admin()))) {
+                assertThatThrownBy(() -> destination.plan(tree(tree)))
+                        .isInstanceOf(DestinationException.class)
+                        .hasMessageContaining(named)
+                        .hasMessageContaining("nothing was written")
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(ws.key));
+            }
+            assertThat(emulator.writeRequests()).isZero();
+        }
+    }
+
+    static Stream<Arguments> badAdminTrees() {
+        String otherKey = dev.workspacesync.windmill.testing.SettingsWorkspace.key(new java.util.Random(42));
+        return Stream.of(
+                Arguments.of(
+                        "a key the server refuses",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("encryption_key.yaml", utf8("not-64-letters\n"));
+                            return t;
+                        },
+                        "encryption_key.yaml"),
+                Arguments.of(
+                        "a new key, the secret still ciphertext of the old one",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("encryption_key.yaml", utf8(otherKey + "\n"));
+                            String secret = new String(t.get("f/n/secret.variable.yaml"), StandardCharsets.UTF_8);
+                            // A changed secret (so it is written), but ciphertext of the workspace's old key.
+                            t.put(
+                                    "f/n/secret.variable.yaml",
+                                    utf8(secret.replaceFirst(
+                                            "(?m)^value: .*$",
+                                            "value: "
+                                                    + ServerCrypt.encrypt(
+                                                            dev.workspacesync.windmill.testing.SettingsWorkspace
+                                                                    .generate(7)
+                                                                    .key,
+                                                            "another value"))));
+                            return t;
+                        },
+                        "f/n/secret.variable.yaml: the secret value is not ciphertext"),
+                Arguments.of(
+                        "an auto-invite mode the CLI refuses",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            String settings = new String(t.get("settings.yaml"), StandardCharsets.UTF_8);
+                            t.put("settings.yaml", utf8(settings.replaceFirst("(?m)^  mode: .*$", "  mode: everyone")));
+                            return t;
+                        },
+                        "settings.yaml: auto_invite.mode"),
+                Arguments.of(
+                        "a native trigger not named by its external id",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("f/n/handler_native_trigger.yaml", utf8("script_path: f/n/handler\n"));
+                            return t;
+                        },
+                        "f/n/handler_native_trigger.yaml"));
     }
 
     @Test

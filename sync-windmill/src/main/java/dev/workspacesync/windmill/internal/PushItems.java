@@ -167,8 +167,8 @@ public final class PushItems {
         if (p.endsWith(".schedule.yaml")) {
             return item(Kind.SCHEDULE, cut(p, ".schedule.yaml"), p, "");
         }
-        if (p.endsWith("_native_trigger.yaml")) {
-            return unsupported(p, "native triggers (their external id is part of the file name)");
+        if (NativeTriggers.is(p)) {
+            return item(Kind.TRIGGER, cut(p, NativeTriggers.SUFFIX), p, NativeTriggers.SUBTYPE);
         }
         for (String trigger : TRIGGERS) {
             String suffix = "." + trigger + "_trigger.yaml";

@@ -130,12 +130,18 @@ public final class PushRequests {
                 }
             }
             case TRIGGER -> {
+                if (item.subtype().equals(NativeTriggers.SUBTYPE)) {
+                    out.addAll(NativeTriggers.write(local, remote));
+                    break;
+                }
                 ObjectNode body = object(local, item.mainFile());
                 body.remove("has_permissioned_as");
                 body.put("path", path);
                 String base = item.subtype() + "_triggers/";
                 out.add(update ? post(base + "update/" + seg, body) : post(base + "create", body));
             }
+            case SETTINGS -> out.addAll(PushSettings.settings(local, remote));
+            case KEY -> out.addAll(PushSettings.key(local, remote == null ? null : PushSettings.key(remote)));
             case USER -> {
                 ObjectNode user = object(local, item.mainFile());
                 String role = user.path("role").asText("");
@@ -210,7 +216,10 @@ public final class PushRequests {
             case FLOW -> new Request("DELETE", "flows/delete/" + seg, null);
             case APP, RAW_APP -> new Request("DELETE", "apps/delete/" + seg, null);
             case SCHEDULE -> new Request("DELETE", "schedules/delete/" + seg, null);
-            case TRIGGER -> new Request("DELETE", item.subtype() + "_triggers/delete/" + seg, null);
+            case TRIGGER ->
+                item.subtype().equals(NativeTriggers.SUBTYPE)
+                        ? NativeTriggers.delete(item)
+                        : new Request("DELETE", item.subtype() + "_triggers/delete/" + seg, null);
             case GROUP -> new Request("DELETE", "groups/delete/" + seg, null);
             default ->
                 throw new DestinationException(item.mainFile() + ": the windmill destination does not delete "

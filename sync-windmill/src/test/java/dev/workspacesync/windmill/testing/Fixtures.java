@@ -271,7 +271,13 @@ public final class Fixtures {
         a.json("f/team/greeting.variable.json", obj("value", "yes", "is_secret", false, "description", "plain"));
         a.json(
                 "f/team/db_password.variable.json",
-                obj("value", "AAAAencrypted==", "is_secret", true, "description", "secret"));
+                obj(
+                        "value",
+                        ServerCrypt.encrypt(ServerCrypt.SEED_KEY, "correct horse battery staple"),
+                        "is_secret",
+                        true,
+                        "description",
+                        "secret"));
         a.json("f/team/big.variable.json", obj("value", "0123", "is_secret", false, "description", "null"));
         a.json(
                 "postgresql.resource-type.json",
@@ -783,7 +789,7 @@ public final class Fixtures {
                 obj("members", List.of("u/bob"), "admins", List.of("u/admin"), "extra_perms", obj("u/admin", true)));
         a.json("settings.json", settingsV2(obj("git_sync", obj("repositories", List.of()), "webhook", "")));
         // A JSON string: the server writes to_string_pretty(&to_value(key)).
-        a.json("encryption_key.json", "k-123");
+        a.json("encryption_key.json", "tR7bQ2mX9kLp4ZsV1nWc8HdY3fGj6AeU0oTiKr5BxNq2MvCz7SyPu1LwEh4JgDa9");
         a.text("dependencies/extra.requirements.in", "numpy\n");
         // Datatable migrations: kept verbatim, even outside includes, unless skipDatatableMigrations.
         a.text("migrations/datatable/main/20260101120000_create_users.up.sql", "CREATE TABLE users (id int);\n");

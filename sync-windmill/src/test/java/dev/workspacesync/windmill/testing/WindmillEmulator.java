@@ -123,7 +123,7 @@ public final class WindmillEmulator implements AutoCloseable {
             throw new IllegalArgumentException("No workspace " + id);
         }
         synchronized (model) {
-            return model.dump();
+            return model.dump(id);
         }
     }
 
@@ -322,7 +322,12 @@ public final class WindmillEmulator implements AutoCloseable {
             WorkspaceModel model = workspaces.get(ws);
             WorkspaceArchive archive;
             synchronized (model) {
-                archive = model.archive(parseQuery(query));
+                try {
+                    archive = model.archive(parseQuery(query), ws);
+                } catch (IllegalStateException e) {
+                    send(exchange, 500, "text/plain", e.getMessage());
+                    return;
+                }
             }
             body = zip ? archive.toZip() : archive.toTar();
         }

@@ -104,6 +104,9 @@ final class WorkspaceApi {
                 }
                 return simple(method, p[1], tail, in, "resource", "path");
             case "variables":
+                if (p[1].equals("create") || p[1].equals("update")) {
+                    encryptSecret(p[1].equals("update") ? model.get("variable", tail) : null, in, query);
+                }
                 return simple(method, p[1], tail, in, "variable", "path");
             case "flows":
                 return simple(method, p[1], tail, in, "flow", "path");
@@ -136,6 +139,24 @@ final class WorkspaceApi {
                     }
                 }
                 return null;
+        }
+    }
+
+    /**
+     * What {@code create_variable} / {@code update_variable} store: a secret's value encrypted with the workspace
+     * key, unless the request says {@code already_encrypted=true} (then as sent). An update without
+     * {@code is_secret} keeps the variable's.
+     */
+    private void encryptSecret(Item previous, ObjectNode in, Map<String, String> query) {
+        JsonNode value = in.get("value");
+        if (value == null || !value.isTextual()) {
+            return;
+        }
+        boolean secret = in.has("is_secret")
+                ? in.path("is_secret").asBoolean(false)
+                : previous != null && previous.json.path("is_secret").asBoolean(false);
+        if (secret && !"true".equals(query.get("already_encrypted"))) {
+            in.put("value", ServerCrypt.encrypt(model.key(workspace), value.asText()));
         }
     }
 
@@ -569,27 +590,10 @@ final class WorkspaceApi {
             }
             case "encryption_key" -> {
                 if (method.equals("GET")) {
-                    byte[] key = model.rawEntries().get("encryption_key.json");
                     // A workspace is made with a key of its own.
-                    String value = "emulated-key-" + workspace;
-                    if (key != null) {
-                        try {
-                            value = WorkspaceModel.JSON.readTree(key).asText();
-                        } catch (IOException e) {
-                            value = "";
-                        }
-                    }
-                    return Answer.json(JsonNodeFactory.instance.objectNode().put("key", value));
+                    return Answer.json(JsonNodeFactory.instance.objectNode().put("key", model.key(workspace)));
                 }
-                try {
-                    model.putRaw(
-                            "encryption_key.json",
-                            WorkspaceModel.JSON.writeValueAsBytes(
-                                    in.path("new_key").asText("")));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                return Answer.text(200, "updated encryption key");
+                return setKey(in);
             }
             default -> {
                 if (rest.startsWith("upsert_datatable_migration/")
@@ -657,6 +661,42 @@ final class WorkspaceApi {
         return rest.equals("edit_datatable_config")
                 ? Answer.json(JsonNodeFactory.instance.objectNode().set("stranded_references", array()))
                 : Answer.text(200, "edited " + rest);
+    }
+
+    /**
+     * {@code set_encryption_key}: only 64 letters and digits; every secret re-encrypted with the new key unless
+     * {@code skip_reencrypt} (a secret the old key does not decrypt fails the request, and nothing changes).
+     */
+    private Answer setKey(ObjectNode in) {
+        String newKey = in.path("new_key").asText("");
+        if (!newKey.matches("[a-zA-Z0-9]{64}")) {
+            return Answer.text(400, "Bad request: Encryption key should be an alphanumeric string of 64 characters");
+        }
+        String oldKey = model.key(workspace);
+        java.util.Map<Item, String> reencrypted = new java.util.LinkedHashMap<>();
+        if (!in.path("skip_reencrypt").asBoolean(false)) {
+            for (Item v : model.all("variable")) {
+                if (WorkspaceModel.isSecret(v)) {
+                    try {
+                        String plain =
+                                ServerCrypt.decrypt(oldKey, v.json.path("value").asText());
+                        reencrypted.put(v, ServerCrypt.encrypt(newKey, plain));
+                    } catch (IllegalArgumentException e) {
+                        return Answer.text(500, "Internal: Error decrypting variable " + v.key + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        reencrypted.forEach((v, value) -> {
+            v.json.put("value", value);
+            model.touched(v);
+        });
+        try {
+            model.putRaw("encryption_key.json", WorkspaceModel.JSON.writeValueAsBytes(newKey));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return Answer.text(200, "");
     }
 
     /**

@@ -114,6 +114,9 @@ final class WorkspaceModel {
     private WorkspaceArchive verbatim;
     private int hashCounter;
 
+    /** Seeded from an archive: its key, unless the archive has one, is {@link ServerCrypt#SEED_KEY}. */
+    private boolean seeded;
+
     /** The workspace's display name (a new workspace's settings carry it). */
     private String name;
 
@@ -130,6 +133,7 @@ final class WorkspaceModel {
     /** Seeds from {@code archive}; serves it verbatim until the first write. */
     static WorkspaceModel seeded(WorkspaceArchive archive) {
         WorkspaceModel model = new WorkspaceModel();
+        model.seeded = true;
         model.verbatim = archive;
         Map<String, byte[]> entries = new LinkedHashMap<>(archive.entries());
         for (Map.Entry<String, byte[]> e : archive.entries().entrySet()) {
@@ -291,10 +295,41 @@ final class WorkspaceModel {
         return raw;
     }
 
-    /** The archive the server would export for {@code query} (the tarball's query string). */
-    WorkspaceArchive archive(Map<String, String> query) {
-        if (verbatim != null) {
+    /** The workspace's encryption key: the one set ({@code encryption_key.json}), else its own default. */
+    String key(String workspaceId) {
+        byte[] key = raw.get("encryption_key.json");
+        if (key == null) {
+            return seeded ? ServerCrypt.SEED_KEY : ServerCrypt.defaultKey(workspaceId);
+        }
+        try {
+            return JSON.readTree(key).asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The archive the server would export for {@code query} (the tarball's query string); with
+     * {@code plain_secret=true} secrets are decrypted with the workspace key, and one that does not decrypt fails
+     * the export, as {@code tarball_workspace} does ({@link IllegalStateException}).
+     */
+    WorkspaceArchive archive(Map<String, String> query, String workspaceId) {
+        boolean plain = flag(query, "plain_secret") || flag(query, "plain_secrets");
+        if (verbatim != null && !plain) {
             return verbatim;
+        }
+        if (verbatim != null) {
+            // The seed as it came, but for its secrets, decrypted.
+            WorkspaceArchive out = new WorkspaceArchive();
+            for (Map.Entry<String, byte[]> e : verbatim.entries().entrySet()) {
+                Item item = items.get(e.getKey());
+                if (item != null && isSecret(item)) {
+                    out.json(e.getKey(), decrypted(item, workspaceId));
+                } else {
+                    out.raw(e.getKey(), e.getValue());
+                }
+            }
+            return out;
         }
         String defaultTs = query.getOrDefault("default_ts", "bun");
         boolean skipSecrets = flag(query, "skip_secrets");
@@ -312,7 +347,9 @@ final class WorkspaceModel {
                     out.raw(item.key + suffix, code);
                 }
             }
-            if (item.original != null) {
+            if (plain && isSecret(item)) {
+                out.json(e.getKey(), decrypted(item, workspaceId));
+            } else if (item.original != null) {
                 out.raw(e.getKey(), item.original);
             } else {
                 out.json(e.getKey(), item.json);
@@ -326,6 +363,34 @@ final class WorkspaceModel {
             out.raw(e.getKey(), e.getValue());
         }
         return out;
+    }
+
+    /** A secret as the export writes it with {@code plain_secret=true}; throws as the server fails the export. */
+    private ObjectNode decrypted(Item item, String workspaceId) {
+        ObjectNode out = item.original != null ? readObject(item.original) : item.json.deepCopy();
+        try {
+            out.put(
+                    "value",
+                    ServerCrypt.decrypt(key(workspaceId), out.path("value").asText()));
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalStateException("Internal: Error decrypting variable " + item.key + ": " + ex.getMessage());
+        }
+        return out;
+    }
+
+    /** A secret variable with a value (the server decrypts only those). */
+    static boolean isSecret(Item item) {
+        return item.kind.equals("variable")
+                && item.json.path("is_secret").asBoolean(false)
+                && item.json.path("value").isTextual();
+    }
+
+    private static ObjectNode readObject(byte[] bytes) {
+        try {
+            return (ObjectNode) JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean exported(Item item, Map<String, String> query, boolean skipSecrets) {
@@ -379,13 +444,23 @@ final class WorkspaceModel {
      * A canonical dump: {@code {kind: {key: object}}} with every object's keys sorted; scripts carry
      * {@code language}, {@code content} and {@code archived} beside their metadata; raw entries under
      * {@code raw} as text. Server-made values (hashes) are left out, so two workspaces that hold the same
-     * items dump equal.
+     * items dump equal. A secret's value is dumped decrypted ({@code $decrypted: true}): each workspace has its own
+     * key, so the same secret is different ciphertext in two workspaces.
      */
-    String dump() {
+    String dump(String workspaceId) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         for (Item item : items.values()) {
             ObjectNode kind = root.has(item.kind) ? (ObjectNode) root.get(item.kind) : root.putObject(item.kind);
             ObjectNode value = item.json.deepCopy();
+            if (isSecret(item)) {
+                String key = key(workspaceId);
+                String stored = value.path("value").asText();
+                boolean decrypts = ServerCrypt.decrypts(key, stored);
+                value.put("$decrypted", decrypts);
+                if (decrypts) {
+                    value.put("value", ServerCrypt.decrypt(key, stored));
+                }
+            }
             if (item.kind.equals("script")) {
                 value.put("$language", item.language);
                 value.put("$content", item.code);
