@@ -428,7 +428,9 @@ public final class WindmillDestination implements Destination {
                             }
                             if (!isCiphertext(value, key[0])) {
                                 problems.add(item.mainFile() + ": the secret value is not ciphertext of workspace "
-                                        + workspace + " (a plain value would be stored as garbage); encrypt it"
+                                        + workspace
+                                        + (hasKey(local) ? " under the key of encryption_key.yaml, pushed first" : "")
+                                        + " (a plain value would be stored as garbage); encrypt it"
                                         + " in this workspace or set windmill.plain-secrets=true");
                             }
                         }
@@ -437,6 +439,10 @@ public final class WindmillDestination implements Destination {
                 default -> {}
             }
         }
+    }
+
+    private static boolean hasKey(Map<String, Group> tree) {
+        return tree.values().stream().anyMatch(g -> g.item().kind() == Kind.KEY);
     }
 
     /** Settings and the key: the CLI's push has no call that removes them, so a tree without them keeps them. */
