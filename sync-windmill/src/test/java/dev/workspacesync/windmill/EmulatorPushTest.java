@@ -174,11 +174,17 @@ class EmulatorPushTest {
     }
 
     /**
-     * Without what the fixtures hold beyond the current server's export: a {@code language} in script metadata
+     * With the key of the workspace (the server always has one). Without what the fixtures hold beyond the
+     * current server's export: a {@code language} in script metadata
      * (the extension carries it), dbt modules that are local dot files (push skips them); and what push drops:
      * a script's concurrency window without a positive limit, a timeout that is not positive.
      */
     static WorkspaceArchive serverShaped(WorkspaceArchive archive) {
+        if (!archive.entries().containsKey("encryption_key.json")) {
+            // The seeded workspace's key, exported as the server does with include_key: pushed first, it keeps
+            // the secrets (pushed as ciphertext) readable in the new workspace.
+            archive.json("encryption_key.json", dev.workspacesync.windmill.testing.ServerCrypt.SEED_KEY);
+        }
         for (String entry : List.copyOf(archive.entries().keySet())) {
             if (entry.startsWith("groups/") && entry.endsWith(".group.json")) {
                 // An admin of a group is a member with a write grant.
