@@ -273,6 +273,69 @@ class SettingsChannelsIT {
         }
     }
 
+    /** The three typos the issue reported, each once: they used to be ignored or misreported. */
+    @Test
+    void theReportedTyposAreRefusedWithTheKeyMeant() throws Exception {
+        Path project = project();
+        Result underscore = cli(
+                project,
+                Map.of(),
+                "run",
+                "--source",
+                "local",
+                "--destination",
+                "git",
+                "--set",
+                "local.path=" + project,
+                "--set",
+                "git.remote_url=https://git.example.invalid/r.git");
+        assertThat(underscore.code()).as(underscore.both()).isEqualTo(WorkspaceSync.USAGE);
+        assertThat(underscore.err())
+                .contains("Unknown setting 'git.remote_url' (from --set); did you mean 'git.remote-url'?");
+
+        Path remote = dir.resolve("remote.git");
+        org.eclipse.jgit.api.Git.init()
+                .setBare(true)
+                .setDirectory(remote.toFile())
+                .call()
+                .close();
+        Result branch = cli(
+                project,
+                Map.of(),
+                "run",
+                "--source",
+                "local",
+                "--destination",
+                "git",
+                "--set",
+                "local.path=" + project,
+                "--set",
+                "git.remote-url=" + remote.toUri(),
+                "--set",
+                "git.work-dir=" + dir.resolve("clone"),
+                "--set",
+                "git.brnch=dev");
+        assertThat(branch.code()).as(branch.both()).isEqualTo(WorkspaceSync.USAGE);
+        assertThat(branch.err()).contains("Unknown setting 'git.brnch' (from --set); did you mean 'git.branch'?");
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(remote.toFile())) {
+            assertThat(git.getRepository().getRefDatabase().getRefs())
+                    .as("nothing pushed")
+                    .isEmpty();
+        }
+
+        Path config = dir.resolve("typo.properties");
+        Files.writeString(config, "local.exclud=*.md\n");
+        Result file = cli(
+                project,
+                Map.of(),
+                runArgs(project, "--config", config.toString()).toArray(String[]::new));
+        assertThat(file.code()).as(file.both()).isEqualTo(WorkspaceSync.USAGE);
+        assertThat(file.err())
+                .contains("Unknown setting 'local.exclud' (from " + config + " line 1); did you mean 'local.exclude'?")
+                .doesNotContain("SYNCED");
+        assertThat(dir.resolve("mirror")).doesNotExist();
+    }
+
     @Test
     void aSettingOfAProviderTheRunDoesNotUseIsIgnoredWithAWarning() throws Exception {
         List<String> args = runArgs(project(), "--set", "databricks.host=https://example.invalid");
