@@ -9,6 +9,7 @@ import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.examples.internal.ProgressPrinter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,15 +85,23 @@ final class DemoCommand implements Callable<Integer> {
             throw new SyncConfigException("The demo needs the local source and git destination (sync-git) on the"
                     + " class path; run it from sync-examples/target/workspace-sync.jar");
         }
-        try (SyncPipeline pipeline = SyncPipeline.builder()
+        // -q as for run: silent when all went well; what went wrong still goes to stderr.
+        boolean quiet = parent.verbosity().quiet();
+        if (quiet) {
+            out = new PrintWriter(Writer.nullWriter());
+        }
+        SyncPipeline.Builder builder = SyncPipeline.builder()
                 .source(registry.createSource("local", settings))
                 .destination(registry.createDestination("git", settings))
-                .listener(new ProgressPrinter(spec.commandLine().getErr(), parent.terminal()))
-                .retryPolicy(RetryPolicy.none())
-                .build()) {
+                .retryPolicy(RetryPolicy.none());
+        if (!quiet) {
+            builder.listener(new ProgressPrinter(spec.commandLine().getErr(), parent.terminal()));
+        }
+        try (SyncPipeline pipeline = builder.build()) {
             out.println("1) First sync of " + project + " into " + remote);
             SyncReport first = pipeline.run();
-            RunCommand.printSummary(out, first);
+            RunCommand.printSummary(
+                    first.succeeded() || !quiet ? out : spec.commandLine().getErr(), first);
             if (!first.succeeded()) {
                 return RunCommand.exitCode(first);
             }
@@ -103,7 +112,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("2) Changed src/app.py; syncing again (only that file moves)");
             SyncReport second = pipeline.run();
-            RunCommand.printSummary(out, second);
+            RunCommand.printSummary(
+                    second.succeeded() || !quiet ? out : spec.commandLine().getErr(), second);
 
             out.println();
             out.println("Look at the backup:  git --git-dir " + remote + " log --stat");

@@ -147,22 +147,32 @@ final class DoctorCommand implements Callable<Integer>, WorkspaceSync.Redacting 
                 node.put("remedy", c.remedy());
             }
             out.println(root.toString());
+        } else if (parent.verbosity().quiet()) {
+            // -q, as for run: nothing when every check passed, else the failed checks on standard error.
+            if (!ok) {
+                PrintWriter err = spec.commandLine().getErr();
+                lines.stream().filter(l -> !l.check().ok()).forEach(l -> err.println(format(l.check())));
+                err.println(summary(lines));
+            }
         } else {
             lines.forEach(line -> out.println(format(line.check())));
-            long failed = lines.stream().filter(l -> !l.check().ok()).count();
-            long warnings = lines.stream()
-                    .filter(l -> l.check().status() == Check.Status.WARNING)
-                    .count();
-            out.println(
-                    failed == 0
-                            ? "All " + lines.size() + " checks passed"
-                                    + (warnings == 0 ? "" : " (" + warnings + " to note)") + "; nothing was changed."
-                            : failed + " of " + lines.size() + " checks failed; nothing was changed.");
+            out.println(summary(lines));
         }
         if (settingsProblem) {
             return WorkspaceSync.USAGE;
         }
         return ok ? WorkspaceSync.OK : WorkspaceSync.FAILED;
+    }
+
+    private static String summary(List<Line> lines) {
+        long failed = lines.stream().filter(l -> !l.check().ok()).count();
+        long warnings = lines.stream()
+                .filter(l -> l.check().status() == Check.Status.WARNING)
+                .count();
+        return failed == 0
+                ? "All " + lines.size() + " checks passed" + (warnings == 0 ? "" : " (" + warnings + " to note)")
+                        + "; nothing was changed."
+                : failed + " of " + lines.size() + " checks failed; nothing was changed.";
     }
 
     /** Runs one adapter's checks; whatever it throws (it should not) becomes a failed check. */

@@ -74,8 +74,7 @@ final class HookRunCommand implements Callable<Integer> {
                 if (report.succeeded()) {
                     report.destinations().forEach(d -> out.println("✓ Synced to " + d.target()));
                 } else {
-                    record(err, log, top, report.message());
-                    out.println("✗ Sync failed; see " + log);
+                    failed(out, err, log, top, report.message());
                 }
                 out.flush();
             });
@@ -85,12 +84,13 @@ final class HookRunCommand implements Callable<Integer> {
         } catch (SyncConfigException e) {
             // A wrong directory or setting fails every commit the same way: say it where the committer looks.
             String message = redactor.get().redact(e.getMessage());
-            record(err, log, root, message);
-            err.println("workspace-sync hook-run: " + message);
-            out.println("✗ Sync failed; see " + log);
+            boolean written = record(err, log, root, message);
+            if (written) {
+                err.println("workspace-sync hook-run: " + message);
+            }
+            out.println(pointer(log, written));
         } catch (IOException | RuntimeException e) {
-            record(err, log, root, redactor.get().redact(String.valueOf(e.getMessage())));
-            out.println("✗ Sync failed; see " + log);
+            failed(out, err, log, root, redactor.get().redact(String.valueOf(e.getMessage())));
         }
         out.flush();
         err.flush();
@@ -174,17 +174,35 @@ final class HookRunCommand implements Callable<Integer> {
         }
     }
 
-    /** Appends a failure to the error log; if the log cannot be written, says so (and the failure) on stderr. */
-    private static void record(PrintWriter err, Path log, Path repo, String message) {
+    /** Records a failure and says on standard output where to read it. */
+    private static void failed(PrintWriter out, PrintWriter err, Path log, Path repo, String message) {
+        out.println(pointer(log, record(err, log, repo, message)));
+    }
+
+    /** Where the committer reads the failure: the log, or standard error when the log could not be written. */
+    private static String pointer(Path log, boolean written) {
+        return written
+                ? "✗ Sync failed; see " + log
+                : "✗ Sync failed; see the message above (the error log could not be written)";
+    }
+
+    /**
+     * Appends a failure to the error log; if the log cannot be written, says so (and the failure) on stderr.
+     *
+     * @return whether the log holds the failure
+     */
+    private static boolean record(PrintWriter err, Path log, Path repo, String message) {
         String line = Instant.now() + " " + repo + ": " + message.replace('\n', ' ') + System.lineSeparator();
         try {
             Files.writeString(log, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return true;
         } catch (IOException | RuntimeException e) {
             err.println("workspace-sync hook-run: cannot write the error log " + log + " ("
                     + reason(e)
                     + "; pass --error-log FILE to write it elsewhere). The failure was: "
                     + message.replace('\n', ' '));
             err.flush();
+            return false;
         }
     }
 

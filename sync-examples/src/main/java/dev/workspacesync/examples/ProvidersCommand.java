@@ -13,6 +13,7 @@ import dev.workspacesync.core.SyncSettings;
 import dev.workspacesync.core.spi.DestinationProvider;
 import dev.workspacesync.core.spi.SettingKey;
 import dev.workspacesync.core.spi.SourceProvider;
+import dev.workspacesync.examples.internal.Invocation;
 import dev.workspacesync.examples.internal.ProviderChoice;
 import dev.workspacesync.examples.internal.ReportJson;
 import dev.workspacesync.examples.internal.SettingsResolver;
@@ -140,15 +141,25 @@ final class ProvidersCommand implements Callable<Integer> {
                 registry.source(selection.source())
                         .ifPresentOrElse(
                                 p -> used.add(new Used(p.type(), "source", p.settings())),
-                                () -> problems.add("Unknown source type '" + selection.source() + "' (from "
-                                        + selection.sourceOrigin() + ")"));
+                                () -> problems.add(Invocation.unknownType(
+                                        "source",
+                                        selection.source(),
+                                        selection.sourceOrigin(),
+                                        registry.sources().stream()
+                                                .map(SourceProvider::type)
+                                                .toList())));
             }
             for (String type : selection.destinations()) {
                 registry.destination(type)
                         .ifPresentOrElse(
                                 p -> used.add(new Used(p.type(), "destination", p.settings())),
-                                () -> problems.add("Unknown destination type '" + type + "' (from "
-                                        + selection.destinationOrigin() + ")"));
+                                () -> problems.add(Invocation.unknownType(
+                                        "destination",
+                                        type,
+                                        selection.destinationOrigin(),
+                                        registry.destinations().stream()
+                                                .map(DestinationProvider::type)
+                                                .toList())));
             }
         } else {
             // Nothing chosen yet: every provider, so any key can be looked up.

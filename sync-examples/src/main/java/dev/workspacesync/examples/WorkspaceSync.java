@@ -109,6 +109,20 @@ public final class WorkspaceSync {
             cmd.getErr().println("workspace-sync failed: " + redactor.redact(String.valueOf(e.getMessage())));
             return FAILED;
         });
+        // A mistyped option: the error and what to run next, as git and rclone put it, not 40 lines of
+        // usage burying the one that matters. No command at all still shows the root's usage.
+        line.setParameterExceptionHandler((e, given) -> {
+            CommandLine cmd = e.getCommandLine();
+            PrintWriter errors = cmd.getErr();
+            errors.println(e.getMessage());
+            if (cmd.getParent() == null && given.length == 0) {
+                cmd.usage(errors);
+            } else {
+                CommandLine.UnmatchedArgumentException.printSuggestions(e, errors);
+                errors.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+            }
+            return USAGE;
+        });
         // Logging is set up once the options are known and before any command runs (and logs): the
         // format, then the level of -q/-v/-vv.
         Runnable[] restoreLogLevel = {() -> {}};

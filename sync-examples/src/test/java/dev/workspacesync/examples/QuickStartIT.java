@@ -15,24 +15,31 @@ class QuickStartIT {
     @TempDir
     Path dir;
 
-    @Test
-    void theDemoRunsFromThePackagedJarWithNothingElseSetUp() throws Exception {
+    private record Demo(int code, String printed) {}
+
+    /** {@code java -jar workspace-sync.jar demo ARGS} in the test folder, standard output and error together. */
+    private Demo demo(String... args) throws Exception {
         Path jar = Path.of("target/workspace-sync.jar").toAbsolutePath();
         assertThat(jar).exists();
-        Path output = dir.resolve("output.txt");
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        jar.toString(),
-                        "demo")
+        Path output = dir.resolve("output-" + System.nanoTime() + ".txt");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "demo"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().put("HOME", dir.toString());
         Process process = builder.start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String printed = Files.readString(output);
-        assertThat(process.exitValue()).as(printed).isZero();
+        return new Demo(process.exitValue(), Files.readString(output));
+    }
+
+    @Test
+    void theDemoRunsFromThePackagedJarWithNothingElseSetUp() throws Exception {
+        Demo run = demo();
+        String printed = run.printed();
+        assertThat(run.code()).as(printed).isZero();
 
         Path demo = dir.resolve("workspace-sync-demo");
         assertThat(printed)
@@ -51,6 +58,15 @@ class QuickStartIT {
         assertThat(GitTesting.tree(demo.resolve("backup.git"), "main").keySet())
                 .containsExactlyInAnyOrderElementsOf(
                         List.of(".gitignore", "README.md", "data/config.yaml", "notebooks/analysis.py", "src/app.py"));
+    }
+
+    @Test
+    void theQuietDemoPrintsNothingAndStillBacksUpTwice() throws Exception {
+        Demo quiet = demo("-q");
+        assertThat(quiet.code()).as(quiet.printed()).isZero();
+        assertThat(quiet.printed()).isEmpty();
+        assertThat(GitTesting.log(dir.resolve("workspace-sync-demo/backup.git"), "main"))
+                .hasSize(2);
     }
 
     /** The demo's folder, made in the checkout, is ignored there; the build command shows its progress. */

@@ -111,8 +111,9 @@ class RunCommandTest {
         Result unknown = cli(Map.of(), "run", "--source", "nope", "--destination", "gti");
         assertThat(unknown.code()).isEqualTo(WorkspaceSync.USAGE);
         assertThat(unknown.err())
-                .containsPattern("Unknown source type 'nope'; known: \\[.*memory.*]")
-                .containsPattern("Unknown destination type 'gti'; known: \\[.*directory.*]");
+                .containsPattern("Unknown source type 'nope' \\(from --source\\); known: \\[.*memory.*]")
+                .containsPattern(
+                        "Unknown destination type 'gti' \\(from --destination\\); known: \\[.*directory.*]; did you mean 'git'\\?");
         assertThat(cli(Map.of(), "run", "--source").code()).isEqualTo(WorkspaceSync.USAGE);
         assertThat(cli(Map.of(), "frobnicate").code()).isEqualTo(WorkspaceSync.USAGE);
     }

@@ -244,6 +244,99 @@ class SettingsChannelsIT {
     }
 
     @Test
+    void typosInTheSyncBodyAre400WithADidYouMeanAndNothingRuns() throws Exception {
+        Map<String, String> env =
+                Map.of("WINDMILL_TOKEN", TOKEN, "GIT_REMOTE_URL", "https://git.example.invalid/r.git");
+        try (ServeProcess serve = ServeProcess.start(dir.resolve("serve"), env)) {
+            Map<String, String> typos = new LinkedHashMap<>();
+            typos.put("git_brnch", "git_branch");
+            typos.put("windmill_tokn", "windmill_token");
+            typos.put("Workspace", "workspace");
+            typos.put("git-remote-url", "git_remote_url");
+            typos.put("git_username", "git_user_name");
+            typos.put("windmill_base_ur", "windmill_base_url");
+            typos.put("source.workspce", "source.workspace");
+            typos.put("destination.git_brnch", "destination.git_branch");
+            for (Map.Entry<String, String> typo : typos.entrySet()) {
+                var answer = serve.post("{\"" + typo.getKey() + "\": \"" + TOKEN + "\"}");
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+                assertThat(answer.body())
+                        .contains("Unknown field '" + typo.getKey() + "'; did you mean '" + typo.getValue() + "'?")
+                        .doesNotContain(TOKEN);
+            }
+            // Every typo of a body is named at once.
+            var two = serve.post("{\"git_brnch\": \"dev\", \"workspce\": \"admins\"}");
+            assertThat(two.statusCode()).isEqualTo(400);
+            assertThat(two.body()).contains("did you mean 'git_branch'?").contains("did you mean 'workspace'?");
+            assertThat(serve.err()).doesNotContain("Sync started");
+            assertThat(serve.output()).doesNotContain(TOKEN);
+        }
+    }
+
+    /** The three typos the issue reported, each once: they used to be ignored or misreported. */
+    @Test
+    void theReportedTyposAreRefusedWithTheKeyMeant() throws Exception {
+        Path project = project();
+        Result underscore = cli(
+                project,
+                Map.of(),
+                "run",
+                "--source",
+                "local",
+                "--destination",
+                "git",
+                "--set",
+                "local.path=" + project,
+                "--set",
+                "git.remote_url=https://git.example.invalid/r.git");
+        assertThat(underscore.code()).as(underscore.both()).isEqualTo(WorkspaceSync.USAGE);
+        assertThat(underscore.err())
+                .contains("Unknown setting 'git.remote_url' (from --set); did you mean 'git.remote-url'?");
+
+        Path remote = dir.resolve("remote.git");
+        org.eclipse.jgit.api.Git.init()
+                .setBare(true)
+                .setDirectory(remote.toFile())
+                .call()
+                .close();
+        Result branch = cli(
+                project,
+                Map.of(),
+                "run",
+                "--source",
+                "local",
+                "--destination",
+                "git",
+                "--set",
+                "local.path=" + project,
+                "--set",
+                "git.remote-url=" + remote.toUri(),
+                "--set",
+                "git.work-dir=" + dir.resolve("clone"),
+                "--set",
+                "git.brnch=dev");
+        assertThat(branch.code()).as(branch.both()).isEqualTo(WorkspaceSync.USAGE);
+        assertThat(branch.err()).contains("Unknown setting 'git.brnch' (from --set); did you mean 'git.branch'?");
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(remote.toFile())) {
+            assertThat(git.getRepository().getRefDatabase().getRefs())
+                    .as("nothing pushed")
+                    .isEmpty();
+        }
+
+        Path config = dir.resolve("typo.properties");
+        Files.writeString(config, "local.exclud=*.md\n");
+        Result file = cli(
+                project,
+                Map.of(),
+                runArgs(project, "--config", config.toString()).toArray(String[]::new));
+        assertThat(file.code()).as(file.both()).isEqualTo(WorkspaceSync.USAGE);
+        assertThat(file.err())
+                .contains("Unknown setting 'local.exclud' (from " + config + " line 1); did you mean 'local.exclude'?")
+                .doesNotContain("SYNCED");
+        assertThat(dir.resolve("mirror")).doesNotExist();
+    }
+
+    @Test
     void aSettingOfAProviderTheRunDoesNotUseIsIgnoredWithAWarning() throws Exception {
         List<String> args = runArgs(project(), "--set", "databricks.host=https://example.invalid");
         Result result = cli(project(), Map.of(), args.toArray(String[]::new));
@@ -458,6 +551,23 @@ class SettingsChannelsIT {
             assertThat(noLog.err())
                     .contains("cannot write the error log " + unwritable)
                     .contains("no such directory: " + missing);
+            assertThat(noLog.out())
+                    .contains("✗ Sync failed; see the message above (the error log could not be written)")
+                    .doesNotContain("see " + unwritable);
+            // A log whose directory is missing, and a failed sync (not a settings error) with it.
+            Path nowhere = dir.resolve("no/dir/errors.log");
+            Result failedSync = cli(
+                    repo,
+                    Map.of("DATABRICKS_HOST", emulator.host(), "DATABRICKS_TOKEN", "dapi-wrong-token-0000"),
+                    "hook-run",
+                    "--error-log",
+                    nowhere.toString());
+            assertThat(failedSync.code()).isZero();
+            assertThat(failedSync.err())
+                    .contains("cannot write the error log " + nowhere + " (its directory does not exist")
+                    .contains("rejected the token")
+                    .doesNotContain("dapi-wrong-token-0000");
+            assertThat(failedSync.out()).contains("see the message above");
         }
     }
 }

@@ -47,8 +47,11 @@ public record Invocation(
         if (selection.source() != null) {
             source = registry.source(selection.source()).orElse(null);
             if (source == null) {
-                problems.add("Unknown source type '" + selection.source() + "'; known: "
-                        + registry.sources().stream().map(SourceProvider::type).toList());
+                problems.add(unknownType(
+                        "source",
+                        selection.source(),
+                        selection.sourceOrigin(),
+                        registry.sources().stream().map(SourceProvider::type).toList()));
             }
         }
         List<DestinationProvider> destinations = new ArrayList<>();
@@ -56,10 +59,13 @@ public record Invocation(
             registry.destination(type)
                     .ifPresentOrElse(
                             destinations::add,
-                            () -> problems.add("Unknown destination type '" + type + "'; known: "
-                                    + registry.destinations().stream()
+                            () -> problems.add(unknownType(
+                                    "destination",
+                                    type,
+                                    selection.destinationOrigin(),
+                                    registry.destinations().stream()
                                             .map(DestinationProvider::type)
-                                            .toList()));
+                                            .toList())));
         }
         if (!problems.isEmpty()) {
             throw new SyncConfigException(problems);
@@ -99,6 +105,18 @@ public record Invocation(
                     problems.stream().map(redactor::redact).distinct().toList());
         }
         return new Invocation(source, destinations, settings, resolver.warnings(known));
+    }
+
+    /**
+     * {@code Unknown source type 'lcoal' (from --source); known: [databricks, git, local, windmill]; did you
+     * mean 'local'?}: a type typo is caught like a key typo.
+     */
+    public static String unknownType(String side, String type, String origin, List<String> known) {
+        return "Unknown " + side + " type '" + type + "'" + (origin == null ? "" : " (from " + origin + ")")
+                + "; known: " + known
+                + KnownSettings.suggest(type, known)
+                        .map(t -> "; did you mean '" + t + "'?")
+                        .orElse("");
     }
 
     private static void validate(SyncSettings view, List<SettingKey> keys, String side, List<String> problems) {
