@@ -144,6 +144,22 @@ public final class HostileItems {
         a.json(
                 "f/hostile/nullvalue.resource.json",
                 withNulls(obj("resource_type", "postgresql"), "value", "description"));
+        // File resource types (ServerShapes.FILE_RESOURCE_TYPES) with values the CLI writes without a content file.
+        a.json(
+                "f/hostile/list.resource.json",
+                obj("value", List.of(1, PASTED), "description", "", "resource_type", "json_file"));
+        a.json(
+                "f/hostile/nofiles.resource.json",
+                withNulls(obj("description", CAP, "resource_type", "bundle"), "value"));
+        a.json(
+                "f/hostile/files.resource.json",
+                obj(
+                        "value",
+                        obj("a" + LS + ".txt", PASTED, "n.txt", 12, "d" + CAP + "/e.md", "# " + NEL),
+                        "description",
+                        null,
+                        "resource_type",
+                        "bundle"));
         Map<String, Object> keys = new LinkedHashMap<>();
         keys.put("k".repeat(59), WORDS + " " + WORDS);
         keys.put("q'" + "k".repeat(58), "'" + WORDS + "' " + WORDS);
