@@ -9,6 +9,7 @@ import dev.workspacesync.core.SnapshotEntry;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.internal.StagingDir;
 import dev.workspacesync.windmill.testing.Fixtures;
+import dev.workspacesync.windmill.testing.HostileItems;
 import dev.workspacesync.windmill.testing.ServerShapes;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
 import dev.workspacesync.windmill.testing.WorkspaceArchive;
@@ -117,6 +118,19 @@ class GeneratedWorkspaceParityTest {
         } finally {
             StagingDir.deleteTree(tmp);
         }
+    }
+
+    /**
+     * What the audit of issue #12 threw at the pull: U+2028, U+2029, NEL and U+A7C0 (a Unicode 14 capital) in
+     * every item kind and in folder, user and group names; numbers past 2^53, {@code -0}, {@code 1e21},
+     * {@code 1e-7}; a 59-character key with a folded value and keys past 1,024 characters; every trigger kind;
+     * v2 settings; workspace dependencies; the fields the server writes as {@code null} set to null.
+     */
+    @Test
+    void hostileTextNumbersAndKeysInEveryItemKind() throws Exception {
+        assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build");
+        compare(HostileItems.archive(), true, false, "hostile items, init defaults, zip");
+        compare(HostileItems.archive(), false, true, "hostile items, no wmill.yaml, tar");
     }
 
     private static int compare(WorkspaceArchive archive, boolean init, boolean tar, String where) throws Exception {

@@ -124,10 +124,10 @@ public final class CliYaml {
             if (key.length() > MAX_IMPLICIT_KEY) {
                 // The library's explicit form: "? key", then the value after ":" on the next line, as in a list.
                 out.append("? ").append(key).append('\n').append(indent).append(':');
-                writeValue(field.getValue(), indent, true, -1, out);
+                writeValue(field.getValue(), indent, true, false, -1, out);
             } else {
                 out.append(key).append(':');
-                writeValue(field.getValue(), indent, false, key.length() + 2, out);
+                writeValue(field.getValue(), indent, false, false, key.length() + 2, out);
             }
         }
     }
@@ -140,12 +140,16 @@ public final class CliYaml {
             }
             first = false;
             out.append('-');
-            writeValue(item, indent, true, -1, out);
+            writeValue(item, indent, true, true, -1, out);
         }
     }
 
-    /** Writes a value after "key:" or "-" on the current line. */
-    private static void writeValue(JsonNode value, String indent, boolean inSeq, int indentAtStart, StringBuilder out) {
+    /**
+     * Writes a value after "key:", "? key / :" ({@code inSeq}) or "-" ({@code inSeq} and {@code seqItem}) on the
+     * current line.
+     */
+    private static void writeValue(
+            JsonNode value, String indent, boolean inSeq, boolean seqItem, int indentAtStart, StringBuilder out) {
         String child = indent + "  ";
         if (value.isObject() && !value.isEmpty()) {
             if (inSeq) {
@@ -165,8 +169,11 @@ public final class CliYaml {
             }
         } else {
             String text = scalar(value, child, true, indentAtStart);
-            // A value folded before its first word starts on the next line: no space after "key:".
-            out.append(text.startsWith("\n") ? "" : " ").append(text).append('\n');
+            // A value folded before its first word starts on the next line: no space after "key:" (the library's
+            // stringifyPair), but "- " stays (its block sequence always writes the item prefix whole).
+            out.append(seqItem || !text.startsWith("\n") ? " " : "")
+                    .append(text)
+                    .append('\n');
         }
     }
 

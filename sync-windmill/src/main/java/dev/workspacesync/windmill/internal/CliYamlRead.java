@@ -45,7 +45,9 @@ final class CliYamlRead {
                 .setBufferSize(text.length() + 16)
                 .build();
         // The yaml library takes any character; snakeyaml-engine refuses what YAML calls unprintable (U+FFFE,
-        // C0 controls…). Each such character stands in as a private-use one the text lacks, put back after.
+        // C0 controls…), and breaks lines at NEL, U+2028 and U+2029 inside quoted and multi-line scalars (YAML
+        // 1.1), where the library reads them as text. Each such character stands in as a private-use one the
+        // text lacks (text to both parsers), put back after.
         Map<Integer, Integer> back = new HashMap<>();
         StringBuilder sb = new StringBuilder(text.length());
         int spare = 0x10FFFD;
@@ -92,13 +94,13 @@ final class CliYamlRead {
         }
     };
 
+    /** Characters snakeyaml-engine reads as the yaml library does (NEL, U+2028 and U+2029 are not). */
     private static boolean printable(int c) {
         return c == 0x9
                 || c == 0xA
                 || c == 0xD
                 || (c >= 0x20 && c <= 0x7E)
-                || c == 0x85
-                || (c >= 0xA0 && c <= 0xD7FF)
+                || (c >= 0xA0 && c <= 0xD7FF && c != 0x2028 && c != 0x2029)
                 || (c >= 0xE000 && c <= 0xFFFD)
                 || (c >= 0x10000 && c <= 0x10FFFF);
     }

@@ -227,6 +227,13 @@ public final class RandomJson {
         // Keys that collate equal keep JSON.parse's property order: array indices first.
         docs.add("{\"1\\u0000\":\"a\",\"1\":\"b\",\"4294967295\":0,\"4294967294\\u0000\":1,\"4294967294\":2,"
                 + "\"01\\u0000\":3,\"01\":4,\"b\":5,\"10\":6,\"9\":7}");
+        // A double-quoted item folded before its first character, deep in a list: the library keeps "- " before
+        // the line break (a map value drops the space after "key:").
+        for (int depth = 37; depth <= 41; depth++) {
+            String quoted = "\"\\u001f" + " lorem ipsum".repeat(8) + "\"";
+            docs.add("{\"k\":" + "[".repeat(depth) + quoted + "]".repeat(depth) + "}");
+            docs.add("{\"k\":" + "[{\"a\":".repeat(depth / 2) + quoted + "}]".repeat(depth / 2) + "}");
+        }
         return docs;
     }
 

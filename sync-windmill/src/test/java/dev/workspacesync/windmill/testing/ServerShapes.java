@@ -213,6 +213,10 @@ public final class ServerShapes {
         int nFolders = 1 + r.nextInt(3);
         for (int i = 0; i < nFolders; i++) {
             String name = "g" + i + "_" + SAFE_NAMES[r.nextInt(SAFE_NAMES.length)].toLowerCase(java.util.Locale.ROOT);
+            if (alphabet.hostileNames && r.nextInt(3) == 0) {
+                // A folder name is every item path under it: a Unicode 14 capital, a separator, NEL.
+                name = name + pick("\uA7C0", "_\u2028x", "\u2029", "\u0085y", "\u00e9");
+            }
             folders.add(name);
             archive.json("f/" + name + "/folder.meta.json", folder(name));
         }
@@ -283,7 +287,9 @@ public final class ServerShapes {
                             r.nextBoolean()));
         }
         for (int i = 0, n = r.nextInt(3); i < n; i++) {
-            archive.json("groups/grp" + i + ".group.json", group());
+            // The group name names the file (never a slash): any other text under hostileNames.
+            String group = alphabet.hostileNames && r.nextBoolean() ? word().replace("/", "") + i : "grp" + i;
+            archive.json("groups/" + group + ".group.json", group());
         }
         archive.json("settings.json", settings());
         // A JSON string, as the server's to_string_pretty(&to_value(key)) writes it.
