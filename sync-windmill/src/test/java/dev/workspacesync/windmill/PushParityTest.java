@@ -39,22 +39,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PushParityTest {
     static final String TOKEN = "parity-token-123";
     /**
-     * What both sides carry: apps are left out (the destination does not generate app policies yet). Secrets
-     * travel decrypted: the tree comes from another workspace, whose ciphertext the destination rightly refuses
-     * (each workspace has its own key).
+     * What both sides carry. Secrets travel decrypted: the tree comes from another workspace, whose ciphertext
+     * the destination rightly refuses (each workspace has its own key).
      */
     static final String[] FLAGS = {
-        "--skip-apps",
-        "--include-schedules",
-        "--include-triggers",
-        "--include-users",
-        "--include-groups",
-        "--plain-secrets"
+        "--include-schedules", "--include-triggers", "--include-users", "--include-groups", "--plain-secrets"
     };
 
     static WindmillPullOptions options() {
         return WindmillPullOptions.noConfig()
-                .with(Flag.SKIP_APPS, true)
                 .with(Flag.INCLUDE_USERS, true)
                 .with(Flag.INCLUDE_GROUPS, true)
                 .with(Flag.PLAIN_SECRETS, true)
