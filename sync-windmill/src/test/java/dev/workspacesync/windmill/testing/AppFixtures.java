@@ -274,6 +274,55 @@ public final class AppFixtures {
         return a;
     }
 
+    /** A viewer app with hidden scripts and two raw apps (with and without backend runnables). */
+    public static WorkspaceArchive withRawApps() {
+        WorkspaceArchive a = new WorkspaceArchive();
+        Map<String, Object> hidden = obj(
+                "name",
+                "P",
+                "fields",
+                obj(),
+                "inlineScript",
+                obj("content", "def main():\n  return 1\n", "language", "python3"));
+        a.json(
+                "f/x/ap.app.json",
+                obj(
+                        "summary",
+                        "ap",
+                        "value",
+                        obj("grid", List.of(), "hiddenInlineScripts", List.of(hidden)),
+                        "policy",
+                        obj("execution_mode", "viewer")));
+        Map<String, Object> runnable = obj(
+                "type",
+                "runnableByName",
+                "inlineScript",
+                obj("content", "def main():\n  return 1\n", "language", "python3"));
+        a.json(
+                "f/x/ra.raw_app.json",
+                obj(
+                        "summary",
+                        "ra",
+                        "value",
+                        obj(
+                                "files",
+                                obj("/index.tsx", "x\n", "/package.json", "{}\n"),
+                                "runnables",
+                                obj("zpy", runnable)),
+                        "policy",
+                        obj("execution_mode", "viewer")));
+        a.json(
+                "f/x/rb.raw_app.json",
+                obj(
+                        "summary",
+                        "rb",
+                        "value",
+                        obj("files", obj("/index.tsx", "x\n", "/package.json", "{}\n"), "runnables", obj()),
+                        "policy",
+                        obj("execution_mode", "viewer")));
+        return a;
+    }
+
     private static Map<String, Object> tagged(Map<String, Object> input) {
         @SuppressWarnings("unchecked")
         Map<String, Object> runnable = (Map<String, Object>) input.get("runnable");
