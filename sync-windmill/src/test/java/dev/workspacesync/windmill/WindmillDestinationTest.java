@@ -462,7 +462,24 @@ class WindmillDestinationTest {
                     .contains("\"execution_mode\":\"viewer\"")
                     .contains("\"triggerables_v2\":{\"bg_0:rawscript/")
                     .contains("\"skip_draft_deletion\":true")
-                    .doesNotContain("\"path\":");
+                    .doesNotContain("\"path\":")
+                    .doesNotContain("preserve_on_behalf_of")
+                    .doesNotContain("on_behalf_of");
+
+            // syncBehavior v1: an admin keeps the identity the app runs as (now the pusher's, u/admin).
+            tree.put("f/x/ap.app/app.yaml", utf8(yaml.replace("summary: ap", "summary: again")));
+            emulator.resetRequests();
+            WindmillPullOptions v1 = stateful().withSyncBehavior("v1");
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, v1))) {
+                destination.apply(destination.plan(tree(tree)), (p, b) -> {});
+            }
+            assertThat(emulator.requests().stream()
+                            .filter(WindmillEmulator.Request::isWrite)
+                            .map(WindmillEmulator.Request::body))
+                    .singleElement()
+                    .asString()
+                    .contains("\"on_behalf_of\":\"u/admin\"")
+                    .contains("\"preserve_on_behalf_of\":true");
         }
     }
 

@@ -92,7 +92,8 @@ public final class PushApps {
         return item.mainFile() + ": the windmill destination does not push raw apps: wmill sync push builds their"
                 + " frontend bundle (npm install, then esbuild with the CLI's plugins), which cannot be rebuilt"
                 + " without Node; deploy it with wmill sync push, or leave it out of the tree"
-                + " (excludes: **/*.raw_app/**, or windmill.skip-apps=true)";
+                + " (for example with the exclude **/*.raw_app/** in wmill.yaml; skip-apps leaves raw apps in, as in"
+                + " the CLI)";
     }
 
     /**
