@@ -251,13 +251,20 @@ class WindmillRoundTripIT {
     /**
      * A workspace state without what no push carries (README, "windmill destination"): a script's server-derived
      * {@code no_main_func}, {@code edited_by} (set to whoever pushes), an app's policy (not in the pulled tree:
-     * the push derives it again, as the CLI's does) and the workspace settings (not pulled without
-     * {@code windmill.include-settings}).
+     * the push derives it again, as the CLI's does) and its runnables' legacy types ({@code runnableByName} and
+     * {@code runnableByPath} go out as {@code inline} and {@code path}, as from the CLI), and the workspace
+     * settings (not pulled without {@code windmill.include-settings}).
      */
     static String comparable(String state) throws IOException {
         ObjectNode root = (ObjectNode) JSON.readTree(state);
         root.remove(List.of("settings"));
         root.path("app").forEach(app -> ((ObjectNode) app).remove("policy"));
+        for (JsonNode typed : root.path("app").findParents("type")) {
+            String type = typed.path("type").asText("");
+            if (type.equals("runnableByName") || type.equals("runnableByPath")) {
+                ((ObjectNode) typed).put("type", type.equals("runnableByName") ? "inline" : "path");
+            }
+        }
         root.findParents("edited_by").forEach(p -> ((ObjectNode) p).remove("edited_by"));
         root.findParents("no_main_func").forEach(p -> ((ObjectNode) p).remove("no_main_func"));
         return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
