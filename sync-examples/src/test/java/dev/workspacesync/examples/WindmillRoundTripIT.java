@@ -36,12 +36,10 @@ class WindmillRoundTripIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * The kinds this destination does not push yet are left out on both sides; the rest of the fixture goes
-     * through (folders, resource types, variables, resources, dependencies, scripts, flows, schedules, triggers,
-     * users, groups).
+     * Every kind of the fixture goes through (folders, resource types, variables, resources, dependencies,
+     * scripts, flows, apps, schedules, triggers, users, groups).
      */
     private static final List<String> KINDS = List.of(
-            "windmill.skip-apps=true",
             "windmill.include-schedules=true",
             "windmill.include-triggers=true",
             "windmill.include-users=true",
@@ -252,13 +250,21 @@ class WindmillRoundTripIT {
 
     /**
      * A workspace state without what no push carries (README, "windmill destination"): a script's server-derived
-     * {@code no_main_func}, {@code edited_by} (set to whoever pushes), and the kinds this destination does not
-     * push yet (apps and raw apps, skipped on both sides; the workspace settings, not pulled without
-     * {@code windmill.include-settings}).
+     * {@code no_main_func}, {@code edited_by} (set to whoever pushes), an app's policy (not in the pulled tree:
+     * the push derives it again, as the CLI's does) and its runnables' legacy types ({@code runnableByName} and
+     * {@code runnableByPath} go out as {@code inline} and {@code path}, as from the CLI), and the workspace
+     * settings (not pulled without {@code windmill.include-settings}).
      */
     static String comparable(String state) throws IOException {
         ObjectNode root = (ObjectNode) JSON.readTree(state);
-        root.remove(List.of("app", "raw_app", "settings"));
+        root.remove(List.of("settings"));
+        root.path("app").forEach(app -> ((ObjectNode) app).remove("policy"));
+        for (JsonNode typed : root.path("app").findParents("type")) {
+            String type = typed.path("type").asText("");
+            if (type.equals("runnableByName") || type.equals("runnableByPath")) {
+                ((ObjectNode) typed).put("type", type.equals("runnableByName") ? "inline" : "path");
+            }
+        }
         root.findParents("edited_by").forEach(p -> ((ObjectNode) p).remove("edited_by"));
         root.findParents("no_main_func").forEach(p -> ((ObjectNode) p).remove("no_main_func"));
         return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);

@@ -19,6 +19,7 @@ import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.internal.NativeTriggers;
 import dev.workspacesync.windmill.internal.PullTransformer;
+import dev.workspacesync.windmill.internal.PushApps;
 import dev.workspacesync.windmill.internal.PushItems;
 import dev.workspacesync.windmill.internal.PushItems.Group;
 import dev.workspacesync.windmill.internal.PushItems.Kind;
@@ -237,6 +238,8 @@ public final class WindmillDestination implements Destination {
                 options.defaultTs(),
                 options.has(Flag.PLAIN_SECRETS));
         WindmillApi api = api();
+        PushApps apps = new PushApps(new PushItems(new PullTransformer(options, Map.of(), Set.of())));
+        JsonNode[] whoami = {null};
         int added = 0;
         int updated = 0;
         int deleted = 0;
@@ -248,10 +251,18 @@ public final class WindmillDestination implements Destination {
             try {
                 List<PushRequests.Request> calls = p.local() == null
                         ? List.of(PushRequests.delete(p.item()))
-                        : requests.write(
-                                p.local(),
-                                p.remote(),
-                                () -> scriptHash(api, p.item().remotePath()));
+                        : p.item().kind() == Kind.APP
+                                ? apps.write(
+                                        p.local(),
+                                        p.remote() == null
+                                                ? null
+                                                : app(api, p.item().remotePath()),
+                                        Integer.parseInt(options.syncBehavior().substring(1)) >= 1,
+                                        () -> adminOrDeployer(api, whoami))
+                                : requests.write(
+                                        p.local(),
+                                        p.remote(),
+                                        () -> scriptHash(api, p.item().remotePath()));
                 for (PushRequests.Request call : calls) {
                     WindmillApi.Answer answer = api.call(call.method(), call.rest(), call.body());
                     if (!answer.ok()) {
@@ -303,6 +314,37 @@ public final class WindmillDestination implements Destination {
         } catch (IOException e) {
             throw new DestinationException("The server answered script " + path + " with something not JSON", e);
         }
+    }
+
+    /** The app as {@code apps/get/p} answers it: its deployed policy and grants, which the CLI's push reads. */
+    private static JsonNode app(WindmillApi api, String path) {
+        WindmillApi.Answer answer = api.call("GET", "apps/get/p/" + WindmillApi.pathSegments(path), null);
+        if (!answer.ok()) {
+            throw new DestinationException(
+                    "Cannot read app " + path + " (HTTP " + answer.status() + "): " + snippet(answer.body()));
+        }
+        try {
+            return JSON.readTree(answer.body());
+        } catch (IOException e) {
+            throw new DestinationException("The server answered app " + path + " with something not JSON", e);
+        }
+    }
+
+    /** The CLI's {@code userIsAdminOrDeployer} (asked once per push, only when an identity could be kept). */
+    private static boolean adminOrDeployer(WindmillApi api, JsonNode[] whoami) {
+        if (whoami[0] == null) {
+            WindmillApi.Answer answer = api.call("GET", "users/whoami", null);
+            try {
+                whoami[0] = answer.ok() ? JSON.readTree(answer.body()) : JSON.createObjectNode();
+            } catch (IOException e) {
+                whoami[0] = JSON.createObjectNode();
+            }
+        }
+        boolean deployer = false;
+        for (JsonNode g : whoami[0].path("groups")) {
+            deployer |= g.asText().equals("wm_deployers");
+        }
+        return whoami[0].path("is_admin").asBoolean(false) || deployer;
     }
 
     private static String snippet(String body) {
@@ -406,9 +448,13 @@ public final class WindmillDestination implements Destination {
                         problems.add(item.mainFile() + ": " + native_);
                     }
                 }
-                case APP, RAW_APP ->
-                    problems.add(item.mainFile() + ": the windmill destination does not push "
-                            + item.kind().label() + "s yet");
+                case APP -> new PushApps(items).validate(group, problems);
+                case RAW_APP -> {
+                    Group before = remote.get(keyOf(group, local));
+                    if (before == null || !PushItems.same(group, before)) {
+                        problems.add(PushApps.rawAppRefusal(item));
+                    }
+                }
                 case RESOURCE -> inlineExists(main.path("value").path("content"), "", group, item.mainFile(), problems);
                 case VARIABLE -> {
                     if (!plain

@@ -11,6 +11,7 @@ import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.SyncPlan;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
+import dev.workspacesync.windmill.testing.AppFixtures;
 import dev.workspacesync.windmill.testing.Fixtures;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
 import dev.workspacesync.windmill.testing.WorkspaceArchive;
@@ -33,28 +34,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Our push judged by the real {@code wmill} (windmill-cli 1.819.0) on the stateful emulator: the real CLI pulls a
  * seeded workspace into a tree; our destination pushes that tree into one empty workspace and the real {@code wmill
  * sync push} into another. Both workspaces end up equal, the real pull of ours gives the tree back byte for byte,
- * the real {@code push --dry-run} sees 0 changes, a second push of ours writes nothing, and one changed script is
- * one write.
+ * the real {@code push --dry-run} sees 0 changes, a second push of ours writes nothing, and one changed script (or
+ * app) is one write. Apps carry the policy the CLI derives, so equal workspaces mean equal policies.
  */
 class PushParityTest {
     static final String TOKEN = "parity-token-123";
     /**
-     * What both sides carry: apps are left out (the destination does not generate app policies yet). Secrets
-     * travel decrypted: the tree comes from another workspace, whose ciphertext the destination rightly refuses
-     * (each workspace has its own key).
+     * What both sides carry. Secrets travel decrypted: the tree comes from another workspace, whose ciphertext
+     * the destination rightly refuses (each workspace has its own key).
      */
     static final String[] FLAGS = {
-        "--skip-apps",
-        "--include-schedules",
-        "--include-triggers",
-        "--include-users",
-        "--include-groups",
-        "--plain-secrets"
+        "--include-schedules", "--include-triggers", "--include-users", "--include-groups", "--plain-secrets"
     };
 
     static WindmillPullOptions options() {
         return WindmillPullOptions.noConfig()
-                .with(Flag.SKIP_APPS, true)
                 .with(Flag.INCLUDE_USERS, true)
                 .with(Flag.INCLUDE_GROUPS, true)
                 .with(Flag.PLAIN_SECRETS, true)
@@ -68,7 +62,9 @@ class PushParityTest {
     }
 
     static Stream<Arguments> fixtures() {
-        return Stream.of(Arguments.of("fullWorkspace", (Supplier<WorkspaceArchive>) Fixtures::fullWorkspace));
+        return Stream.of(
+                Arguments.of("fullWorkspace", (Supplier<WorkspaceArchive>) Fixtures::fullWorkspace),
+                Arguments.of("apps", (Supplier<WorkspaceArchive>) AppFixtures::apps));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -94,8 +90,8 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isPositive();
 
             run(tree, tmp.resolve("h2"), emulator, "cli", "sync", "push", "--yes");
-            Files.writeString(Path.of("target/push-parity-ours.json"), emulator.state("ours"));
-            Files.writeString(Path.of("target/push-parity-cli.json"), emulator.state("cli"));
+            Files.writeString(Path.of("target/push-parity-" + name + "-ours.json"), emulator.state("ours"));
+            Files.writeString(Path.of("target/push-parity-" + name + "-cli.json"), emulator.state("cli"));
             assertThat(emulator.state("ours")).isEqualTo(emulator.state("cli"));
 
             Path again = Files.createDirectories(tmp.resolve("again"));
@@ -138,7 +134,14 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isZero();
 
             TreeMap<String, byte[]> changed = new TreeMap<>(actual);
-            changed.put("f/team/hello.py", "def main():\n    return 'changed'\n".getBytes(StandardCharsets.UTF_8));
+            // A script's code, or else one inline file of an app: one item changed.
+            String edited = actual.containsKey("f/team/hello.py")
+                    ? "f/team/hello.py"
+                    : actual.keySet().stream()
+                            .filter(p -> p.contains(".app/") && !p.endsWith(".yaml"))
+                            .findFirst()
+                            .orElseThrow();
+            changed.put(edited, "def main():\n    return 'changed'\n".getBytes(StandardCharsets.UTF_8));
             emulator.resetRequests();
             try (Destination ours = destination(emulator, "ours", tmp)) {
                 SyncPlan plan = ours.plan(snapshot(changed));

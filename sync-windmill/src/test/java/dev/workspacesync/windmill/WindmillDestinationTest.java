@@ -23,6 +23,7 @@ import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.internal.PullTransformer;
 import dev.workspacesync.windmill.internal.PushItems;
 import dev.workspacesync.windmill.internal.PushRequests;
+import dev.workspacesync.windmill.testing.AppFixtures;
 import dev.workspacesync.windmill.testing.Fixtures;
 import dev.workspacesync.windmill.testing.ServerCrypt;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
@@ -49,9 +50,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WindmillDestinationTest {
     static final String TOKEN = "tok-dest-s3cr3t";
 
-    /** Apps need the CLI's policy generator, which the destination does not carry yet. */
     static WindmillPullOptions options() {
-        return WindmillPullOptions.noConfig().with(Flag.SKIP_APPS, true);
+        return WindmillPullOptions.noConfig();
     }
 
     /**
@@ -343,6 +343,30 @@ class WindmillDestinationTest {
                         },
                         "f/team/etl.flow/"),
                 Arguments.of(
+                        "missing !inline file of an app",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            String file = t.keySet().stream()
+                                    .filter(p -> p.startsWith("f/team/dashboard.app/") && !p.endsWith("app.yaml"))
+                                    .findFirst()
+                                    .orElseThrow();
+                            t.remove(file);
+                            return t;
+                        },
+                        "f/team/dashboard.app/app.yaml: the !inline file f/team/dashboard.app/"),
+                Arguments.of(
+                        "an app whose policy the destination cannot derive",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put(
+                                    "f/team/dbx.app/app.yaml",
+                                    utf8("summary: db\nvalue:\n  grid:\n    - id: dbx\n      data:\n"
+                                            + "        type: dbexplorercomponent\n        configuration:\n"
+                                            + "          type:\n            selected: postgresql\n"
+                                            + "            configuration:\n              postgresql:\n"
+                                            + "                table: {value: users}\n"));
+                            return t;
+                        },
+                        "f/team/dbx.app/app.yaml: wmill sync push cannot derive the app's policy: database explorer dbx"),
+                Arguments.of(
                         "code without metadata",
                         (UnaryOperator<Map<String, byte[]>>) t -> {
                             t.put("f/team/orphan.py", utf8("def main():\n    pass\n"));
@@ -378,17 +402,85 @@ class WindmillDestinationTest {
     }
 
     @Test
-    void anAppIsRefusedUntilAppsAreSkipped(@TempDir Path tmp) {
-        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace());
-                WindmillSource all = source(emulator, "demo", tmp, WindmillPullOptions.noConfig())) {
-            Map<String, byte[]> tree = files(all.snapshot());
-            try (WindmillDestination destination =
-                    WindmillDestination.of(source(emulator, "demo", tmp, WindmillPullOptions.noConfig()))) {
-                assertThatThrownBy(() -> destination.plan(tree(tree)))
-                        .isInstanceOf(DestinationException.class)
-                        .hasMessageContaining("f/team/dashboard.app/app.yaml")
-                        .hasMessageContaining("apps");
+    void aRawAppIsRefusedWhenItWouldBeWrittenAndDeletedWhenRemoved(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", AppFixtures.withRawApps())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp, stateful());
+            assertThat(tree).containsKey("f/x/ra.raw_app/raw_app.yaml");
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
+                // Unchanged raw apps are left alone: nothing to bundle.
+                assertThat(destination.plan(tree(tree)).changes()).isEmpty();
             }
+            Map<String, byte[]> edited = new TreeMap<>(tree);
+            edited.put("f/x/ra.raw_app/index.tsx", utf8("export default 1\n"));
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
+                assertThatThrownBy(() -> destination.plan(tree(edited)))
+                        .isInstanceOf(DestinationException.class)
+                        .hasMessageContaining(
+                                "f/x/ra.raw_app/raw_app.yaml: the windmill destination does not push raw apps")
+                        .hasMessageContaining("nothing was written");
+            }
+            assertThat(writes(emulator)).isZero();
+            Map<String, byte[]> removed = new TreeMap<>(tree);
+            removed.keySet().removeIf(p -> p.startsWith("f/x/rb.raw_app/"));
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
+                SyncPlan plan = destination.plan(tree(removed));
+                assertThat(plan.changes())
+                        .extracting(c -> c.kind() + " " + c.path().value())
+                        .containsExactly("DELETE f/x/rb.raw_app/raw_app.yaml");
+                assertThat(destination.apply(plan, (p, b) -> {}).deleted()).isEqualTo(1);
+            }
+            assertThat(emulator.requests())
+                    .filteredOn(WindmillEmulator.Request::isWrite)
+                    .extracting(r -> r.method() + " " + r.path())
+                    .containsExactly("DELETE /api/w/demo/apps/delete/f/x/rb");
+        }
+    }
+
+    @Test
+    void anAppChangeIsOneUpdateCarryingTheDeployedModeAndTheDerivedPolicy(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", AppFixtures.withRawApps())) {
+            Map<String, byte[]> tree = pulled(emulator, tmp, stateful());
+            String yaml = new String(tree.get("f/x/ap.app/app.yaml"), StandardCharsets.UTF_8);
+            tree.put("f/x/ap.app/app.yaml", utf8(yaml.replace("summary: ap", "summary: 'ap: changed'")));
+            emulator.resetRequests();
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, stateful()))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes())
+                        .extracting(c -> c.kind() + " " + c.path().value())
+                        .containsExactly("UPDATE f/x/ap.app/app.yaml");
+                assertThat(destination.apply(plan, (p, b) -> {}).updated()).isEqualTo(1);
+            }
+            List<WindmillEmulator.Request> writes = emulator.requests().stream()
+                    .filter(WindmillEmulator.Request::isWrite)
+                    .toList();
+            assertThat(writes)
+                    .extracting(WindmillEmulator.Request::path)
+                    .containsExactly("/api/w/demo/apps/update/f/x/ap");
+            String body = writes.get(0).body();
+            // The seeded app runs as viewer: the CLI keeps the deployed mode when app.yaml states none.
+            assertThat(body)
+                    .contains("\"summary\":\"ap: changed\"")
+                    .contains("\"execution_mode\":\"viewer\"")
+                    .contains("\"triggerables_v2\":{\"bg_0:rawscript/")
+                    .contains("\"skip_draft_deletion\":true")
+                    .doesNotContain("\"path\":")
+                    .doesNotContain("preserve_on_behalf_of")
+                    .doesNotContain("on_behalf_of");
+
+            // syncBehavior v1: an admin keeps the identity the app runs as (now the pusher's, u/admin).
+            tree.put("f/x/ap.app/app.yaml", utf8(yaml.replace("summary: ap", "summary: again")));
+            emulator.resetRequests();
+            WindmillPullOptions v1 = stateful().withSyncBehavior("v1");
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, v1))) {
+                destination.apply(destination.plan(tree(tree)), (p, b) -> {});
+            }
+            assertThat(emulator.requests().stream()
+                            .filter(WindmillEmulator.Request::isWrite)
+                            .map(WindmillEmulator.Request::body))
+                    .singleElement()
+                    .asString()
+                    .contains("\"on_behalf_of\":\"u/admin\"")
+                    .contains("\"preserve_on_behalf_of\":true");
         }
     }
 

@@ -366,7 +366,12 @@ final class WorkspaceApi {
                         model.get("app", path) != null || model.get("raw_app", path) != null));
             }
             case "create", "update" -> {
-                return simple(method, verb, path, in, "app", "path");
+                try {
+                    return simple(method, verb, path, appBody(in, verb.equals("create")), "app", "path");
+                } catch (IllegalArgumentException e) {
+                    return Answer.text(
+                            422, "Failed to deserialize the JSON body into the target type: " + e.getMessage());
+                }
             }
             case "create_raw", "update_raw" -> {
                 ObjectNode app;
@@ -378,7 +383,13 @@ final class WorkspaceApi {
                 if (app == null) {
                     return Answer.text(400, "Bad request: no app part in the form");
                 }
-                return simple(method, verb.equals("create_raw") ? "create" : "update", path, app, "raw_app", "path");
+                boolean create = verb.equals("create_raw");
+                try {
+                    app = appBody(app, create);
+                } catch (IllegalArgumentException e) {
+                    return Answer.text(400, "Bad request: " + e.getMessage());
+                }
+                return simple(method, create ? "create" : "update", path, app, "raw_app", "path");
             }
             case "delete" -> {
                 if (method.equals("DELETE") && model.get("raw_app", path) != null) {
@@ -390,6 +401,106 @@ final class WorkspaceApi {
                 return null;
             }
         }
+    }
+
+    private static final List<String> APP_FIELDS =
+            List.of("path", "summary", "value", "policy", "custom_path", "labels");
+
+    /**
+     * An app body as the server reads it ({@code CreateApp}, or {@code EditApp} whose fields are all optional):
+     * unknown keys dropped, the policy read as its {@code Policy} struct and run as the pusher ({@code
+     * on_behalf_of} {@code u/admin}) unless {@code preserve_on_behalf_of} keeps the identity it states, an empty
+     * {@code custom_path} none.
+     */
+    private static ObjectNode appBody(ObjectNode in, boolean create) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (String field : APP_FIELDS) {
+            if (in.has(field) && !(in.get(field).isNull() && !create)) {
+                out.set(field, in.get(field));
+            }
+        }
+        if (create) {
+            for (String required : List.of("path", "summary", "value", "policy")) {
+                if (!in.hasNonNull(required)) {
+                    throw new IllegalArgumentException("missing field `" + required + "`");
+                }
+            }
+        }
+        if (in.has("summary")
+                && !in.get("summary").isTextual()
+                && !(in.get("summary").isNull() && !create)) {
+            throw new IllegalArgumentException("summary: invalid type, expected a string");
+        }
+        if (out.hasNonNull("policy")) {
+            ObjectNode policy = policy(out.get("policy"));
+            boolean preserve = in.path("preserve_on_behalf_of").asBoolean(false) && policy.hasNonNull("on_behalf_of");
+            if (!preserve) {
+                policy.put("on_behalf_of", "u/admin");
+                policy.put("on_behalf_of_email", PUSHER_EMAIL);
+            }
+            out.set("policy", policy);
+        }
+        if (out.path("custom_path").isTextual()
+                && out.get("custom_path").asText().isEmpty()) {
+            out.remove("custom_path");
+        }
+        return out;
+    }
+
+    /** The server's {@code Policy} struct, serialized back: its fields only, absent options as the server writes them. */
+    private static ObjectNode policy(JsonNode p) {
+        if (!p.isObject()) {
+            throw new IllegalArgumentException("policy: invalid type, expected struct Policy");
+        }
+        if (!List.of("anonymous", "publisher", "viewer", "guest")
+                .contains(p.path("execution_mode").asText(""))) {
+            throw new IllegalArgumentException("policy.execution_mode: unknown variant " + p.get("execution_mode"));
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set(
+                "on_behalf_of",
+                p.hasNonNull("on_behalf_of") ? p.get("on_behalf_of") : JsonNodeFactory.instance.nullNode());
+        out.set(
+                "on_behalf_of_email",
+                p.hasNonNull("on_behalf_of_email") ? p.get("on_behalf_of_email") : JsonNodeFactory.instance.nullNode());
+        if (p.hasNonNull("triggerables")) {
+            out.set("triggerables", p.get("triggerables"));
+        }
+        if (p.hasNonNull("triggerables_v2")) {
+            ObjectNode v2 = out.putObject("triggerables_v2");
+            p.get("triggerables_v2").fields().forEachRemaining(e -> {
+                JsonNode t = e.getValue();
+                if (!t.path("static_inputs").isObject()
+                        || !t.path("one_of_inputs").isObject()) {
+                    throw new IllegalArgumentException("policy.triggerables_v2." + e.getKey()
+                            + ": missing field `static_inputs` or `one_of_inputs`");
+                }
+                ObjectNode n = v2.putObject(e.getKey());
+                n.set("static_inputs", t.get("static_inputs"));
+                n.set("one_of_inputs", t.get("one_of_inputs"));
+                n.set(
+                        "allow_user_resources",
+                        t.hasNonNull("allow_user_resources") ? t.get("allow_user_resources") : array());
+                if (t.hasNonNull("delete_after_secs")) {
+                    n.set("delete_after_secs", t.get("delete_after_secs"));
+                }
+                if (t.path("sensitive_inputs").isArray()
+                        && !t.get("sensitive_inputs").isEmpty()) {
+                    n.set("sensitive_inputs", t.get("sensitive_inputs"));
+                }
+                if (t.hasNonNull("tag")) {
+                    n.set("tag", t.get("tag"));
+                }
+            });
+        }
+        out.set("execution_mode", p.get("execution_mode"));
+        for (String list : List.of("s3_inputs", "allowed_s3_keys")) {
+            out.set(list, p.hasNonNull(list) ? p.get(list) : JsonNodeFactory.instance.nullNode());
+        }
+        if (p.hasNonNull("sandbox")) {
+            out.set("sandbox", p.get("sandbox"));
+        }
+        return out;
     }
 
     /**
