@@ -26,7 +26,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -67,25 +66,127 @@ class PushParityTest {
         assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build (npm ci in src/test/wmill)");
     }
 
-    static Stream<Arguments> fixtures() {
-        return Stream.of(Arguments.of("fullWorkspace", (Supplier<WorkspaceArchive>) Fixtures::fullWorkspace));
+    /**
+     * One fixture: the workspace, the {@code wmill.yaml} both sides read (null: none), the options that match it,
+     * the one file the last step changes, and files the pulled tree must hold (what the case is about).
+     */
+    record Case(
+            String name,
+            Supplier<WorkspaceArchive> fixture,
+            String wmillYaml,
+            WindmillPullOptions options,
+            String changedFile,
+            String changedContent,
+            List<String> holds) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> fixtures() {
+        return Stream.of(
+                new Case(
+                        "fullWorkspace",
+                        Fixtures::fullWorkspace,
+                        null,
+                        options(),
+                        "f/team/hello.py",
+                        "def main():\n    return 'changed'\n",
+                        List.of()),
+                new Case(
+                        "module and dbt scripts, filesets, migrations",
+                        PushParityTest::scriptKinds,
+                        null,
+                        options(),
+                        "f/x/modpy__mod/helper.py",
+                        "def h():\n  return 2\n",
+                        List.of(
+                                "f/x/modpy__mod/script.yaml",
+                                "f/x/modpy__mod/sub/util.lock",
+                                "f/d/proj__dbt/wm_dbt.yaml",
+                                "f/d/proj__dbt/models/stg/a.sql",
+                                "f/x/bundle.fileset/conf/deep/c.sql",
+                                "migrations/datatable/main/20260101120000_create_users.down.sql",
+                                "migrations/datatable/other/20260303120000_init.up.sql")),
+                new Case(
+                        "shared locks (dedupeLockfiles)",
+                        () -> withoutApps(EmulatorPushTest.serverShaped(EmulatorPushTest.dedupeCasesPushable())),
+                        "dedupeLockfiles: true\n",
+                        options().with(Flag.DEDUPE_LOCKFILES, true),
+                        "f/d/pyC.py",
+                        "def main():\n  return 33\n",
+                        List.of("locks/requirements.in.lock", "f/d/pyC.script.lock")));
+    }
+
+    /** File resource types of the fixtures: a JSON file type and a fileset type. */
+    static final String FILE_RESOURCE_TYPES = "{\"json_file\":{\"format_extension\":\"json\",\"is_fileset\":false},"
+            + "\"fs_bundle\":{\"format_extension\":null,\"is_fileset\":true}}";
+
+    /**
+     * Multi-file scripts (modules with and without locks, in sub folders), dbt projects (descriptor present,
+     * empty, absent; generated directories and a custom target path), a fileset resource with nested files and
+     * datatable migrations with and without a down file.
+     */
+    static WorkspaceArchive scriptKinds() {
+        WorkspaceArchive out = new WorkspaceArchive();
+        withoutApps(EmulatorPushTest.serverShaped(EmulatorPushTest.lockCasesPushable()))
+                .entries()
+                .forEach(out::raw);
+        EmulatorPushTest.serverShaped(EmulatorPushTest.dbtCasesPushable())
+                .entries()
+                .forEach(out::raw);
+        out.json(
+                "f/x/bundle.resource.json",
+                Fixtures.obj(
+                        "value",
+                        Fixtures.obj("a.txt", "A\n", "conf/b.yaml", "k: v\n", "conf/deep/c.sql", "select 1\n"),
+                        "description",
+                        "a fileset",
+                        "resource_type",
+                        "fs_bundle"));
+        out.text("migrations/datatable/main/20260101120000_create_users.up.sql", "CREATE TABLE users (id int);\n");
+        out.text("migrations/datatable/main/20260101120000_create_users.down.sql", "DROP TABLE users;\n");
+        out.text("migrations/datatable/main/20260202120000_add_name.up.sql", "ALTER TABLE users ADD name text;\n");
+        out.text("migrations/datatable/other/20260303120000_init.up.sql", "CREATE TABLE t (x int);\n");
+        return out;
+    }
+
+    /** The archive without apps and raw apps (pushed by other code, not under test here). */
+    static WorkspaceArchive withoutApps(WorkspaceArchive archive) {
+        WorkspaceArchive out = new WorkspaceArchive();
+        archive.entries().forEach((k, v) -> {
+            if (!k.endsWith(".app.json") && !k.endsWith(".raw_app.json")) {
+                out.raw(k, v);
+            }
+        });
+        return out;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
-    void ourPushEqualsTheClisAndTheCliFindsNothingToDo(
-            String name, Supplier<WorkspaceArchive> fixture, @TempDir Path tmp) throws Exception {
+    void ourPushEqualsTheClisAndTheCliFindsNothingToDo(Case fixture, @TempDir Path tmp) throws Exception {
         try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
-                .workspace("seeded", fixture.get())
+                .workspace("seeded", fixture.fixture().get())
                 .emptyWorkspace("ours")
-                .emptyWorkspace("cli")) {
+                .emptyWorkspace("cli")
+                .fileResourceTypes(FILE_RESOURCE_TYPES)) {
             Path tree = Files.createDirectories(tmp.resolve("tree"));
+            Path again = Files.createDirectories(tmp.resolve("again"));
+            Path cliAgain = Files.createDirectories(tmp.resolve("cli-again"));
+            if (fixture.wmillYaml() != null) {
+                for (Path dir : List.of(tree, again, cliAgain)) {
+                    Files.writeString(dir.resolve("wmill.yaml"), fixture.wmillYaml());
+                }
+            }
+            WindmillPullOptions options = fixture.options();
             run(tree, tmp.resolve("h1"), emulator, "seeded", "sync", "pull", "--yes");
             TreeMap<String, byte[]> expected = files(tree);
+            assertThat(expected).containsKeys(fixture.holds().toArray(String[]::new));
 
             emulator.resetRequests();
             ApplyResult result;
-            try (Destination ours = destination(emulator, "ours", tmp)) {
+            try (Destination ours = destination(emulator, "ours", tmp, options)) {
                 SyncPlan plan = ours.plan(snapshot(expected));
                 assertThat(plan.deletes()).isEmpty();
                 result = ours.apply(plan, Destination.Progress.NONE);
@@ -98,8 +199,6 @@ class PushParityTest {
             Files.writeString(Path.of("target/push-parity-cli.json"), emulator.state("cli"));
             assertThat(emulator.state("ours")).isEqualTo(emulator.state("cli"));
 
-            Path again = Files.createDirectories(tmp.resolve("again"));
-            Path cliAgain = Files.createDirectories(tmp.resolve("cli-again"));
             run(again, tmp.resolve("h3"), emulator, "ours", "sync", "pull", "--yes");
             run(cliAgain, tmp.resolve("h5"), emulator, "cli", "sync", "pull", "--yes");
             TreeMap<String, byte[]> actual = files(again);
@@ -128,7 +227,7 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isZero();
 
             emulator.resetRequests();
-            try (Destination ours = destination(emulator, "ours", tmp)) {
+            try (Destination ours = destination(emulator, "ours", tmp, options)) {
                 // The tree back from the workspace (the original differs in edited_by, which no push carries).
                 SyncPlan plan = ours.plan(snapshot(actual));
                 assertThat(plan.changes()).isEmpty();
@@ -138,9 +237,10 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isZero();
 
             TreeMap<String, byte[]> changed = new TreeMap<>(actual);
-            changed.put("f/team/hello.py", "def main():\n    return 'changed'\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(changed).containsKey(fixture.changedFile());
+            changed.put(fixture.changedFile(), fixture.changedContent().getBytes(StandardCharsets.UTF_8));
             emulator.resetRequests();
-            try (Destination ours = destination(emulator, "ours", tmp)) {
+            try (Destination ours = destination(emulator, "ours", tmp, options)) {
                 SyncPlan plan = ours.plan(snapshot(changed));
                 assertThat(plan.changes()).hasSize(1);
                 assertThat(ours.apply(plan, Destination.Progress.NONE).updated())
@@ -163,12 +263,12 @@ class PushParityTest {
         return output.lines().filter(l -> l.matches("[+~-] \\S+ .*")).toList();
     }
 
-    static Destination destination(WindmillEmulator emulator, String ws, Path tmp) {
+    static Destination destination(WindmillEmulator emulator, String ws, Path tmp, WindmillPullOptions options) {
         return WindmillDestination.of(WindmillSource.builder()
                 .baseUrl(emulator.baseUrl())
                 .token(Secret.of(TOKEN))
                 .workspace(ws)
-                .pullOptions(options())
+                .pullOptions(options)
                 .stagingDirectory(tmp)
                 .build());
     }
