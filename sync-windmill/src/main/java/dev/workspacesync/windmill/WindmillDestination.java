@@ -389,6 +389,9 @@ public final class WindmillDestination implements Destination {
             switch (item.kind()) {
                 case SCRIPT -> {
                     String code = PushRequests.codeFile(group);
+                    if (!ScriptFolders.validate(group, code, options.defaultTs(), problems)) {
+                        break; // two code files: which one the metadata belongs to is unknown
+                    }
                     if (code == null) {
                         problems.add(item.mainFile() + ": the script has no code file");
                         break;
@@ -401,7 +404,6 @@ public final class WindmillDestination implements Destination {
                         problems.add(code + ": " + e.getMessage());
                     }
                     inlineExists(main.path("lock"), "", group, item.mainFile(), problems);
-                    ScriptFolders.validate(group, code, options.defaultTs(), problems);
                 }
                 case FLOW -> {
                     String dir = item.remotePath() + items.flowSuffix() + "/";

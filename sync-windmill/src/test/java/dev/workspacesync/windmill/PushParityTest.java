@@ -3,6 +3,8 @@ package dev.workspacesync.windmill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
@@ -12,6 +14,7 @@ import dev.workspacesync.core.SyncPlan;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.testing.Fixtures;
+import dev.workspacesync.windmill.testing.ServerShapes;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
 import dev.workspacesync.windmill.testing.WorkspaceArchive;
 import java.io.IOException;
@@ -116,12 +119,64 @@ class PushParityTest {
                         options().with(Flag.DEDUPE_LOCKFILES, true),
                         "f/d/pyC.py",
                         "def main():\n  return 33\n",
-                        List.of("locks/requirements.in.lock", "f/d/pyC.script.lock")));
+                        List.of("locks/requirements.in.lock", "f/d/pyC.script.lock")),
+                generated(1),
+                generated(2),
+                generated(3));
     }
 
-    /** File resource types of the fixtures: a JSON file type and a fileset type. */
-    static final String FILE_RESOURCE_TYPES = "{\"json_file\":{\"format_extension\":\"json\",\"is_fileset\":false},"
-            + "\"fs_bundle\":{\"format_extension\":null,\"is_fileset\":true}}";
+    /**
+     * A generated workspace (every kind in server shapes) without what the destination does not push yet
+     * (apps, raw apps, settings, the key, native triggers), without the grants it does not make ({@code
+     * extra_perms}, group admins: README) and without resources whose value is null (the CLI's push crashes on
+     * them); the last step changes its first Python script.
+     */
+    static Case generated(long seed) {
+        return new Case(
+                "generated seed " + seed,
+                () -> {
+                    WorkspaceArchive out = new WorkspaceArchive();
+                    withoutApps(ServerShapes.workspace(seed, ServerShapes.Alphabet.NARROWED))
+                            .entries()
+                            .forEach((k, v) -> {
+                                if (!k.equals("settings.json")
+                                        && !k.equals("encryption_key.json")
+                                        && !k.endsWith("_native_trigger.json")
+                                        && !(k.endsWith(".resource.json")
+                                                && new String(v, StandardCharsets.UTF_8)
+                                                        .matches("(?s).*\"value\"\\s*:\\s*null.*"))) {
+                                    out.raw(k, v);
+                                }
+                            });
+                    for (String entry : List.copyOf(out.entries().keySet())) {
+                        if (entry.endsWith(".json") && !entry.startsWith("dependencies/")) {
+                            EmulatorPushTest.edit(out, entry, item -> {
+                                if (item instanceof ObjectNode o) {
+                                    if (entry.endsWith("/folder.meta.json")) {
+                                        o.putObject("extra_perms"); // a folder always has its (empty) grants
+                                    } else {
+                                        o.remove("extra_perms");
+                                    }
+                                    if (o.has("admins")) {
+                                        ((ArrayNode) o.withArray("members")).addAll((ArrayNode) o.get("admins"));
+                                        o.putArray("admins");
+                                    }
+                                }
+                            });
+                        }
+                    }
+                    return EmulatorPushTest.serverShaped(out);
+                },
+                null,
+                options(),
+                null,
+                "def main():\n  return 'changed'\n",
+                List.of());
+    }
+
+    /** File resource types of the fixtures: JSON and text file types and two fileset types. */
+    static final String FILE_RESOURCE_TYPES = ServerShapes.FILE_RESOURCE_TYPES.replaceFirst(
+            "}$", ",\"fs_bundle\":{\"format_extension\":null,\"is_fileset\":true}}");
 
     /**
      * Multi-file scripts (modules with and without locks, in sub folders), dbt projects (descriptor present,
@@ -182,7 +237,7 @@ class PushParityTest {
             WindmillPullOptions options = fixture.options();
             run(tree, tmp.resolve("h1"), emulator, "seeded", "sync", "pull", "--yes");
             TreeMap<String, byte[]> expected = files(tree);
-            assertThat(expected).containsKeys(fixture.holds().toArray(String[]::new));
+            fixture.holds().forEach(p -> assertThat(expected).containsKey(p));
 
             emulator.resetRequests();
             ApplyResult result;
@@ -237,8 +292,15 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isZero();
 
             TreeMap<String, byte[]> changed = new TreeMap<>(actual);
-            assertThat(changed).containsKey(fixture.changedFile());
-            changed.put(fixture.changedFile(), fixture.changedContent().getBytes(StandardCharsets.UTF_8));
+            String changedFile = fixture.changedFile() != null
+                    ? fixture.changedFile()
+                    : changed.keySet().stream()
+                            .filter(p ->
+                                    p.endsWith(".py") && changed.containsKey(p.replaceFirst("\\.py$", ".script.yaml")))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(changed).containsKey(changedFile);
+            changed.put(changedFile, fixture.changedContent().getBytes(StandardCharsets.UTF_8));
             emulator.resetRequests();
             try (Destination ours = destination(emulator, "ours", tmp, options)) {
                 SyncPlan plan = ours.plan(snapshot(changed));

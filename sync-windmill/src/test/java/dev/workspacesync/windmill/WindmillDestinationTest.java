@@ -422,6 +422,13 @@ class WindmillDestinationTest {
                         },
                         "query.sql"),
                 Arguments.of(
+                        "two code files for one script",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("f/team/hello.ts", utf8("export function main() {}\n"));
+                            return t;
+                        },
+                        "multiple script files (f/team/hello.ts, f/team/hello.py)"),
+                Arguments.of(
                         "down migration without its up",
                         (UnaryOperator<Map<String, byte[]>>) t -> {
                             t.put("migrations/datatable/main/20260101000000_x.down.sql", utf8("drop table x;\n"));

@@ -136,8 +136,9 @@ public final class PushItems {
         if (ScriptFolders.isSharedLock(p)) {
             return new Classified(null, "a shared lock file (dedupeLockfiles) is pushed with the scripts using it");
         }
-        if (p.startsWith("migrations/") && Migrations.classify(p) != null) {
-            return Migrations.classify(p);
+        Classified migration = p.startsWith("migrations/") ? Migrations.classify(p) : null;
+        if (migration != null) {
+            return migration;
         }
         if (p.startsWith("dependencies/")) {
             return item(Kind.DEPENDENCIES, p, p, "");
@@ -151,14 +152,15 @@ public final class PushItems {
             String base = cut(p, ".script.lock");
             return item(Kind.SCRIPT, base, base + ".script.yaml", "");
         }
-        if (p.endsWith(".script.json") || p.endsWith(".json") && !p.startsWith("dependencies/")) {
-            return new Classified(
-                    null, "JSON metadata (wmill sync --json) is not supported by the windmill destination");
-        }
+        // Before the JSON check: a file resource's content may be a .json file.
         int resourceFile = p.lastIndexOf(".resource.file.");
         if (resourceFile > 0) {
             String base = p.substring(0, resourceFile);
             return item(Kind.RESOURCE, base, base + ".resource.yaml", "");
+        }
+        if (p.endsWith(".script.json") || p.endsWith(".json") && !p.startsWith("dependencies/")) {
+            return new Classified(
+                    null, "JSON metadata (wmill sync --json) is not supported by the windmill destination");
         }
         if (p.endsWith(".resource.yaml")) {
             return item(Kind.RESOURCE, cut(p, ".resource.yaml"), p, "");

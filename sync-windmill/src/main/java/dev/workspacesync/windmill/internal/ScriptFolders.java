@@ -212,13 +212,16 @@ public final class ScriptFolders {
         return out.isEmpty() ? null : out;
     }
 
-    /** Problems of a script's folder the CLI fails on: a dbt file over 5 MB, a module of no known language. */
-    public static void validate(Group group, String code, String defaultTs, List<String> problems) {
+    /**
+     * Problems of a script the CLI fails on: two code files for one script, a dbt file over 5 MB, a module of no
+     * known language. False when the script has more than one code file (nothing else can be checked).
+     */
+    public static boolean validate(Group group, String code, String defaultTs, List<String> problems) {
         List<String> candidates = codeFiles(group);
         if (candidates.size() > 1) {
             problems.add(group.item().mainFile() + ": multiple script files (" + String.join(", ", candidates)
                     + "): keep exactly one");
-            return;
+            return false;
         }
         String base = group.item().remotePath();
         for (Map.Entry<String, byte[]> f : group.files().entrySet()) {
@@ -233,6 +236,7 @@ public final class ScriptFolders {
                 problems.add(group.item().mainFile() + ": " + e.getMessage());
             }
         }
+        return true;
     }
 
     /** The order {@code readdir} walks a folder in: segment by segment, each by its UTF-8 bytes. */
