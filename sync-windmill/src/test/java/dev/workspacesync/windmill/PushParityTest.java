@@ -129,7 +129,7 @@ class PushParityTest {
      * A generated workspace (every kind in server shapes) without what the destination does not push yet
      * (apps, raw apps, settings, the key, native triggers), without the grants it does not make ({@code
      * extra_perms}, group admins: README) and without resources whose value is null (the CLI's push crashes on
-     * them); the last step changes its first Python script.
+     * them); the last step changes its first standalone script's code.
      */
     static Case generated(long seed) {
         return new Case(
@@ -295,8 +295,8 @@ class PushParityTest {
             String changedFile = fixture.changedFile() != null
                     ? fixture.changedFile()
                     : changed.keySet().stream()
-                            .filter(p ->
-                                    p.endsWith(".py") && changed.containsKey(p.replaceFirst("\\.py$", ".script.yaml")))
+                            .filter(p -> p.matches(".*\\.(py|ts|go|sh|php|rs|cs|nu|java|rb|r|gql|sql)"))
+                            .filter(p -> changed.containsKey(scriptBase(p) + ".script.yaml"))
                             .findFirst()
                             .orElseThrow();
             assertThat(changed).containsKey(changedFile);
@@ -318,6 +318,12 @@ class PushParityTest {
      */
     static String uncarried(String text) {
         return text.replaceAll("(?m)^no_main_func: .*\n", "").replaceAll("(?m)^edited_by: .*\n", "");
+    }
+
+    /** The path of a standalone script's code file without its extension ({@code f/x/y.deno.ts}: {@code f/x/y}). */
+    static String scriptBase(String p) {
+        int dot = p.indexOf('.', p.lastIndexOf('/') + 1);
+        return dot < 0 ? p : p.substring(0, dot);
     }
 
     /** The change lines of a dry run ({@code + kind path}, {@code ~ …}, {@code - …}). */
