@@ -17,6 +17,8 @@ import dev.workspacesync.core.SyncPath;
 import dev.workspacesync.core.SyncPlan;
 import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
+import dev.workspacesync.windmill.internal.Filesets;
+import dev.workspacesync.windmill.internal.Migrations;
 import dev.workspacesync.windmill.internal.NativeTriggers;
 import dev.workspacesync.windmill.internal.PullTransformer;
 import dev.workspacesync.windmill.internal.PushApps;
@@ -25,6 +27,7 @@ import dev.workspacesync.windmill.internal.PushItems.Group;
 import dev.workspacesync.windmill.internal.PushItems.Kind;
 import dev.workspacesync.windmill.internal.PushRequests;
 import dev.workspacesync.windmill.internal.PushSettings;
+import dev.workspacesync.windmill.internal.ScriptFolders;
 import dev.workspacesync.windmill.internal.WindmillApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,6 +174,7 @@ public final class WindmillDestination implements Destination {
         PushItems items = new PushItems(filter);
         List<String> problems = new ArrayList<>();
         Map<String, byte[]> localFiles = new TreeMap<>();
+        Map<String, byte[]> localLocks = new TreeMap<>();
         Map<String, SnapshotEntry> localEntries = new HashMap<>();
         for (SnapshotEntry entry : snapshot.entries()) {
             String path = entry.path().value();
@@ -178,9 +182,11 @@ public final class WindmillDestination implements Destination {
             if (filter.keepsLocal(path, secret(path, bytes))) {
                 localFiles.put(path, bytes);
                 localEntries.put(path, entry);
+            } else if (ScriptFolders.isSharedLock(path)) {
+                localLocks.put(path, bytes); // read by the scripts that reference it, as the CLI does
             }
         }
-        Map<String, Group> local = items.group(localFiles, problems);
+        Map<String, Group> local = items.group(localFiles, localLocks, problems);
         Map<String, Group> remote = remoteTree(filter, items);
         validate(local, remote, items, problems);
         if (!problems.isEmpty()) {
@@ -208,6 +214,9 @@ public final class WindmillDestination implements Destination {
         for (Map.Entry<String, Group> e : remote.entrySet()) {
             if (!local.containsKey(e.getKey())) {
                 PushItems.Item item = e.getValue().item();
+                if (item.kind() == Kind.DATATABLE_MIGRATION) {
+                    continue; // kept, as the CLI keeps migrations no git history shows deleted
+                }
                 SyncPath main = SyncPath.exact(item.mainFile());
                 if (snapshot.withheld(main) || neverDeleted(item)) {
                     continue;
@@ -365,15 +374,18 @@ public final class WindmillDestination implements Destination {
         Snapshot remote = reader.snapshot();
         try {
             Map<String, byte[]> files = new TreeMap<>();
+            Map<String, byte[]> locks = new TreeMap<>();
             for (SnapshotEntry entry : remote.entries()) {
                 String path = entry.path().value();
                 byte[] bytes = read(entry);
                 if (filter.keepsLocal(path, secret(path, bytes))) {
                     files.put(path, bytes);
+                } else if (ScriptFolders.isSharedLock(path)) {
+                    locks.put(path, bytes);
                 }
             }
             List<String> ignored = new ArrayList<>();
-            Map<String, Group> groups = items.group(files, ignored);
+            Map<String, Group> groups = items.group(files, locks, ignored);
             if (!ignored.isEmpty()) {
                 // Kinds this destination cannot write are left alone: never deleted, never compared.
                 LOG.debug("Remote files of kinds not pushed: {}", ignored);
@@ -394,7 +406,7 @@ public final class WindmillDestination implements Destination {
             for (Map.Entry<String, byte[]> file : group.files().entrySet()) {
                 String path = file.getKey();
                 if (path.endsWith(".yaml") || path.endsWith(".yml") && !path.endsWith(".playbook.yml")) {
-                    if (item.kind() == Kind.DEPENDENCIES) {
+                    if (item.kind() == Kind.DEPENDENCIES || ScriptFolders.isVerbatim(path)) {
                         continue;
                     }
                     try {
@@ -405,7 +417,7 @@ public final class WindmillDestination implements Destination {
                 }
             }
             JsonNode main = parsed.get(item.mainFile());
-            boolean needsMain = item.kind() != Kind.DEPENDENCIES;
+            boolean needsMain = item.kind() != Kind.DEPENDENCIES && item.kind() != Kind.DATATABLE_MIGRATION;
             if (needsMain && !group.files().containsKey(item.mainFile())) {
                 problems.add(item.mainFile() + ": missing (" + item + " has "
                         + String.join(", ", group.files().keySet()) + ")");
@@ -421,12 +433,17 @@ public final class WindmillDestination implements Destination {
             switch (item.kind()) {
                 case SCRIPT -> {
                     String code = PushRequests.codeFile(group);
+                    if (!ScriptFolders.validate(group, code, options.defaultTs(), problems)) {
+                        break; // two code files: which one the metadata belongs to is unknown
+                    }
                     if (code == null) {
                         problems.add(item.mainFile() + ": the script has no code file");
                         break;
                     }
                     try {
-                        PushRequests.language(code, options.defaultTs());
+                        if (!ScriptFolders.isDbtDescriptor(code)) {
+                            PushRequests.language(code, options.defaultTs());
+                        }
                     } catch (DestinationException e) {
                         problems.add(code + ": " + e.getMessage());
                     }
@@ -455,7 +472,10 @@ public final class WindmillDestination implements Destination {
                         problems.add(PushApps.rawAppRefusal(item));
                     }
                 }
-                case RESOURCE -> inlineExists(main.path("value").path("content"), "", group, item.mainFile(), problems);
+                case RESOURCE -> {
+                    inlineExists(main.path("value").path("content"), "", group, item.mainFile(), problems);
+                    Filesets.validate(group, main, problems);
+                }
                 case VARIABLE -> {
                     if (!plain
                             && main.path("is_secret").asBoolean(false)
@@ -485,6 +505,7 @@ public final class WindmillDestination implements Destination {
                 default -> {}
             }
         }
+        Migrations.validate(local, problems);
     }
 
     private static boolean hasKey(Map<String, Group> tree) {

@@ -3,6 +3,8 @@ package dev.workspacesync.windmill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.Snapshot;
@@ -13,6 +15,7 @@ import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.testing.AppFixtures;
 import dev.workspacesync.windmill.testing.Fixtures;
+import dev.workspacesync.windmill.testing.ServerShapes;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
 import dev.workspacesync.windmill.testing.WorkspaceArchive;
 import java.io.IOException;
@@ -27,7 +30,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -61,27 +63,187 @@ class PushParityTest {
         assumeTrue(WmillJudge.available(), "wmill is installed by the Maven build (npm ci in src/test/wmill)");
     }
 
-    static Stream<Arguments> fixtures() {
+    /**
+     * One fixture: the workspace, the {@code wmill.yaml} both sides read (null: none), the options that match it,
+     * the one file the last step changes, and files the pulled tree must hold (what the case is about).
+     */
+    record Case(
+            String name,
+            Supplier<WorkspaceArchive> fixture,
+            String wmillYaml,
+            WindmillPullOptions options,
+            String changedFile,
+            String changedContent,
+            List<String> holds) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> fixtures() {
         return Stream.of(
-                Arguments.of("fullWorkspace", (Supplier<WorkspaceArchive>) Fixtures::fullWorkspace),
-                Arguments.of("apps", (Supplier<WorkspaceArchive>) AppFixtures::apps));
+                new Case(
+                        "fullWorkspace",
+                        Fixtures::fullWorkspace,
+                        null,
+                        options(),
+                        "f/team/hello.py",
+                        "def main():\n    return 'changed'\n",
+                        List.of()),
+                new Case(
+                        "module and dbt scripts, filesets, migrations",
+                        PushParityTest::scriptKinds,
+                        null,
+                        options(),
+                        "f/x/modpy__mod/helper.py",
+                        "def h():\n  return 2\n",
+                        List.of(
+                                "f/x/modpy__mod/script.yaml",
+                                "f/x/modpy__mod/sub/util.lock",
+                                "f/d/proj__dbt/wm_dbt.yaml",
+                                "f/d/proj__dbt/models/stg/a.sql",
+                                "f/x/bundle.fileset/conf/deep/c.sql",
+                                "migrations/datatable/main/20260101120000_create_users.down.sql",
+                                "migrations/datatable/other/20260303120000_init.up.sql")),
+                new Case(
+                        "shared locks (dedupeLockfiles)",
+                        () -> withoutApps(EmulatorPushTest.serverShaped(EmulatorPushTest.dedupeCasesPushable())),
+                        "dedupeLockfiles: true\n",
+                        options().with(Flag.DEDUPE_LOCKFILES, true),
+                        "f/d/pyC.py",
+                        "def main():\n  return 33\n",
+                        List.of("locks/requirements.in.lock", "f/d/pyC.script.lock")),
+                new Case(
+                        "apps",
+                        AppFixtures::apps,
+                        null,
+                        options(),
+                        null,
+                        "def main():\n    return 'changed'\n",
+                        List.of()),
+                generated(1),
+                generated(2),
+                generated(3));
+    }
+
+    /**
+     * A generated workspace (every kind in server shapes) without what the destination does not push yet
+     * (apps, raw apps, settings, the key, native triggers), without the grants it does not make ({@code
+     * extra_perms}, group admins: README) and without resources whose value is null (the CLI's push crashes on
+     * them); the last step changes its first standalone script's code.
+     */
+    static Case generated(long seed) {
+        return new Case(
+                "generated seed " + seed,
+                () -> {
+                    WorkspaceArchive out = new WorkspaceArchive();
+                    withoutApps(ServerShapes.workspace(seed, ServerShapes.Alphabet.NARROWED))
+                            .entries()
+                            .forEach((k, v) -> {
+                                if (!k.equals("settings.json")
+                                        && !k.equals("encryption_key.json")
+                                        && !k.endsWith("_native_trigger.json")
+                                        && !(k.endsWith(".resource.json")
+                                                && new String(v, StandardCharsets.UTF_8)
+                                                        .matches("(?s).*\"value\"\\s*:\\s*null.*"))) {
+                                    out.raw(k, v);
+                                }
+                            });
+                    for (String entry : List.copyOf(out.entries().keySet())) {
+                        if (entry.endsWith(".json") && !entry.startsWith("dependencies/")) {
+                            EmulatorPushTest.edit(out, entry, item -> {
+                                if (item instanceof ObjectNode o) {
+                                    if (entry.endsWith("/folder.meta.json")) {
+                                        o.putObject("extra_perms"); // a folder always has its (empty) grants
+                                    } else {
+                                        o.remove("extra_perms");
+                                    }
+                                    if (o.has("admins")) {
+                                        ((ArrayNode) o.withArray("members")).addAll((ArrayNode) o.get("admins"));
+                                        o.putArray("admins");
+                                    }
+                                }
+                            });
+                        }
+                    }
+                    return EmulatorPushTest.serverShaped(out);
+                },
+                null,
+                options(),
+                null,
+                "def main():\n  return 'changed'\n",
+                List.of());
+    }
+
+    /** File resource types of the fixtures: JSON and text file types and two fileset types. */
+    static final String FILE_RESOURCE_TYPES = ServerShapes.FILE_RESOURCE_TYPES.replaceFirst(
+            "}$", ",\"fs_bundle\":{\"format_extension\":null,\"is_fileset\":true}}");
+
+    /**
+     * Multi-file scripts (modules with and without locks, in sub folders), dbt projects (descriptor present,
+     * empty, absent; generated directories and a custom target path), a fileset resource with nested files and
+     * datatable migrations with and without a down file.
+     */
+    static WorkspaceArchive scriptKinds() {
+        WorkspaceArchive out = new WorkspaceArchive();
+        withoutApps(EmulatorPushTest.serverShaped(EmulatorPushTest.lockCasesPushable()))
+                .entries()
+                .forEach(out::raw);
+        EmulatorPushTest.serverShaped(EmulatorPushTest.dbtCasesPushable())
+                .entries()
+                .forEach(out::raw);
+        out.json(
+                "f/x/bundle.resource.json",
+                Fixtures.obj(
+                        "value",
+                        Fixtures.obj("a.txt", "A\n", "conf/b.yaml", "k: v\n", "conf/deep/c.sql", "select 1\n"),
+                        "description",
+                        "a fileset",
+                        "resource_type",
+                        "fs_bundle"));
+        out.text("migrations/datatable/main/20260101120000_create_users.up.sql", "CREATE TABLE users (id int);\n");
+        out.text("migrations/datatable/main/20260101120000_create_users.down.sql", "DROP TABLE users;\n");
+        out.text("migrations/datatable/main/20260202120000_add_name.up.sql", "ALTER TABLE users ADD name text;\n");
+        out.text("migrations/datatable/other/20260303120000_init.up.sql", "CREATE TABLE t (x int);\n");
+        return out;
+    }
+
+    /** The archive without apps and raw apps (pushed by other code, not under test here). */
+    static WorkspaceArchive withoutApps(WorkspaceArchive archive) {
+        WorkspaceArchive out = new WorkspaceArchive();
+        archive.entries().forEach((k, v) -> {
+            if (!k.endsWith(".app.json") && !k.endsWith(".raw_app.json")) {
+                out.raw(k, v);
+            }
+        });
+        return out;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
-    void ourPushEqualsTheClisAndTheCliFindsNothingToDo(
-            String name, Supplier<WorkspaceArchive> fixture, @TempDir Path tmp) throws Exception {
+    void ourPushEqualsTheClisAndTheCliFindsNothingToDo(Case fixture, @TempDir Path tmp) throws Exception {
         try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN)
-                .workspace("seeded", fixture.get())
+                .workspace("seeded", fixture.fixture().get())
                 .emptyWorkspace("ours")
-                .emptyWorkspace("cli")) {
+                .emptyWorkspace("cli")
+                .fileResourceTypes(FILE_RESOURCE_TYPES)) {
             Path tree = Files.createDirectories(tmp.resolve("tree"));
+            Path again = Files.createDirectories(tmp.resolve("again"));
+            Path cliAgain = Files.createDirectories(tmp.resolve("cli-again"));
+            if (fixture.wmillYaml() != null) {
+                for (Path dir : List.of(tree, again, cliAgain)) {
+                    Files.writeString(dir.resolve("wmill.yaml"), fixture.wmillYaml());
+                }
+            }
+            WindmillPullOptions options = fixture.options();
             run(tree, tmp.resolve("h1"), emulator, "seeded", "sync", "pull", "--yes");
             TreeMap<String, byte[]> expected = files(tree);
+            fixture.holds().forEach(p -> assertThat(expected).containsKey(p));
 
             emulator.resetRequests();
             ApplyResult result;
-            try (Destination ours = destination(emulator, "ours", tmp)) {
+            try (Destination ours = destination(emulator, "ours", tmp, options)) {
                 SyncPlan plan = ours.plan(snapshot(expected));
                 assertThat(plan.deletes()).isEmpty();
                 result = ours.apply(plan, Destination.Progress.NONE);
@@ -90,12 +252,10 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isPositive();
 
             run(tree, tmp.resolve("h2"), emulator, "cli", "sync", "push", "--yes");
-            Files.writeString(Path.of("target/push-parity-" + name + "-ours.json"), emulator.state("ours"));
-            Files.writeString(Path.of("target/push-parity-" + name + "-cli.json"), emulator.state("cli"));
+            Files.writeString(Path.of("target/push-parity-" + fixture.name().replaceAll("\\W+", "-") + "-ours.json"), emulator.state("ours"));
+            Files.writeString(Path.of("target/push-parity-" + fixture.name().replaceAll("\\W+", "-") + "-cli.json"), emulator.state("cli"));
             assertThat(emulator.state("ours")).isEqualTo(emulator.state("cli"));
 
-            Path again = Files.createDirectories(tmp.resolve("again"));
-            Path cliAgain = Files.createDirectories(tmp.resolve("cli-again"));
             run(again, tmp.resolve("h3"), emulator, "ours", "sync", "pull", "--yes");
             run(cliAgain, tmp.resolve("h5"), emulator, "cli", "sync", "pull", "--yes");
             TreeMap<String, byte[]> actual = files(again);
@@ -124,7 +284,7 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isZero();
 
             emulator.resetRequests();
-            try (Destination ours = destination(emulator, "ours", tmp)) {
+            try (Destination ours = destination(emulator, "ours", tmp, options)) {
                 // The tree back from the workspace (the original differs in edited_by, which no push carries).
                 SyncPlan plan = ours.plan(snapshot(actual));
                 assertThat(plan.changes()).isEmpty();
@@ -134,16 +294,21 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isZero();
 
             TreeMap<String, byte[]> changed = new TreeMap<>(actual);
-            // A script's code, or else one inline file of an app: one item changed.
-            String edited = actual.containsKey("f/team/hello.py")
-                    ? "f/team/hello.py"
-                    : actual.keySet().stream()
-                            .filter(p -> p.contains(".app/") && !p.endsWith(".yaml"))
+            String changedFile = fixture.changedFile() != null
+                    ? fixture.changedFile()
+                    : changed.keySet().stream()
+                            .filter(p -> p.matches(".*\\.(py|ts|go|sh|php|rs|cs|nu|java|rb|r|gql|sql)"))
+                            .filter(p -> changed.containsKey(scriptBase(p) + ".script.yaml"))
                             .findFirst()
-                            .orElseThrow();
-            changed.put(edited, "def main():\n    return 'changed'\n".getBytes(StandardCharsets.UTF_8));
+                            // no standalone script: one inline file of an app
+                            .orElseGet(() -> changed.keySet().stream()
+                                    .filter(p -> p.contains(".app/") && !p.endsWith(".yaml"))
+                                    .findFirst()
+                                    .orElseThrow());
+            assertThat(changed).containsKey(changedFile);
+            changed.put(changedFile, fixture.changedContent().getBytes(StandardCharsets.UTF_8));
             emulator.resetRequests();
-            try (Destination ours = destination(emulator, "ours", tmp)) {
+            try (Destination ours = destination(emulator, "ours", tmp, options)) {
                 SyncPlan plan = ours.plan(snapshot(changed));
                 assertThat(plan.changes()).hasSize(1);
                 assertThat(ours.apply(plan, Destination.Progress.NONE).updated())
@@ -320,17 +485,23 @@ class PushParityTest {
         return text.replaceAll("(?m)^no_main_func: .*\n", "").replaceAll("(?m)^edited_by: .*\n", "");
     }
 
+    /** The path of a standalone script's code file without its extension ({@code f/x/y.deno.ts}: {@code f/x/y}). */
+    static String scriptBase(String p) {
+        int dot = p.indexOf('.', p.lastIndexOf('/') + 1);
+        return dot < 0 ? p : p.substring(0, dot);
+    }
+
     /** The change lines of a dry run ({@code + kind path}, {@code ~ …}, {@code - …}). */
     static List<String> changeLines(String output) {
         return output.lines().filter(l -> l.matches("[+~-] \\S+ .*")).toList();
     }
 
-    static Destination destination(WindmillEmulator emulator, String ws, Path tmp) {
+    static Destination destination(WindmillEmulator emulator, String ws, Path tmp, WindmillPullOptions options) {
         return WindmillDestination.of(WindmillSource.builder()
                 .baseUrl(emulator.baseUrl())
                 .token(Secret.of(TOKEN))
                 .workspace(ws)
-                .pullOptions(options())
+                .pullOptions(options)
                 .stagingDirectory(tmp)
                 .build());
     }

@@ -323,6 +323,43 @@ class WindmillDestinationTest {
         }
     }
 
+    static final String SHARED_LOCK_META =
+            "summary: ''\ndescription: ''\nkind: script\nschema: null\nlock: '!inline locks/requirements.in.lock'\n";
+
+    @Test
+    void aSharedLockIsSentAsTheLockOfEveryScriptUsingIt(@TempDir Path tmp) {
+        try (WindmillEmulator emulator = WindmillEmulator.start(TOKEN).workspace("demo", Fixtures.fullWorkspace())) {
+            WindmillPullOptions options = stateful().with(Flag.DEDUPE_LOCKFILES, true);
+            Map<String, byte[]> tree = pulled(emulator, tmp, options);
+            tree.putIfAbsent("locks/requirements.in.lock", utf8("requests==2.32.0\n"));
+            String lock = new String(tree.get("locks/requirements.in.lock"), StandardCharsets.UTF_8);
+            for (String name : List.of("one", "two")) {
+                tree.put("f/team/" + name + ".py", utf8("def main():\n    pass\n"));
+                tree.put("f/team/" + name + ".script.yaml", utf8(SHARED_LOCK_META));
+            }
+            try (WindmillDestination destination = WindmillDestination.of(source(emulator, "demo", tmp, options))) {
+                SyncPlan plan = destination.plan(tree(tree));
+                assertThat(plan.changes())
+                        .extracting(c -> c.path().value())
+                        .containsExactly("f/team/one.script.yaml", "f/team/two.script.yaml");
+                destination.apply(plan, dev.workspacesync.core.spi.Destination.Progress.NONE);
+            }
+            List<JsonNode> scripts = emulator.requests().stream()
+                    .filter(r -> r.path().endsWith("/scripts/create"))
+                    .map(r -> PushItems.yaml(utf8(r.body())))
+                    .toList();
+            assertThat(scripts)
+                    .hasSize(2)
+                    .allSatisfy(body -> assertThat(body.path("lock").asText()).isEqualTo(lock));
+            Map<String, byte[]> back = pulled(emulator, tmp, options);
+            try (WindmillDestination again = WindmillDestination.of(source(emulator, "demo", tmp, options))) {
+                assertThat(again.plan(tree(tree)).changes())
+                        .as("pulled back: %s", new String(back.get("f/team/one.script.yaml"), StandardCharsets.UTF_8))
+                        .isEmpty();
+            }
+        }
+    }
+
     static Stream<Arguments> invalidTrees() {
         return Stream.of(
                 Arguments.of(
@@ -373,6 +410,56 @@ class WindmillDestinationTest {
                             return t;
                         },
                         "f/team/orphan.script.yaml"),
+                Arguments.of(
+                        "missing shared lock",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("f/team/shared.py", utf8("def main():\n    pass\n"));
+                            t.put("f/team/shared.script.yaml", utf8(SHARED_LOCK_META));
+                            return t;
+                        },
+                        "locks/requirements.in.lock"),
+                Arguments.of(
+                        "fileset directory elsewhere",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put(
+                                    "f/team/fs.resource.yaml",
+                                    utf8("value: !inline_fileset f/other.fileset\nresource_type: fs\n"));
+                            t.put("f/team/fs.fileset/a.txt", utf8("a\n"));
+                            return t;
+                        },
+                        "f/team/fs.resource.yaml"),
+                Arguments.of(
+                        "missing fileset directory",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put(
+                                    "f/team/fs2.resource.yaml",
+                                    utf8("value: !inline_fileset f/team/fs2.fileset\nresource_type: fs\n"));
+                            return t;
+                        },
+                        "f/team/fs2.fileset"),
+                Arguments.of(
+                        "module of no known language",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("f/team/multi__mod/script.py", utf8("def main():\n    pass\n"));
+                            t.put("f/team/multi__mod/script.yaml", utf8("summary: ''\ndescription: ''\n"));
+                            t.put("f/team/multi__mod/query.sql", utf8("select 1\n"));
+                            return t;
+                        },
+                        "query.sql"),
+                Arguments.of(
+                        "two code files for one script",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("f/team/hello.ts", utf8("export function main() {}\n"));
+                            return t;
+                        },
+                        "multiple script files (f/team/hello.ts, f/team/hello.py)"),
+                Arguments.of(
+                        "down migration without its up",
+                        (UnaryOperator<Map<String, byte[]>>) t -> {
+                            t.put("migrations/datatable/main/20260101000000_x.down.sql", utf8("drop table x;\n"));
+                            return t;
+                        },
+                        "migrations/datatable/main/20260101000000_x.down.sql"),
                 Arguments.of(
                         "plain secret",
                         (UnaryOperator<Map<String, byte[]>>) t -> {

@@ -76,12 +76,16 @@ final class Dbt {
 
     /** The default generated directories plus those {@code dbt_project.yml} names (target, packages, clean). */
     static Set<String> generatedDirs(Path projectRoot) throws IOException {
-        Set<String> dirs = new LinkedHashSet<>(GENERATED_DIRS);
         Path file = projectRoot.resolve("dbt_project.yml");
-        if (!Files.isRegularFile(file)) {
+        return generatedDirs(Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : null);
+    }
+
+    /** {@link #generatedDirs(Path)} for the text of {@code dbt_project.yml} (null: the project has none). */
+    static Set<String> generatedDirs(String yml) {
+        Set<String> dirs = new LinkedHashSet<>(GENERATED_DIRS);
+        if (yml == null) {
             return dirs;
         }
-        String yml = Files.readString(file, StandardCharsets.UTF_8);
         Matcher settings = PATH_SETTING.matcher(yml);
         while (settings.find()) {
             add(dirs, settings.group(1));
@@ -128,13 +132,17 @@ final class Dbt {
             return false;
         }
         try (var in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(8000);
-            for (byte b : head) {
-                if (b == 0) {
-                    return false;
-                }
+            return !isBinary(in.readNBytes(8000));
+        }
+    }
+
+    /** Whether a file is binary to the CLI: a NUL in its first 8,000 bytes. */
+    static boolean isBinary(byte[] content) {
+        for (int i = 0; i < Math.min(8000, content.length); i++) {
+            if (content[i] == 0) {
+                return true;
             }
         }
-        return true;
+        return false;
     }
 }

@@ -34,7 +34,8 @@ public final class PushItems {
         RAW_APP("raw app"),
         APP("app"),
         SCHEDULE("schedule"),
-        TRIGGER("trigger");
+        TRIGGER("trigger"),
+        DATATABLE_MIGRATION("datatable migration");
 
         private final String label;
 
@@ -126,16 +127,18 @@ public final class PushItems {
             return item(Kind.FLOW, base, base + flowSuffix + "/flow.yaml", "");
         }
         if (p.contains("__mod/") || p.contains("__dbt/")) {
-            return unsupported(p, "multi-file (module) and dbt scripts");
+            return ScriptFolders.classify(p);
         }
         if (p.contains(".fileset/")) {
-            return unsupported(p, "fileset resources");
+            String base = p.substring(0, p.indexOf(".fileset/"));
+            return item(Kind.RESOURCE, base, base + ".resource.yaml", "");
         }
-        if (p.startsWith("locks/")) {
-            return unsupported(p, "shared lock files (dedupeLockfiles)");
+        if (ScriptFolders.isSharedLock(p)) {
+            return new Classified(null, "a shared lock file (dedupeLockfiles) is pushed with the scripts using it");
         }
-        if (p.startsWith("migrations/")) {
-            return unsupported(p, "datatable migrations");
+        Classified migration = p.startsWith("migrations/") ? Migrations.classify(p) : null;
+        if (migration != null) {
+            return migration;
         }
         if (p.startsWith("dependencies/")) {
             return item(Kind.DEPENDENCIES, p, p, "");
@@ -149,14 +152,15 @@ public final class PushItems {
             String base = cut(p, ".script.lock");
             return item(Kind.SCRIPT, base, base + ".script.yaml", "");
         }
-        if (p.endsWith(".script.json") || p.endsWith(".json") && !p.startsWith("dependencies/")) {
-            return new Classified(
-                    null, "JSON metadata (wmill sync --json) is not supported by the windmill destination");
-        }
+        // Before the JSON check: a file resource's content may be a .json file.
         int resourceFile = p.lastIndexOf(".resource.file.");
         if (resourceFile > 0) {
             String base = p.substring(0, resourceFile);
             return item(Kind.RESOURCE, base, base + ".resource.yaml", "");
+        }
+        if (p.endsWith(".script.json") || p.endsWith(".json") && !p.startsWith("dependencies/")) {
+            return new Classified(
+                    null, "JSON metadata (wmill sync --json) is not supported by the windmill destination");
         }
         if (p.endsWith(".resource.yaml")) {
             return item(Kind.RESOURCE, cut(p, ".resource.yaml"), p, "");
@@ -220,8 +224,19 @@ public final class PushItems {
      * are reported in {@code problems} as {@code path: reason}.
      */
     public Map<String, Group> group(Map<String, byte[]> files, List<String> problems) {
+        return group(files, Map.of(), problems);
+    }
+
+    /**
+     * {@link #group(Map, List)} with the tree's shared lock files ({@code locks/…}, which no filter keeps): each
+     * joins the group of every script whose metadata references it.
+     */
+    public Map<String, Group> group(Map<String, byte[]> files, Map<String, byte[]> sharedLocks, List<String> problems) {
         Map<String, Group> groups = new TreeMap<>();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            if (ScriptFolders.isSharedLock(file.getKey())) {
+                continue; // joins its scripts below
+            }
             Classified c = classify(file.getKey());
             if (c.item() == null) {
                 problems.add(file.getKey() + ": " + c.problem());
@@ -231,6 +246,14 @@ public final class PushItems {
                     .files()
                     .put(file.getKey(), file.getValue());
         }
+        Map<String, byte[]> locks = new TreeMap<>(sharedLocks);
+        files.forEach((p, b) -> {
+            if (ScriptFolders.isSharedLock(p)) {
+                locks.put(p, b);
+            }
+        });
+        ScriptFolders.finish(groups, locks);
+        Migrations.finish(groups);
         return groups;
     }
 

@@ -93,12 +93,14 @@ public final class PushRequests {
                     ((ObjectNode) body.get("value"))
                             .put("content", inline(local, content.asText().split(" ")[1], ""));
                 }
+                Filesets.embed(body, local);
                 out.add(
                         update
                                 ? post("resources/update/" + seg, body)
                                 : post("resources/create", withFirst("path", path, body)));
             }
             case DEPENDENCIES -> out.add(post("workspace_dependencies/create", dependencies(local, path)));
+            case DATATABLE_MIGRATION -> out.add(Migrations.upsert(local));
             case SCRIPT -> out.add(script(local, update ? scriptHash.get() : null));
             case FLOW -> {
                 ObjectNode flow = object(local, item.mainFile());
@@ -242,10 +244,15 @@ public final class PushRequests {
             String text = local.text(lockPath);
             typed.put("lock", text == null ? "" : text);
         }
+        boolean dbt = Dbt.isDescriptor(code);
+        if (dbt) {
+            typed.remove("lock"); // the CLI sends no lock for a dbt project
+        }
         ObjectNode body = NODES.objectNode();
-        body.put("content", local.text(code));
+        String content = local.text(code);
+        body.put("content", content == null && dbt ? "" : content);
         body.set("description", typed.hasNonNull("description") ? typed.get("description") : TextNode.valueOf(""));
-        body.put("language", language(code, defaultTs));
+        body.put("language", dbt ? "dbt" : language(code, defaultTs));
         body.put("path", item.remotePath());
         body.set("summary", typed.hasNonNull("summary") ? typed.get("summary") : TextNode.valueOf(""));
         for (String key : List.of(
@@ -284,9 +291,14 @@ public final class PushRequests {
         if (timeout != null) {
             body.set("timeout", timeout);
         }
-        for (String key : List.of("delete_after_secs", "on_behalf_of_email", "envs", "labels")) {
+        for (String key : List.of("delete_after_secs", "on_behalf_of_email", "envs")) {
             copy(typed, body, key);
         }
+        ObjectNode modules = ScriptFolders.modules(local, code, defaultTs);
+        if (modules != null) {
+            body.set("modules", modules);
+        }
+        copy(typed, body, "labels");
         if (parentHash != null) {
             body.put("parent_hash", parentHash);
             body.put("auto_parent", true);
@@ -295,10 +307,16 @@ public final class PushRequests {
         return post("scripts/create?skip_if_noop=true", body);
     }
 
-    /** The code file of a script group: the one file that is neither its metadata nor its lock. */
+    /**
+     * The code file of a script group: the one file that is neither its metadata nor a lock; for a multi-file
+     * or dbt script, the entry point the CLI finds ({@link ScriptFolders#codeFile}).
+     */
     public static String codeFile(Group group) {
+        if (ScriptFolders.hasFolder(group)) {
+            return ScriptFolders.codeFile(group);
+        }
         for (String path : group.files().keySet()) {
-            if (!path.endsWith(".script.yaml") && !path.endsWith(".script.lock")) {
+            if (!path.endsWith(".script.yaml") && !path.endsWith(".script.lock") && !path.startsWith("locks/")) {
                 return path;
             }
         }

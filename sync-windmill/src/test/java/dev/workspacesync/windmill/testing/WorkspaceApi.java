@@ -835,6 +835,11 @@ final class WorkspaceApi {
         if (rest.startsWith("upsert_") && p.length == 2) {
             String base = prefix + p[1] + "/" + in.path("timestamp").asLong() + "_"
                     + in.path("name").asText();
+            // One migration per datatable and timestamp: an upsert under another name replaces it.
+            String stamp = prefix + p[1] + "/" + in.path("timestamp").asLong() + "_";
+            List.copyOf(model.rawEntries().keySet()).stream()
+                    .filter(k -> k.startsWith(stamp) && k.indexOf('/', stamp.length()) < 0)
+                    .forEach(model::removeRaw);
             model.putRaw(base + ".up.sql", in.path("code_up").asText("").getBytes(StandardCharsets.UTF_8));
             if (in.hasNonNull("code_down")) {
                 model.putRaw(base + ".down.sql", in.get("code_down").asText().getBytes(StandardCharsets.UTF_8));
