@@ -252,8 +252,12 @@ class PushParityTest {
             assertThat(emulator.writeRequests()).isPositive();
 
             run(tree, tmp.resolve("h2"), emulator, "cli", "sync", "push", "--yes");
-            Files.writeString(Path.of("target/push-parity-" + fixture.name().replaceAll("\\W+", "-") + "-ours.json"), emulator.state("ours"));
-            Files.writeString(Path.of("target/push-parity-" + fixture.name().replaceAll("\\W+", "-") + "-cli.json"), emulator.state("cli"));
+            Files.writeString(
+                    Path.of("target/push-parity-" + fixture.name().replaceAll("\\W+", "-") + "-ours.json"),
+                    emulator.state("ours"));
+            Files.writeString(
+                    Path.of("target/push-parity-" + fixture.name().replaceAll("\\W+", "-") + "-cli.json"),
+                    emulator.state("cli"));
             assertThat(emulator.state("ours")).isEqualTo(emulator.state("cli"));
 
             run(again, tmp.resolve("h3"), emulator, "ours", "sync", "pull", "--yes");
