@@ -737,7 +737,11 @@ public final class GitRemoteDestination implements Destination {
             values.put("items", group.itemLines());
             dev.workspacesync.core.Author who = group.author();
             if (who == null) {
-                steps.add(new CommitChain.Step(service, MessageTemplate.render(message, values), group.changes()));
+                String text = MessageTemplate.render(message, values);
+                if (!group.items().isEmpty() && !message.contains("{items}")) {
+                    text += "\n\n" + group.itemLines(); // name what no one is known to have changed
+                }
+                steps.add(new CommitChain.Step(service, text, group.changes()));
                 continue;
             }
             values.put("author", who.name());
