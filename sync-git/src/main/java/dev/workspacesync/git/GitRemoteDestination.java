@@ -102,6 +102,12 @@ import org.slf4j.LoggerFactory;
  *       configured author and a message from the template; nothing changed means no commit. The
  *       commit's tree is exactly the snapshot plus the preserved files already in the branch. Executable
  *       bits are carried over (mode {@code 100755}).
+ *   <li><b>Authors.</b> When the snapshot carries an {@link dev.workspacesync.core.Attribution} (who changed
+ *       which item), the same changes are written as one commit per author, oldest change first, authored by
+ *       that user and committed by the configured identity, then one commit by that identity for what no one
+ *       is known to have changed (see {@link ChangeGroup#of}); the last commit's tree is the tree of one
+ *       commit, and all are pushed at once. Metadata that cannot be read never fails the sync: one commit,
+ *       and the result's message says why no one was credited.
  *   <li><b>Push</b> never forces. A rejected push (someone else pushed) fetches, resets the clone to
  *       the new remote head, mirrors again and retries, up to {@code maxPushAttempts} times; so both
  *       histories land. If the new remote head brought files the plan did not know of and the mirror would
@@ -118,7 +124,9 @@ import org.slf4j.LoggerFactory;
  *
  * {@code {source}}, {@code {workspace}} (the snapshot attribute {@code workspace}), {@code {added}},
  * {@code {updated}}, {@code {deleted}}, {@code {branch}}, {@code {revision}}, {@code {target}} and every
- * other snapshot attribute by name. Default: {@value #DEFAULT_MESSAGE}.
+ * other snapshot attribute by name; {@code {items}}: one line per item of the commit, when the snapshot says.
+ * Default: {@value #DEFAULT_MESSAGE}. A commit crediting an author uses {@link Builder#authorMessage}, which
+ * adds {@code {summary}}, {@code {author}} and {@code {author-email}}.
  *
  * <pre>{@code
  * Destination git = GitRemoteDestination.builder("https://github.com/acme/backup.git")

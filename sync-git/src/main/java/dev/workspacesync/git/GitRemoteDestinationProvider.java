@@ -59,7 +59,8 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
 
     @Override
     public String description() {
-        return "A branch of a git remote (HTTPS with a token, or SSH): one commit per sync, pushed without force.";
+        return "A branch of a git remote (HTTPS with a token, or SSH): one commit per sync (one per author when the"
+                + " source says who changed what), pushed without force.";
     }
 
     @Override
