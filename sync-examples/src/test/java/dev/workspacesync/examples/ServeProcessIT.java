@@ -94,6 +94,7 @@ class ServeProcessIT {
         env.put("WINDMILL_BASE_URL", windmillUrl);
         env.put("WINDMILL_TOKEN", WINDMILL_TOKEN);
         env.put("WINDMILL_WORKSPACE", "admins");
+        env.put("WORKSPACE_SYNC_WINDMILL_ATTRIBUTION", "false"); // one commit per sync: syncs are counted by commits
         env.put("GIT_REMOTE_URL", gitUrl);
         env.put("GIT_TOKEN", GitHttpServer.PASSWORD);
         env.put("GIT_USER_NAME", "Backup Bot");

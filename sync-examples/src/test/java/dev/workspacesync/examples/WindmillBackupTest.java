@@ -145,6 +145,7 @@ class WindmillBackupTest {
     void theServiceBacksUpOnRequestCoalescesAndRedactsFailures() throws Exception {
         Map<String, String> env = env();
         env.remove("WINDMILL_TOKEN"); // comes with each request, as the seed service allows
+        env.put("WORKSPACE_SYNC_WINDMILL_ATTRIBUTION", "false"); // one commit per sync: syncs are counted by commits
         try (CapturedOutput logs = new CapturedOutput();
                 ServeCommand.Running service = ServeCommand.start(
                         env, ProviderRegistry.discover(), new InetSocketAddress("127.0.0.1", 0), 4)) {

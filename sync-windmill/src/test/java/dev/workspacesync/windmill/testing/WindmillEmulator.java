@@ -66,6 +66,14 @@ public final class WindmillEmulator implements AutoCloseable {
     private volatile boolean zipSupported = true;
     private volatile String fileResourceTypes = "{}";
     private volatile String workspaceSpecific = "[]";
+    /** Tokens of the users {@link #user} added, to their usernames. */
+    private final Map<String, String> userTokens = new ConcurrentHashMap<>();
+    /** Workspace endpoints ({@code scripts/list}) answered with a status instead. */
+    private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
+    /** The audit log's delete entries per workspace, newest last; kept only with {@link #enterpriseAuditLog}. */
+    private final Map<String, List<com.fasterxml.jackson.databind.node.ObjectNode>> audit = new ConcurrentHashMap<>();
+
+    private volatile boolean enterpriseAuditLog;
 
     private WindmillEmulator(String token) throws IOException {
         this.token = token;
@@ -178,6 +186,47 @@ public final class WindmillEmulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds user {@code username} ({@code email}, role developer) to workspace {@code workspace}, whose requests
+     * carry {@code token}: the items they write record them as their editor (the list endpoints' {@code
+     * edited_by}, {@code created_by}). The configured token writes as {@code admin}.
+     */
+    public WindmillEmulator user(String workspace, String token, String username, String email) {
+        WorkspaceModel model = workspaces.get(workspace);
+        if (model == null) {
+            throw new IllegalArgumentException("No workspace " + workspace);
+        }
+        synchronized (model) {
+            com.fasterxml.jackson.databind.node.ObjectNode json = WorkspaceModel.JSON.createObjectNode();
+            json.put("username", username);
+            json.put("role", "developer");
+            json.put("disabled", false);
+            model.put("user", email, json);
+        }
+        userTokens.put(token, username);
+        return this;
+    }
+
+    /**
+     * GETs of the workspace endpoint {@code rest} (e.g. {@code scripts/list}) answer {@code status} from now
+     * on, as for a token whose role may not read it.
+     */
+    public WindmillEmulator refuse(String rest, int status) {
+        refusals.put(rest, status);
+        return this;
+    }
+
+    /**
+     * Whether {@code audit/list} answers as an Enterprise server's (the deletes made so far, as {@code AuditLog}
+     * rows: {@code username}, {@code operation} such as {@code flows.delete}, {@code action_kind}, {@code
+     * resource}, {@code timestamp}, newest first) rather than as the Community edition's, which keeps no audit
+     * log and answers {@code []} (the default).
+     */
+    public WindmillEmulator enterpriseAuditLog(boolean enterprise) {
+        this.enterpriseAuditLog = enterprise;
+        return this;
+    }
+
     /** Every request so far. */
     public List<Request> requests() {
         return List.copyOf(requests);
@@ -188,7 +237,9 @@ public final class WindmillEmulator implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            boolean authorized = ("Bearer " + token).equals(auth);
+            String userToken = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
+            String actor = userTokens.get(userToken);
+            boolean authorized = ("Bearer " + token).equals(auth) || actor != null;
             String method = exchange.getRequestMethod();
             byte[] body = method.equals("GET")
                     ? new byte[0]
@@ -257,18 +308,46 @@ public final class WindmillEmulator implements AutoCloseable {
                 case "shared_ui/get" -> send(exchange, 200, "application/json", "{\"files\":{}}");
                 case "jobs/queue/list", "jobs/completed/list" -> send(exchange, 200, "application/json", "[]");
                 case "workspaces/tarball" -> tarball(exchange, ws, query == null ? "" : query);
-                default -> item(exchange, method, ws, rest, query, body);
+                default -> item(exchange, method, ws, rest, query, body, actor);
             }
         }
     }
 
-    private void item(HttpExchange exchange, String method, String ws, String rest, String query, byte[] body)
+    private void item(
+            HttpExchange exchange, String method, String ws, String rest, String query, byte[] body, String actor)
             throws IOException {
         WorkspaceModel model = workspaces.get(ws);
         WorkspaceApi.Answer answer = null;
-        if (model != null) {
+        Integer refused = method.equals("GET") ? refusals.get(rest) : null;
+        if (refused != null) {
+            answer = WorkspaceApi.Answer.text(refused, "Not authorized: emulated refusal of " + rest);
+        } else if (model != null) {
             synchronized (model) {
-                answer = new WorkspaceApi(ws, model).handle(method, decode(rest), parseQuery(query), body);
+                model.actor = actor != null ? actor : WorkspaceModel.SEED_USER;
+                WorkspaceMetadata metadata = new WorkspaceMetadata(ws, model);
+                String decoded = decode(rest);
+                answer = metadata.list(method, decoded, parseQuery(query));
+                if (answer == null && method.equals("GET") && decoded.equals("audit/list")) {
+                    com.fasterxml.jackson.databind.node.ArrayNode rows = WorkspaceModel.JSON.createArrayNode();
+                    if (enterpriseAuditLog) {
+                        List<com.fasterxml.jackson.databind.node.ObjectNode> entries =
+                                audit.getOrDefault(ws, List.of());
+                        for (int i = entries.size() - 1; i >= 0; i--) {
+                            rows.add(entries.get(i));
+                        }
+                    }
+                    answer = WorkspaceApi.Answer.json(rows);
+                }
+                if (answer == null) {
+                    answer = metadata.decorate(
+                            method,
+                            decoded,
+                            new WorkspaceApi(ws, model).handle(method, decoded, parseQuery(query), body));
+                }
+                model.actor = WorkspaceModel.SEED_USER;
+                if (method.equals("DELETE") && answer != null && answer.status() / 100 == 2) {
+                    recordDelete(ws, decoded, actor != null ? actor : WorkspaceModel.SEED_USER);
+                }
             }
         }
         if (answer == null) {
@@ -276,6 +355,27 @@ public final class WindmillEmulator implements AutoCloseable {
         } else {
             send(exchange, answer.status(), answer.type(), answer.body());
         }
+    }
+
+    /** An audit log row for a delete ({@code flows/delete/f/x} → {@code flows.delete} of {@code f/x}). */
+    private void recordDelete(String ws, String rest, String username) {
+        String[] p = rest.split("/", 3);
+        if (p.length < 3 || !p[1].equals("delete")) {
+            return;
+        }
+        String resource = p[2].startsWith("p/") ? p[2].substring(2) : p[2];
+        List<com.fasterxml.jackson.databind.node.ObjectNode> entries =
+                audit.computeIfAbsent(ws, k -> new CopyOnWriteArrayList<>());
+        com.fasterxml.jackson.databind.node.ObjectNode row = WorkspaceModel.JSON.createObjectNode();
+        row.put("workspace_id", ws);
+        row.put("id", entries.size() + 1);
+        row.put("timestamp", java.time.Instant.now().toString());
+        row.put("username", username);
+        row.put("operation", p[0] + ".delete");
+        row.put("action_kind", "delete");
+        row.put("resource", resource);
+        row.putObject("parameters").put("workspace", ws);
+        entries.add(row);
     }
 
     private static String decode(String s) {
