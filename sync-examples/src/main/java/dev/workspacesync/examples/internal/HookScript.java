@@ -106,7 +106,9 @@ public record HookScript(Path java, Path required, List<String> launch, Path pro
                 "  fi",
                 "  # A missing, stale or foreign archive is not worth a line in the log: the JVM just starts without it.",
                 "  [ -n \"$share\" ] && set -- \"$@\" -Xlog:cds=off -Xlog:cds+dynamic=off",
-                "  \"$java\" \"$@\" " + launch.stream().map(HookScript::quote).collect(Collectors.joining(" ")),
+                "  # A hook run is short: the C2 compiler's work would not pay off (measured: sync-databricks/BENCHMARKS.md).",
+                "  \"$java\" -XX:TieredStopAtLevel=1 \"$@\" "
+                        + launch.stream().map(HookScript::quote).collect(Collectors.joining(" ")),
                 "  status=$?",
                 "  if [ -n \"$dump\" ] && [ -e \"$dump\" ]; then",
                 "    if [ \"$status\" -eq 0 ]; then mv -f \"$dump\" \"$share\"; else rm -f \"$dump\"; fi",

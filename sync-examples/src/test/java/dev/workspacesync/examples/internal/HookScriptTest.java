@@ -63,7 +63,8 @@ class HookScriptTest {
         assertThat(inside.log()).endsWith(HookScript.FINISHED + "\n");
         String[] passed = Files.readString(args).split("\0", -1);
         assertThat(passed).endsWith("-jar", jar.toString(), "hook-run", "");
-        assertThat(passed[0]).startsWith("-XX:ArchiveClassesAtExit=" + StableJar.classData(jar) + ".");
+        assertThat(passed[0]).isEqualTo("-XX:TieredStopAtLevel=1");
+        assertThat(passed[1]).startsWith("-XX:ArchiveClassesAtExit=" + StableJar.classData(jar) + ".");
         assertThat(StableJar.classData(jar)).hasContent("dump");
         assertThat(home.resolve(".sync-errors.log")).doesNotExist();
 
@@ -96,12 +97,13 @@ class HookScriptTest {
 
         HookScript script = HookScript.forJar(fakeJava(tmp.resolve("jdk"), 0), jar, home.resolve("projects"));
         run(script, repo, home, Map.of("FAKE_ARGS", args.toString()));
-        assertThat(Files.readString(args)).startsWith("-XX:ArchiveClassesAtExit=" + archive + ".");
+        assertThat(Files.readString(args)).contains("\0-XX:ArchiveClassesAtExit=" + archive + ".");
         assertThat(archive).hasContent("dump");
 
         Result second = run(script, repo, home, Map.of("FAKE_ARGS", args.toString()));
         assertThat(Files.readString(args).split("\0", -1))
                 .containsExactly(
+                        "-XX:TieredStopAtLevel=1",
                         "-XX:SharedArchiveFile=" + archive,
                         "-Xlog:cds=off",
                         "-Xlog:cds+dynamic=off",
