@@ -228,9 +228,10 @@ public final class WholeProcessBenchmark {
 
     /** The floor: mkdirs of each directory, then import-file of each file, 8 keep-alive connections. */
     private static void minimalUpload(String host, Path project, String root, int concurrency) throws Exception {
+        ExecutorService httpThreads = Executors.newFixedThreadPool(concurrency);
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(concurrency))
+                .executor(httpThreads)
                 .build();
         List<Path> all;
         try (Stream<Path> walk = Files.walk(project)) {
@@ -270,6 +271,7 @@ public final class WholeProcessBenchmark {
             }
         } finally {
             pool.shutdownNow();
+            httpThreads.shutdownNow(); // else its threads keep the driver's JVM from exiting
         }
     }
 
