@@ -501,9 +501,10 @@ public final class WholeProcessBenchmark {
 
     private static WorkspaceArchive workspace(int scripts, int flows) throws Exception {
         // PullBenchmark's workspace (sync-windmill's test tree): Python scripts with locks, 4-step flows.
-        return (WorkspaceArchive) Class.forName("dev.workspacesync.windmill.bench.PullBenchmark")
-                .getDeclaredMethod("workspace", int.class, int.class)
-                .invoke(null, scripts, flows);
+        java.lang.reflect.Method workspace = Class.forName("dev.workspacesync.windmill.bench.PullBenchmark")
+                .getDeclaredMethod("workspace", int.class, int.class);
+        workspace.setAccessible(true); // package-private there
+        return (WorkspaceArchive) workspace.invoke(null, scripts, flows);
     }
 
     private static void generate(Path dir, int files, int perDirectory) throws IOException {
