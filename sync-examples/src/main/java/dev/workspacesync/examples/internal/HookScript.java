@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  * @param required what must exist for the launch to work: the jar, or a development build's classes
  * @param launch the arguments after the java executable, up to and including {@code hook-run}
  * @param projects the projects directory, symlinks resolved
+ * @param classData the JVM's class-data archive for this jar (see {@link #forJar}), or null for none
  */
-public record HookScript(Path java, Path required, List<String> launch, Path projects) {
+public record HookScript(Path java, Path required, List<String> launch, Path projects, Path classData) {
     /** The last line the hook writes to its log when it did nothing in a repository outside the projects. */
     public static final String OUTSIDE = ": nothing to do";
 
@@ -35,14 +36,27 @@ public record HookScript(Path java, Path required, List<String> launch, Path pro
         Objects.requireNonNull(projects, "projects");
     }
 
-    /** Runs {@code hook-run} from a jar. */
+    /**
+     * Runs {@code hook-run} from a jar, with a class-data archive beside it ({@code <jar>.jsa}): the first run
+     * writes what it loaded there ({@code -XX:ArchiveClassesAtExit}, to a temporary name renamed into place),
+     * later runs map it ({@code -XX:SharedArchiveFile}) and start faster. The JVM ignores, silently, an
+     * archive that is missing, stale or from another JVM, so it can only make a run slower by not helping.
+     */
     public static HookScript forJar(Path java, Path jar, Path projects) {
-        return new HookScript(java, jar, List.of("-jar", jar.toString(), "hook-run"), projects);
+        Path archive = StableJar.classData(jar);
+        // The JVM reads a ':' in -XX:SharedArchiveFile as a separator between two archives.
+        return new HookScript(
+                java,
+                jar,
+                List.of("-jar", jar.toString(), "hook-run"),
+                projects,
+                archive.toString().contains(":") ? null : archive);
     }
 
     /** Runs {@code hook-run} from a class path (a development build: it goes with the build directory). */
     public static HookScript forClassPath(Path java, Path classes, String classPath, String mainClass, Path projects) {
-        return new HookScript(java, classes, List.of("-cp", classPath, mainClass, "hook-run"), projects);
+        // No class-data archive: the JVM archives classes from jars only.
+        return new HookScript(java, classes, List.of("-cp", classPath, mainClass, "hook-run"), projects, null);
     }
 
     /** The shell code. Only POSIX sh features; every recorded value is single-quoted. */
@@ -84,8 +98,21 @@ public record HookScript(Path java, Path required, List<String> launch, Path pro
                 "    say \"$java is gone; using $found from PATH\"",
                 "    java=$found",
                 "  fi",
-                "  \"$java\" " + launch.stream().map(HookScript::quote).collect(Collectors.joining(" ")),
+                classData == null ? "  share=" : "  share=" + quote(classData.toString()),
+                "  dump=",
+                "  if [ -z \"$share\" ]; then set --",
+                "  elif [ -f \"$share\" ]; then set -- \"-XX:SharedArchiveFile=$share\"",
+                "  else dump=\"$share.$$.tmp\"; set -- \"-XX:ArchiveClassesAtExit=$dump\"",
+                "  fi",
+                "  # A missing, stale or foreign archive is not worth a line in the log: the JVM just starts without it.",
+                "  [ -n \"$share\" ] && set -- \"$@\" -Xlog:cds=off -Xlog:cds+dynamic=off",
+                "  # A hook run is short: the C2 compiler's work would not pay off (measured: sync-databricks/BENCHMARKS.md).",
+                "  \"$java\" -XX:TieredStopAtLevel=1 \"$@\" "
+                        + launch.stream().map(HookScript::quote).collect(Collectors.joining(" ")),
                 "  status=$?",
+                "  if [ -n \"$dump\" ] && [ -e \"$dump\" ]; then",
+                "    if [ \"$status\" -eq 0 ]; then mv -f \"$dump\" \"$share\"; else rm -f \"$dump\"; fi",
+                "  fi",
                 "  if [ \"$status\" -gt 128 ]; then",
                 "    failed \"this commit may not be synced: the sync process was killed by signal"
                         + " $((status - 128)) (see $hook_log); the next commit retries.\"",

@@ -46,6 +46,15 @@ public final class StableJar {
      */
     public record Copy(Path jar, boolean changed, List<Path> removed) {}
 
+    /**
+     * The class-data archive the commit hook keeps beside {@code jar} ({@code name.jsa} for {@code name.jar}):
+     * written by the first hook run, mapped by the later ones (see {@link HookScript#forJar}).
+     */
+    public static Path classData(Path jar) {
+        String name = jar.getFileName().toString();
+        return jar.resolveSibling((name.endsWith(".jar") ? name.substring(0, name.length() - 4) : name) + ".jsa");
+    }
+
     /** The jar {@code type} was loaded from, or empty when it was loaded from a directory (a development build). */
     public static Optional<Path> runningJar(Class<?> type) {
         Path location = codeSource(type);
@@ -89,6 +98,8 @@ public final class StableJar {
             boolean changed = false;
             if (!Files.isRegularFile(target) || !digest(target).equals(digest)) {
                 copyAtomically(source, target, directory);
+                // An archive of the jar this one replaced no longer matches it: the next hook run writes a new one.
+                Files.deleteIfExists(classData(target));
                 changed = true;
             }
             return new Copy(target, changed, prune(directory, target));
@@ -117,10 +128,11 @@ public final class StableJar {
     }
 
     private static List<Path> prune(Path directory, Path keep) throws IOException {
-        // Left by an install that was killed mid-copy; an hour is far longer than any copy takes.
+        // Left by an install killed mid-copy, or a hook run killed while writing its class-data archive; an
+        // hour is far longer than either takes.
         java.nio.file.attribute.FileTime stale =
                 java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, ".install-*.jar.tmp")) {
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, "{.install-*.jar.tmp,*.jsa.*.tmp}")) {
             for (Path temp : temps) {
                 if (modified(temp).compareTo(stale) < 0) {
                     Files.deleteIfExists(temp);
@@ -143,6 +155,7 @@ public final class StableJar {
             if (Files.deleteIfExists(old)) {
                 removed.add(old);
             }
+            Files.deleteIfExists(classData(old));
         }
         return removed;
     }

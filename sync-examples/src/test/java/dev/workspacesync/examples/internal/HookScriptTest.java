@@ -36,7 +36,7 @@ class HookScriptTest {
     void tools() throws IOException {
         // A PATH with what the hook needs and no java.
         tools = Files.createDirectories(tmp.resolve("tools"));
-        for (String tool : List.of("date")) {
+        for (String tool : List.of("date", "mv", "rm")) {
             Files.createSymbolicLink(tools.resolve(tool), which(tool));
         }
     }
@@ -61,7 +61,11 @@ class HookScriptTest {
 
         Result inside = run(script, repo, home, Map.of("FAKE_ARGS", args.toString()));
         assertThat(inside.log()).endsWith(HookScript.FINISHED + "\n");
-        assertThat(Files.readString(args).split("\0", -1)).containsExactly("-jar", jar.toString(), "hook-run", "");
+        String[] passed = Files.readString(args).split("\0", -1);
+        assertThat(passed).endsWith("-jar", jar.toString(), "hook-run", "");
+        assertThat(passed[0]).isEqualTo("-XX:TieredStopAtLevel=1");
+        assertThat(passed[1]).startsWith("-XX:ArchiveClassesAtExit=" + StableJar.classData(jar) + ".");
+        assertThat(StableJar.classData(jar)).hasContent("dump");
         assertThat(home.resolve(".sync-errors.log")).doesNotExist();
 
         Files.delete(args);
@@ -75,6 +79,39 @@ class HookScriptTest {
             assertThat(args).as("java ran in %s", outside).doesNotExist();
             assertThat(home.resolve(".sync-errors.log")).doesNotExist();
         }
+    }
+
+    @Test
+    void theFirstRunWritesTheClassDataArchiveTheNextOnesMapIt() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path repo = Files.createDirectories(home.resolve("projects/demo"));
+        Path jar = Files.writeString(tmp.resolve("workspace-sync-1.jar"), "jar");
+        Path archive = tmp.resolve("workspace-sync-1.jsa");
+        Path args = tmp.resolve("args");
+        Path failing = fakeJava(tmp.resolve("jdk1"), 1);
+        run(HookScript.forJar(failing, jar, home.resolve("projects")), repo, home, Map.of());
+        assertThat(archive).as("a failed run leaves no archive").doesNotExist();
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+
+        HookScript script = HookScript.forJar(fakeJava(tmp.resolve("jdk"), 0), jar, home.resolve("projects"));
+        run(script, repo, home, Map.of("FAKE_ARGS", args.toString()));
+        assertThat(Files.readString(args)).contains("\0-XX:ArchiveClassesAtExit=" + archive + ".");
+        assertThat(archive).hasContent("dump");
+
+        Result second = run(script, repo, home, Map.of("FAKE_ARGS", args.toString()));
+        assertThat(Files.readString(args).split("\0", -1))
+                .containsExactly(
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:SharedArchiveFile=" + archive,
+                        "-Xlog:cds=off",
+                        "-Xlog:cds+dynamic=off",
+                        "-jar",
+                        jar.toString(),
+                        "hook-run",
+                        "");
+        assertThat(second.log()).endsWith(HookScript.FINISHED + "\n");
     }
 
     @Test
@@ -181,7 +218,11 @@ class HookScriptTest {
         String exit = status < 0 ? "kill -" + (-status) + " $$" : "exit " + status;
         Files.writeString(
                 java,
-                "#!/bin/sh\nif [ -n \"$FAKE_ARGS\" ]; then printf '%s\\0' \"$@\" > \"$FAKE_ARGS\"; fi\n" + exit + "\n",
+                "#!/bin/sh\nif [ -n \"$FAKE_ARGS\" ]; then printf '%s\\0' \"$@\" > \"$FAKE_ARGS\"; fi\n"
+                        // Like the JVM, write the class-data archive asked for (even when the run then fails).
+                        + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*)"
+                        + " printf dump > \"${a#-XX:ArchiveClassesAtExit=}\" ;; esac; done\n"
+                        + exit + "\n",
                 StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return java;
