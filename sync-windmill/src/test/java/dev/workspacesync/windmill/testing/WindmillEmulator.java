@@ -1,5 +1,6 @@
 package dev.workspacesync.windmill.testing;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class WindmillEmulator implements AutoCloseable {
     private final Map<String, byte[]> rawArchives = new ConcurrentHashMap<>();
     private final Map<String, Path> archiveFiles = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final WorkspaceWebhook webhook = new WorkspaceWebhook();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile int failureStatus = 503;
     private volatile boolean zipSupported = true;
@@ -178,6 +180,40 @@ public final class WindmillEmulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets workspace {@code id}'s webhook URL, as {@code POST /api/w/{id}/workspaces/edit_webhook} does (empty or
+     * null: none): from then on each change of an item sends the server's event there ({@link WorkspaceWebhook}).
+     */
+    public WindmillEmulator webhook(String id, String url) {
+        WorkspaceModel model = workspaces.get(id);
+        if (model == null) {
+            throw new IllegalArgumentException("No workspace " + id);
+        }
+        ObjectNode body = WorkspaceModel.JSON.createObjectNode().put("webhook", url);
+        synchronized (model) {
+            WorkspaceApi.Answer answer = new WorkspaceApi(id, model)
+                    .handle(
+                            "POST",
+                            "workspaces/edit_webhook",
+                            Map.of(),
+                            body.toString().getBytes(StandardCharsets.UTF_8));
+            if (answer == null || answer.status() != 200) {
+                throw new IllegalStateException("edit_webhook failed");
+            }
+        }
+        return this;
+    }
+
+    /** The workspace webhook events queued so far (JSON bodies, in order), delivered or not. */
+    public List<String> webhookEvents() {
+        return webhook.sent();
+    }
+
+    /** The workspace webhook deliveries made so far, in order (a failed one has status -1). */
+    public List<WorkspaceWebhook.Delivery> webhookDeliveries() {
+        return webhook.deliveries();
+    }
+
     /** Every request so far. */
     public List<Request> requests() {
         return List.copyOf(requests);
@@ -268,7 +304,28 @@ public final class WindmillEmulator implements AutoCloseable {
         WorkspaceApi.Answer answer = null;
         if (model != null) {
             synchronized (model) {
-                answer = new WorkspaceApi(ws, model).handle(method, decode(rest), parseQuery(query), body);
+                String path = decode(rest);
+                // What the server's webhook event needs from before the change.
+                String scriptPath = path.startsWith("scripts/archive/p/") ? path.substring(18) : jsonPath(body);
+                WorkspaceModel.Item script = scriptPath == null ? null : model.get("script", scriptPath);
+                boolean existed = script != null && !script.archived;
+                String previousHash = script == null ? null : script.hash;
+                answer = new WorkspaceApi(ws, model).handle(method, path, parseQuery(query), body);
+                if (answer != null && answer.status() / 100 == 2) {
+                    WorkspaceModel.Item settings = model.get("settings", "");
+                    webhook.send(
+                            settings == null
+                                    ? null
+                                    : settings.json.path("webhook").asText(null),
+                            WorkspaceWebhook.event(
+                                    ws,
+                                    method,
+                                    path,
+                                    jsonOrEmpty(body),
+                                    existed,
+                                    previousHash,
+                                    new String(answer.body(), StandardCharsets.UTF_8)));
+                }
             }
         }
         if (answer == null) {
@@ -276,6 +333,20 @@ public final class WindmillEmulator implements AutoCloseable {
         } else {
             send(exchange, answer.status(), answer.type(), answer.body());
         }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode jsonOrEmpty(byte[] body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node =
+                    body.length == 0 || body[0] == '-' ? null : WorkspaceModel.JSON.readTree(body);
+            return node == null ? WorkspaceModel.JSON.createObjectNode() : node;
+        } catch (IOException e) {
+            return WorkspaceModel.JSON.createObjectNode();
+        }
+    }
+
+    private static String jsonPath(byte[] body) {
+        return jsonOrEmpty(body).path("path").asText(null);
     }
 
     private static String decode(String s) {
@@ -345,6 +416,7 @@ public final class WindmillEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        webhook.close();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
