@@ -70,6 +70,9 @@ public final class EventTriggers implements AutoCloseable {
     private static final class State {
         long firstNanos;
         ScheduledFuture<?> window;
+        /** Which window is open: a timer of an older one that could not be cancelled in time does nothing. */
+        long generation;
+
         boolean running;
         boolean pending;
         long events;
@@ -121,10 +124,10 @@ public final class EventTriggers implements AutoCloseable {
         }
     }
 
-    private void windowClosed(String target) {
+    private void windowClosed(String target, long generation) {
         synchronized (states) {
             State state = states.get(target);
-            if (closed || state == null) {
+            if (closed || state == null || state.window == null || state.generation != generation) {
                 return;
             }
             state.window = null;
@@ -176,8 +179,8 @@ public final class EventTriggers implements AutoCloseable {
     }
 
     /**
-     * Per target: {@code events} received, {@code syncs} started, and {@code busy} while a window is open or
-     * a sync runs or is pending (for {@code /status}).
+     * Per target: {@code events} received, {@code syncs} started, {@code busy} while a window is open or a
+     * sync runs or is pending, and {@code state} in words (for {@code /status}).
      */
     public Map<String, Map<String, Object>> status() {
         synchronized (states) {
@@ -185,11 +188,25 @@ public final class EventTriggers implements AutoCloseable {
             states.forEach((target, s) -> out.put(
                     target,
                     Map.of(
-                            "events", s.events,
-                            "syncs", s.started,
-                            "busy", s.window != null || s.running || s.pending)));
+                            "events",
+                            s.events,
+                            "syncs",
+                            s.started,
+                            "busy",
+                            s.window != null || s.running || s.pending,
+                            "state",
+                            describe(s))));
             return out;
         }
+    }
+
+    private static String describe(State s) {
+        if (s.running) {
+            return s.pending
+                    ? "running, one more pending"
+                    : s.window != null ? "running, collecting events" : "running";
+        }
+        return s.window != null ? "collecting events" : "idle";
     }
 
     /** Whether {@code target} has an open window, a running or a pending sync. */
