@@ -238,6 +238,7 @@ class WindmillEventsIT {
         }
         JsonNode events = settled(serve, "default");
 
+        System.out.println("100 events made " + events.path("syncs").asLong() + " sync(s)");
         assertThat(events.path("events").asLong()).isEqualTo(100);
         assertThat(events.path("syncs").asLong()).isBetween(1L, 2L);
         assertThat(commits()).hasSizeBetween(1, 2);

@@ -119,7 +119,8 @@ public final class EventTriggers implements AutoCloseable {
             long closeAt = Math.min(
                     now + timing.quiet().toNanos(),
                     state.firstNanos + timing.maxWait().toNanos());
-            state.window = timers.schedule(() -> windowClosed(target), closeAt - now, TimeUnit.NANOSECONDS);
+            long generation = ++state.generation;
+            state.window = timers.schedule(() -> windowClosed(target, generation), closeAt - now, TimeUnit.NANOSECONDS);
             return trigger;
         }
     }
