@@ -39,6 +39,7 @@ public final class Snapshot {
     private final Map<SyncPath, SnapshotEntry> byPath;
     private final List<Skipped> skipped;
     private final Set<SyncPath> withheld;
+    private final Attribution attribution;
 
     /**
      * @param source a human description of the source, free of secrets
@@ -69,7 +70,7 @@ public final class Snapshot {
             Map<String, String> attributes,
             Collection<SnapshotEntry> entries,
             Collection<Skipped> skipped) {
-        this(source, revision, takenAt, attributes, entries, skipped, Set.of());
+        this(source, revision, takenAt, attributes, entries, skipped, Set.of(), null);
     }
 
     private Snapshot(
@@ -79,7 +80,9 @@ public final class Snapshot {
             Map<String, String> attributes,
             Collection<SnapshotEntry> entries,
             Collection<Skipped> skipped,
-            Set<SyncPath> withheld) {
+            Set<SyncPath> withheld,
+            Attribution attribution) {
+        this.attribution = attribution;
         this.source = Objects.requireNonNull(source, "source");
         this.revision = revision;
         this.takenAt = Objects.requireNonNull(takenAt, "takenAt");
@@ -122,7 +125,20 @@ public final class Snapshot {
         all.addAll(moreSkipped);
         Set<SyncPath> held = new HashSet<>(withheld);
         held.addAll(withheldPaths);
-        return new Snapshot(source, revision, takenAt, attributes, kept, all, held);
+        return new Snapshot(source, revision, takenAt, attributes, kept, all, held, attribution);
+    }
+
+    /**
+     * This snapshot with what the source knows of who changed its items, for destinations that credit people
+     * (the same files; a destination that ignores it writes the same result).
+     */
+    public Snapshot withAttribution(Attribution knownAttribution) {
+        return new Snapshot(source, revision, takenAt, attributes, entries, skipped, withheld, knownAttribution);
+    }
+
+    /** Who changed the source's items, when the source can tell (see {@link Attribution}). */
+    public Optional<Attribution> attribution() {
+        return Optional.ofNullable(attribution);
     }
 
     /** A snapshot with no revision and no attributes, taken now. */

@@ -8,6 +8,7 @@ import dev.workspacesync.git.testing.GitHttpServer;
 import dev.workspacesync.git.testing.GitTesting;
 import dev.workspacesync.windmill.testing.Fixtures;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
+import dev.workspacesync.windmill.testing.WorkspaceEdits;
 import dev.workspacesync.windmill.testing.WorkspaceWebhook;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,9 +23,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,29 +151,11 @@ class WindmillEventsIT {
     }
 
     private List<RevCommit> commits() throws Exception {
-        try (Git repo = Git.open(git.directory("backup").toFile())) {
-            List<RevCommit> out = new ArrayList<>();
-            if (repo.getRepository().resolve("HEAD") == null) {
-                return out; // nothing pushed yet
-            }
-            repo.log().call().forEach(out::add);
-            return out;
-        }
+        return GitTesting.log(git.directory("backup"), "main");
     }
 
-    private Map<String, byte[]> tree(RevCommit commit) throws Exception {
-        Map<String, byte[]> files = new java.util.TreeMap<>();
-        try (Git repo = Git.open(git.directory("backup").toFile());
-                TreeWalk walk = new TreeWalk(repo.getRepository())) {
-            walk.addTree(commit.getTree());
-            walk.setRecursive(true);
-            while (walk.next()) {
-                files.put(
-                        walk.getPathString(),
-                        repo.getRepository().open(walk.getObjectId(0)).getBytes());
-            }
-        }
-        return files;
+    private Map<String, GitTesting.TreeFile> head() throws Exception {
+        return GitTesting.tree(git.directory("backup"), "main");
     }
 
     private HttpResponse<String> postEvent(ServeProcess serve, String query, String body, String... headers)
@@ -222,7 +203,7 @@ class WindmillEventsIT {
         assertThat(events.path("syncs").asLong()).isEqualTo(1);
         List<RevCommit> commits = commits();
         assertThat(commits).hasSize(before + 1);
-        Map<String, byte[]> tree = tree(commits.get(0));
+        Map<String, GitTesting.TreeFile> tree = head();
         for (int i = 0; i < 20; i++) {
             assertThat(tree).containsKey("u/admin/burst_" + i + ".variable.yaml");
         }
@@ -242,8 +223,7 @@ class WindmillEventsIT {
         assertThat(events.path("events").asLong()).isEqualTo(100);
         assertThat(events.path("syncs").asLong()).isBetween(1L, 2L);
         assertThat(commits()).hasSizeBetween(1, 2);
-        assertThat(tree(commits().get(0)))
-                .containsKeys("u/admin/many_0.variable.yaml", "u/admin/many_99.variable.yaml");
+        assertThat(head()).containsKeys("u/admin/many_0.variable.yaml", "u/admin/many_99.variable.yaml");
     }
 
     @Test
@@ -386,9 +366,7 @@ class WindmillEventsIT {
                     .as(t.toString())
                     .isEqualTo(t.path("target").asText().equals("stage") ? "SYNCED" : "null");
         }
-        try (Git repo = Git.open(git.directory("staging").toFile())) {
-            assertThat(repo.log().call().iterator().next().getFullMessage()).isNotEmpty();
-        }
+        assertThat(GitTesting.log(git.directory("staging"), "main")).hasSize(1);
         // ?target= pins a target; a mismatching workspace is named.
         HttpResponse<String> pinned = postEvent(
                 serve,
@@ -406,5 +384,68 @@ class WindmillEventsIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
+    }
+
+    @Test
+    void threeUsersFiveItemsOneBurstThreeAttributedCommitsAndThePlainBackupsTree() throws Exception {
+        windmill.emptyWorkspace("ws")
+                .user("ws", "tok-alice", "alice", "alice@example.com")
+                .user("ws", "tok-bob", "bob", "bob@example.com")
+                .user("ws", "tok-carol", "carol", "carol@example.com");
+        new WorkspaceEdits(windmill.baseUrl(), "ws", WINDMILL_TOKEN).variable("f/etl/region", "eu");
+        Map<String, String> env = env();
+        env.put("WINDMILL_WORKSPACE", "ws");
+        ServeProcess serve = serve(env);
+        HttpResponse<String> baseline = serve.post("{}", "Authorization", "Bearer " + WEBHOOK_SECRET);
+        assertThat(baseline.statusCode()).as(baseline.body()).isEqualTo(200);
+        int before = commits().size();
+        windmill.webhook("ws", "http://events:" + EVENTS_SECRET + "@127.0.0.1:" + serve.port() + "/windmill-events");
+
+        String url = windmill.baseUrl();
+        new WorkspaceEdits(url, "ws", "tok-alice").flow("f/etl/daily", "daily").flow("f/etl/weekly", "weekly");
+        new WorkspaceEdits(url, "ws", "tok-bob")
+                .script("f/etl/extract", "def main():\n    return 1\n")
+                .script("f/etl/load", "def main():\n    return 2\n");
+        new WorkspaceEdits(url, "ws", "tok-carol").resource("f/etl/db", "postgresql", "db.internal");
+        JsonNode events = settled(serve, "default");
+
+        assertThat(events.path("events").asLong()).isEqualTo(5);
+        assertThat(events.path("syncs").asLong()).isEqualTo(1);
+        List<RevCommit> log = commits();
+        assertThat(log).hasSize(before + 3);
+        List<RevCommit> oldestFirst = new ArrayList<>(log.subList(0, 3));
+        java.util.Collections.reverse(oldestFirst);
+        assertThat(oldestFirst)
+                .extracting(c ->
+                        c.getAuthorIdent().getName() + " <" + c.getAuthorIdent().getEmailAddress() + ">")
+                .containsExactly("alice <alice@example.com>", "bob <bob@example.com>", "carol <carol@example.com>");
+        assertThat(oldestFirst).extracting(c -> c.getCommitterIdent().getName()).containsOnly("Backup Bot");
+        assertThat(oldestFirst)
+                .extracting(RevCommit::getFullMessage)
+                .containsExactly(
+                        "[WM]: Deployed 2 flows\n\nFlow 'f/etl/daily' deployed\nFlow 'f/etl/weekly' deployed",
+                        "[WM]: Deployed 2 scripts\n\nScript 'f/etl/extract' deployed\nScript 'f/etl/load' deployed",
+                        "[WM]: Deployed 1 resource\n\nResource 'f/etl/db' deployed");
+
+        // Attribution never changes content: a plain backup of the same workspace has the same tree.
+        git.createRepository("plain");
+        Map<String, String> plainEnv = env();
+        plainEnv.put("WINDMILL_WORKSPACE", "ws");
+        plainEnv.put("GIT_REMOTE_URL", git.url("plain"));
+        plainEnv.put(
+                "WORKSPACE_SYNC_GIT_WORK_DIR",
+                dir.resolve("state").resolve("plain").toString());
+        plainEnv.put("WORKSPACE_SYNC_WINDMILL_ATTRIBUTION", "false");
+        ServeProcess plain = serve(plainEnv);
+        HttpResponse<String> sync = plain.post("{}", "Authorization", "Bearer " + WEBHOOK_SECRET);
+        assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
+        List<RevCommit> plainLog = GitTesting.log(git.directory("plain"), "main");
+        assertThat(plainLog)
+                .singleElement()
+                .satisfies(c -> assertThat(c.getFullMessage()).isEqualTo("Automated Windmill workspace backup - ws"));
+        // The same tree object: every path, mode and byte.
+        assertThat(log.get(0).getTree().getId())
+                .isEqualTo(plainLog.get(0).getTree().getId());
+        assertThat(head()).isEqualTo(GitTesting.tree(git.directory("plain"), "main"));
     }
 }

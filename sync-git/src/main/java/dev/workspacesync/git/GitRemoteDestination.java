@@ -2,6 +2,7 @@ package dev.workspacesync.git;
 
 import dev.workspacesync.core.ApplyResult;
 import dev.workspacesync.core.Change;
+import dev.workspacesync.core.ChangeGroup;
 import dev.workspacesync.core.Deadline;
 import dev.workspacesync.core.DestinationException;
 import dev.workspacesync.core.Redactor;
@@ -17,6 +18,7 @@ import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.git.internal.BlobIdCache;
 import dev.workspacesync.git.internal.CachedClone;
 import dev.workspacesync.git.internal.CloneCache;
+import dev.workspacesync.git.internal.CommitChain;
 import dev.workspacesync.git.internal.CrashPoint;
 import dev.workspacesync.git.internal.GitAuth;
 import dev.workspacesync.git.internal.GitRemote;
@@ -54,7 +56,6 @@ import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
-import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -101,6 +102,12 @@ import org.slf4j.LoggerFactory;
  *       configured author and a message from the template; nothing changed means no commit. The
  *       commit's tree is exactly the snapshot plus the preserved files already in the branch. Executable
  *       bits are carried over (mode {@code 100755}).
+ *   <li><b>Authors.</b> When the snapshot carries an {@link dev.workspacesync.core.Attribution} (who changed
+ *       which item), the same changes are written as one commit per author, oldest change first, authored by
+ *       that user and committed by the configured identity, then one commit by that identity for what no one
+ *       is known to have changed (see {@link ChangeGroup#of}); the last commit's tree is the tree of one
+ *       commit, and all are pushed at once. Metadata that cannot be read never fails the sync: one commit,
+ *       and the result's message says why no one was credited.
  *   <li><b>Push</b> never forces. A rejected push (someone else pushed) fetches, resets the clone to
  *       the new remote head, mirrors again and retries, up to {@code maxPushAttempts} times; so both
  *       histories land. If the new remote head brought files the plan did not know of and the mirror would
@@ -117,7 +124,9 @@ import org.slf4j.LoggerFactory;
  *
  * {@code {source}}, {@code {workspace}} (the snapshot attribute {@code workspace}), {@code {added}},
  * {@code {updated}}, {@code {deleted}}, {@code {branch}}, {@code {revision}}, {@code {target}} and every
- * other snapshot attribute by name. Default: {@value #DEFAULT_MESSAGE}.
+ * other snapshot attribute by name; {@code {items}}: one line per item of the commit, when the snapshot says.
+ * Default: {@value #DEFAULT_MESSAGE}. A commit crediting an author uses {@link Builder#authorMessage}, which
+ * adds {@code {summary}}, {@code {author}} and {@code {author-email}}.
  *
  * <pre>{@code
  * Destination git = GitRemoteDestination.builder("https://github.com/acme/backup.git")
@@ -129,6 +138,12 @@ import org.slf4j.LoggerFactory;
 public final class GitRemoteDestination implements Destination {
     /** The default commit message template. */
     public static final String DEFAULT_MESSAGE = "Automated backup of {source}";
+
+    /**
+     * The default message of a commit crediting one author: Windmill Enterprise git sync's summary line, then
+     * one line per item ({@code [WM]: Deployed 2 scripts, 1 flow}, {@code Script 'f/a' deployed}, …).
+     */
+    public static final String DEFAULT_AUTHOR_MESSAGE = "{summary}\n\n{items}";
 
     /** Clones in the default cache root unused this long are removed. */
     public static final Duration DEFAULT_CACHE_MAX_IDLE = Duration.ofDays(7);
@@ -144,6 +159,7 @@ public final class GitRemoteDestination implements Destination {
     private final String remoteUrl;
     private final String branch;
     private final String message;
+    private final String authorMessage;
     private final PersonIdent author;
     private final Glob preserve;
     private final int maxPushAttempts;
@@ -174,6 +190,7 @@ public final class GitRemoteDestination implements Destination {
             throw new SyncConfigException("Setting 'git.branch' is not a valid branch name: '" + branch + "'");
         }
         this.message = b.message;
+        this.authorMessage = b.authorMessage;
         this.author = new PersonIdent(b.authorName, b.authorEmail);
         this.preserve = Glob.of(b.preserve);
         this.maxPushAttempts = b.maxPushAttempts;
@@ -344,7 +361,8 @@ public final class GitRemoteDestination implements Destination {
                     return ApplyResult.nothing("No changes; " + target() + " is at "
                             + (base.commit == null ? "no commit" : base.commit.name()));
                 }
-                Written written = commit(repo, snapshot, base, diff);
+                Attributed attributed = attribute(snapshot, diff);
+                Written written = commit(repo, snapshot, base, diff, attributed);
                 long committed = System.nanoTime();
                 CrashPoint.reached(CrashPoint.COMMIT);
                 java.util.concurrent.atomic.AtomicReference<String> refused =
@@ -379,14 +397,24 @@ public final class GitRemoteDestination implements Destination {
                             diff.deletes().size(),
                             written.bytes,
                             // Counts first, like the other destinations' summaries.
-                            "%d added, %d updated, %d deleted; pushed commit %s to %s%s"
+                            "%d added, %d updated, %d deleted; pushed %s %s to %s%s%s"
                                     .formatted(
                                             diff.adds(),
                                             diff.updates(),
                                             diff.deletes().size(),
+                                            attributed.several()
+                                                    ? (attributed.groups.size() == 1
+                                                                    ? "1 commit"
+                                                                    : attributed.groups.size() + " commits")
+                                                            + " by " + credited(attributed) + "; the last"
+                                                    : "commit",
                                             written.commit.name(),
                                             target(),
-                                            retried));
+                                            retried,
+                                            attributed.note == null
+                                                    ? ""
+                                                    : "; authors not credited: " + attributed.note
+                                                            + ", so one commit by " + author.getName()));
                 }
                 fetch(repo, runDeadline);
                 if (refused.get() != null && Objects.equals(repo.resolve(clone.trackingRef()), base.commit)) {
@@ -587,7 +615,8 @@ public final class GitRemoteDestination implements Destination {
 
     private record Written(ObjectId commit, ObjectId tree, Map<String, TreeFile> files, long bytes) {}
 
-    private Written commit(Repository repo, Snapshot snapshot, Base base, Diff diff) throws IOException {
+    private Written commit(Repository repo, Snapshot snapshot, Base base, Diff diff, Attributed groups)
+            throws IOException {
         Files.writeString(clone.stateDir().resolve("dirty"), "writing\n");
         long bytes = 0;
         ObjectId commitId;
@@ -653,17 +682,9 @@ public final class GitRemoteDestination implements Destination {
             CrashPoint.reached(CrashPoint.STAGE);
             dc.commit();
 
-            CommitBuilder commit = new CommitBuilder();
-            commit.setTreeId(tree);
-            if (base.commit != null) {
-                commit.setParentId(base.commit);
-            }
             PersonIdent now = new PersonIdent(author, Instant.now());
-            commit.setAuthor(now);
-            commit.setCommitter(now);
-            commit.setEncoding(StandardCharsets.UTF_8);
-            commit.setMessage(message(snapshot, diff));
-            commitId = inserter.insert(commit);
+            commitId = CommitChain.insert(
+                    inserter, base.commit, blobs(base.files), blobs(files), tree, steps(snapshot, groups, now), now);
             inserter.flush();
         } finally {
             dc.unlock();
@@ -675,6 +696,84 @@ public final class GitRemoteDestination implements Destination {
         checkRef(update.update(), clone.localRef());
         Files.deleteIfExists(clone.stateDir().resolve("dirty"));
         return new Written(commitId, tree, files, bytes);
+    }
+
+    private static Map<String, CommitChain.Blob> blobs(Map<String, TreeFile> files) {
+        Map<String, CommitChain.Blob> out = new HashMap<>(files.size() * 2);
+        files.forEach((path, file) -> out.put(path, new CommitChain.Blob(file.id, file.mode)));
+        return out;
+    }
+
+    /**
+     * The plan split into commits: one per author when the snapshot says who changed what, else one. {@code
+     * note} says why a snapshot's attribution credited no one (for the report), or is null.
+     */
+    private record Attributed(List<ChangeGroup> groups, String tag, String note) {
+        boolean several() {
+            return groups.size() > 1 || groups.get(0).author() != null;
+        }
+    }
+
+    /** Attribution never fails a sync: metadata that cannot be read means one commit by the service. */
+    private Attributed attribute(Snapshot snapshot, Diff diff) {
+        Optional<dev.workspacesync.core.Attribution> attribution = snapshot.attribution();
+        List<ChangeGroup> one = List.of(new ChangeGroup(null, List.of(), diff.changes));
+        if (attribution.isEmpty()) {
+            return new Attributed(one, "", null);
+        }
+        Optional<String> unavailable = attribution.get().unavailableBecause();
+        if (unavailable.isPresent()) {
+            return new Attributed(one, "", unavailable.get());
+        }
+        try {
+            List<dev.workspacesync.core.AttributedItem> items =
+                    attribution.get().attribute(diff.changes);
+            return new Attributed(
+                    ChangeGroup.of(diff.changes, items), attribution.get().tag(), null);
+        } catch (RuntimeException e) {
+            String reason = "the source's metadata could not be read (" + e.getMessage() + ")";
+            LOG.warn("Not crediting authors in {}: {}", target(), redactor.redact(reason));
+            return new Attributed(one, "", reason);
+        }
+    }
+
+    private List<CommitChain.Step> steps(Snapshot snapshot, Attributed attributed, PersonIdent service) {
+        List<CommitChain.Step> steps = new ArrayList<>();
+        for (ChangeGroup group : attributed.groups) {
+            Map<String, String> values = values(snapshot, group.changes());
+            values.put("summary", group.summary(attributed.tag));
+            values.put("items", group.itemLines());
+            dev.workspacesync.core.Author who = group.author();
+            if (who == null) {
+                String text = MessageTemplate.render(message, values);
+                if (!group.items().isEmpty() && !message.contains("{items}")) {
+                    text += "\n\n" + group.itemLines(); // name what no one is known to have changed
+                }
+                steps.add(new CommitChain.Step(service, text, group.changes()));
+                continue;
+            }
+            values.put("author", who.name());
+            values.put("author-email", who.email());
+            Instant when = group.items().stream()
+                    .map(dev.workspacesync.core.AttributedItem::changedAt)
+                    .filter(Objects::nonNull)
+                    .max(Instant::compareTo)
+                    .orElse(service.getWhenAsInstant());
+            steps.add(new CommitChain.Step(
+                    new PersonIdent(who.name(), who.email(), when, java.time.ZoneOffset.UTC),
+                    MessageTemplate.render(authorMessage, values),
+                    group.changes()));
+        }
+        return steps;
+    }
+
+    /** Who the commits credit, for the report: {@code alice, bob, workspace-sync}. */
+    private String credited(Attributed attributed) {
+        List<String> names = new ArrayList<>();
+        for (ChangeGroup group : attributed.groups) {
+            names.add(group.author() == null ? author.getName() : group.author().name());
+        }
+        return String.join(", ", names);
     }
 
     /**
@@ -691,16 +790,29 @@ public final class GitRemoteDestination implements Destination {
         return repo.newObjectInserter();
     }
 
-    private String message(Snapshot snapshot, Diff diff) {
+    /** The template values of a commit making {@code changes}. */
+    private Map<String, String> values(Snapshot snapshot, List<Change> changes) {
         Map<String, String> values = new LinkedHashMap<>(snapshot.attributes());
         values.put("source", snapshot.source());
-        values.put("added", Integer.toString(diff.adds()));
-        values.put("updated", Integer.toString(diff.updates()));
-        values.put("deleted", Integer.toString(diff.deletes().size()));
+        values.put(
+                "added",
+                Long.toString(changes.stream()
+                        .filter(c -> c.kind() == Change.Kind.ADD)
+                        .count()));
+        values.put(
+                "updated",
+                Long.toString(changes.stream()
+                        .filter(c -> c.kind() == Change.Kind.UPDATE)
+                        .count()));
+        values.put(
+                "deleted",
+                Long.toString(changes.stream()
+                        .filter(c -> c.kind() == Change.Kind.DELETE)
+                        .count()));
         values.put("branch", branch);
         values.put("target", target());
         snapshot.revision().ifPresent(r -> values.put("revision", r));
-        return MessageTemplate.render(message, values);
+        return values;
     }
 
     private void deleteFile(SyncPath path) throws IOException {
@@ -919,6 +1031,7 @@ public final class GitRemoteDestination implements Destination {
         private String authorName = "workspace-sync";
         private String authorEmail = "workspace-sync@localhost";
         private String message = DEFAULT_MESSAGE;
+        private String authorMessage = DEFAULT_AUTHOR_MESSAGE;
         private Path workDir;
         private List<String> preserve = DEFAULT_PRESERVE;
         private int maxPushAttempts = 5;
@@ -976,6 +1089,16 @@ public final class GitRemoteDestination implements Destination {
         /** The commit message template; default {@value GitRemoteDestination#DEFAULT_MESSAGE}. */
         public Builder message(String template) {
             this.message = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * The message template of a commit crediting one author (when the snapshot says who changed what);
+         * default {@value GitRemoteDestination#DEFAULT_AUTHOR_MESSAGE}. The changes no one is known to have
+         * made keep {@link #message(String)}.
+         */
+        public Builder authorMessage(String template) {
+            this.authorMessage = Objects.requireNonNull(template, "template");
             return this;
         }
 

@@ -31,6 +31,11 @@ import java.util.List;
  *   <tr><td>{@code git.message}</td><td>{@code Automated backup of {source}}</td><td>commit message
  *       template ({@code {source}}, {@code {workspace}}, {@code {added}}, {@code {updated}},
  *       {@code {deleted}}, {@code {branch}}, {@code {revision}}, any snapshot attribute)</td></tr>
+ *   <tr><td>{@code git.author-message}</td><td>{@code {summary}\n\n{items}}</td><td>message template of a
+ *       commit crediting one author, when the source says who changed what ({@code {summary}}: e.g.
+ *       {@code [WM]: Deployed 2 scripts, 1 flow}; {@code {items}}: one line per item; {@code {author}},
+ *       {@code {author-email}} and the {@code git.message} placeholders); changes no one is known to have made
+ *       go into a last commit by {@code git.author-name} with {@code git.message}</td></tr>
  *   <tr><td>{@code git.work-dir}</td><td>user cache directory</td><td>the cached clone</td></tr>
  *   <tr><td>{@code git.preserve}</td><td>{@code .github/**,README.md,.gitignore,wmill.yaml,wmill-lock.yaml}</td><td>globs
  *       of destination files never deleted</td></tr>
@@ -54,7 +59,8 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
 
     @Override
     public String description() {
-        return "A branch of a git remote (HTTPS with a token, or SSH): one commit per sync, pushed without force.";
+        return "A branch of a git remote (HTTPS with a token, or SSH): one commit per sync (one per author when the"
+                + " source says who changed what), pushed without force.";
     }
 
     @Override
@@ -72,7 +78,14 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
                         "git.message",
                         Type.STRING,
                         GitRemoteDestination.DEFAULT_MESSAGE,
-                        "Commit message template: {source}, {workspace}, {added}, {updated}, {deleted}, {branch}"),
+                        "Commit message template: {source}, {workspace}, {added}, {updated}, {deleted}, {branch},"
+                                + " {items}"),
+                SettingKey.optional(
+                        "git.author-message",
+                        Type.STRING,
+                        GitRemoteDestination.DEFAULT_AUTHOR_MESSAGE,
+                        "Message template of a commit crediting one author: {summary}, {items}, {author},"
+                                + " {author-email} and the git.message placeholders"),
                 SettingKey.optional(
                         "git.work-dir",
                         Type.PATH,
@@ -110,6 +123,7 @@ public final class GitRemoteDestinationProvider implements DestinationProvider {
                         settings.string("git.author-name", "workspace-sync"),
                         settings.string("git.author-email", "workspace-sync@localhost"))
                 .message(settings.string("git.message", GitRemoteDestination.DEFAULT_MESSAGE))
+                .authorMessage(settings.string("git.author-message", GitRemoteDestination.DEFAULT_AUTHOR_MESSAGE))
                 .workDir(settings.path("git.work-dir").orElse(null))
                 .preserve(settings.list("git.preserve", GitRemoteDestination.DEFAULT_PRESERVE))
                 .maxPushAttempts((int) attempts)

@@ -19,6 +19,7 @@ import dev.workspacesync.windmill.internal.PullTransformer;
 import dev.workspacesync.windmill.internal.SharedLocks;
 import dev.workspacesync.windmill.internal.StagingDir;
 import dev.workspacesync.windmill.internal.WindmillApi;
+import dev.workspacesync.windmill.internal.WindmillAttribution;
 import dev.workspacesync.windmill.internal.WmillCli;
 import dev.workspacesync.windmill.internal.WmillLock;
 import dev.workspacesync.windmill.internal.WorkspaceSpecific;
@@ -108,6 +109,8 @@ public final class WindmillSource implements Source {
     private final Duration deadline;
     private final Path stagingParent;
     private final Redactor redactor;
+    private final boolean attribution;
+    private final String authorEmailDomain;
     private StagingDir staging;
 
     private WindmillSource(Builder b) {
@@ -151,6 +154,8 @@ public final class WindmillSource implements Source {
         this.deadline = b.deadline;
         this.stagingParent = b.stagingParent;
         this.redactor = Redactor.of(List.of(token));
+        this.attribution = b.attribution;
+        this.authorEmailDomain = b.authorEmailDomain != null ? b.authorEmailDomain : base.host();
     }
 
     /** A builder; base URL, token and workspace are required. */
@@ -232,6 +237,13 @@ public final class WindmillSource implements Source {
             attributes.put("baseUrl", baseUrl);
             attributes.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
             Snapshot snapshot = new Snapshot(describe(), null, started, attributes, entries);
+            if (attribution) {
+                // Read only if a destination asks, for the items it changes (see WindmillAttribution).
+                snapshot = snapshot.withAttribution(new WindmillAttribution(
+                        () -> new WindmillApi(baseUrl, token, workspace, timeout, retry)
+                                .withDeadline(Deadline.after(deadline), DEADLINE_KEY),
+                        authorEmailDomain));
+            }
             LOG.info("Pulled {} files from {}", snapshot.size(), describe());
             return snapshot;
         } catch (SourceException e) {
@@ -401,6 +413,8 @@ public final class WindmillSource implements Source {
         // Many attempts, so that the deadline, not the count, decides when to stop.
         private RetryPolicy retry = new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(10));
         private Duration deadline = Deadline.DEFAULT;
+        private boolean attribution = true;
+        private String authorEmailDomain;
         private Duration timeout = Duration.ofMinutes(2);
         private Duration cliTimeout = Duration.ofMinutes(30);
         private int maxEntries = ArchiveReader.Limits.DEFAULTS.maxEntries();
@@ -519,6 +533,25 @@ public final class WindmillSource implements Source {
         }
 
         /** Where staging directories are created (default: the system temporary directory). */
+        /**
+         * Whether snapshots say who changed each item (for destinations that credit authors, such as git's one
+         * commit per author); default true. The metadata is read only when a destination asks; when it cannot
+         * be read, the destination writes as without it and says so.
+         */
+        public Builder attribution(boolean attribution) {
+            this.attribution = attribution;
+            return this;
+        }
+
+        /**
+         * The domain of the email given to a user whose email Windmill does not show the token ({@code
+         * username@<domain>}); default the host of the base URL.
+         */
+        public Builder authorEmailDomain(String domain) {
+            this.authorEmailDomain = domain;
+            return this;
+        }
+
         public Builder stagingDirectory(Path stagingParent) {
             this.stagingParent = stagingParent;
             return this;

@@ -94,6 +94,18 @@ public final class WindmillSourceProvider implements SourceProvider {
                 Type.STRING,
                 "60s",
                 "How long the HTTP calls of a pull may keep retrying, e.g. 60s, 2m."));
+        keys.add(SettingKey.optional(
+                "windmill.attribution",
+                Type.BOOLEAN,
+                "true",
+                "Say who changed each item (git: one commit per author), read from the server when a sync"
+                        + " changes something; without readable metadata, one commit by the service."));
+        keys.add(SettingKey.optional(
+                "windmill.author-email-domain",
+                Type.STRING,
+                null,
+                "Domain of username@<domain>, the email of a user Windmill does not show the token"
+                        + " (default: the host of windmill.base-url)."));
         for (Flag flag : Flag.values()) {
             keys.add(SettingKey.optional(
                     flag.settingKey(),
@@ -128,7 +140,9 @@ public final class WindmillSourceProvider implements SourceProvider {
                 .workspace(settings.string("windmill.workspace", "admins"))
                 .mode(mode.equals("cli") ? WindmillSource.Mode.CLI : WindmillSource.Mode.API)
                 .cliExecutable(settings.string("windmill.cli", "wmill"))
-                .pullOptions(options);
+                .pullOptions(options)
+                .attribution(settings.bool("windmill.attribution", true))
+                .authorEmailDomain(settings.get("windmill.author-email-domain").orElse(null));
         settings.path("windmill.config").ifPresent(builder::wmillYaml);
         Limits d = Limits.DEFAULTS;
         long maxEntries = settings.integer(Limits.ENTRIES_KEY, d.maxEntries());

@@ -13,8 +13,19 @@ public final class MessageTemplate {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.-]+)}");
 
     /** Placeholders that always exist, even without a value. */
-    public static final Set<String> KNOWN =
-            Set.of("source", "workspace", "added", "updated", "deleted", "branch", "revision", "target");
+    public static final Set<String> KNOWN = Set.of(
+            "source",
+            "workspace",
+            "added",
+            "updated",
+            "deleted",
+            "branch",
+            "revision",
+            "target",
+            "summary",
+            "items",
+            "author",
+            "author-email");
 
     private MessageTemplate() {}
 

@@ -80,6 +80,21 @@ public final class WindmillApi {
         });
     }
 
+    /**
+     * The JSON answer to a GET of the workspace path {@code rest} (with its query), retried within the
+     * deadline on timeouts, 429 and 5xx.
+     *
+     * @throws SourceException naming the status and path for any other answer than 2xx
+     */
+    public JsonNode getJson(String rest) {
+        String path = workspacePath(rest);
+        return retrying(() -> {
+            HttpResponse<byte[]> response = send(path);
+            check(response, path);
+            return json(response, path);
+        });
+    }
+
     /** The {@code file_resource_type_to_file_ext_map}; empty on any error, as in the CLI. */
     public Optional<JsonNode> fileResourceTypes() {
         return optionalJson("/api/w/" + enc(workspace) + "/resources/file_resource_type_to_file_ext_map");

@@ -68,6 +68,10 @@ public final class WindmillEmulator implements AutoCloseable {
     private volatile boolean zipSupported = true;
     private volatile String fileResourceTypes = "{}";
     private volatile String workspaceSpecific = "[]";
+    /** Tokens of the users {@link #user} added, to their usernames. */
+    private final Map<String, String> userTokens = new ConcurrentHashMap<>();
+    /** Workspace endpoints ({@code scripts/list}) answered with a status instead. */
+    private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
 
     private WindmillEmulator(String token) throws IOException {
         this.token = token;
@@ -214,6 +218,36 @@ public final class WindmillEmulator implements AutoCloseable {
         return webhook.deliveries();
     }
 
+    /**
+     * Adds user {@code username} ({@code email}, role developer) to workspace {@code workspace}, whose requests
+     * carry {@code token}: the items they write record them as their editor (the list endpoints' {@code
+     * edited_by}, {@code created_by}). The configured token writes as {@code admin}.
+     */
+    public WindmillEmulator user(String workspace, String token, String username, String email) {
+        WorkspaceModel model = workspaces.get(workspace);
+        if (model == null) {
+            throw new IllegalArgumentException("No workspace " + workspace);
+        }
+        synchronized (model) {
+            com.fasterxml.jackson.databind.node.ObjectNode json = WorkspaceModel.JSON.createObjectNode();
+            json.put("username", username);
+            json.put("role", "developer");
+            json.put("disabled", false);
+            model.put("user", email, json);
+        }
+        userTokens.put(token, username);
+        return this;
+    }
+
+    /**
+     * GETs of the workspace endpoint {@code rest} (e.g. {@code scripts/list}) answer {@code status} from now
+     * on, as for a token whose role may not read it.
+     */
+    public WindmillEmulator refuse(String rest, int status) {
+        refusals.put(rest, status);
+        return this;
+    }
+
     /** Every request so far. */
     public List<Request> requests() {
         return List.copyOf(requests);
@@ -224,7 +258,9 @@ public final class WindmillEmulator implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            boolean authorized = ("Bearer " + token).equals(auth);
+            String userToken = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
+            String actor = userTokens.get(userToken);
+            boolean authorized = ("Bearer " + token).equals(auth) || actor != null;
             String method = exchange.getRequestMethod();
             byte[] body = method.equals("GET")
                     ? new byte[0]
@@ -293,39 +329,50 @@ public final class WindmillEmulator implements AutoCloseable {
                 case "shared_ui/get" -> send(exchange, 200, "application/json", "{\"files\":{}}");
                 case "jobs/queue/list", "jobs/completed/list" -> send(exchange, 200, "application/json", "[]");
                 case "workspaces/tarball" -> tarball(exchange, ws, query == null ? "" : query);
-                default -> item(exchange, method, ws, rest, query, body);
+                default -> item(exchange, method, ws, rest, query, body, actor);
             }
         }
     }
 
-    private void item(HttpExchange exchange, String method, String ws, String rest, String query, byte[] body)
+    private void item(
+            HttpExchange exchange, String method, String ws, String rest, String query, byte[] body, String actor)
             throws IOException {
         WorkspaceModel model = workspaces.get(ws);
         WorkspaceApi.Answer answer = null;
-        if (model != null) {
+        Integer refused = method.equals("GET") ? refusals.get(rest) : null;
+        if (refused != null) {
+            answer = WorkspaceApi.Answer.text(refused, "Not authorized: emulated refusal of " + rest);
+        } else if (model != null) {
             synchronized (model) {
+                model.actor = actor != null ? actor : WorkspaceModel.SEED_USER;
+                WorkspaceMetadata metadata = new WorkspaceMetadata(ws, model);
                 String path = decode(rest);
                 // What the server's webhook event needs from before the change.
                 String scriptPath = path.startsWith("scripts/archive/p/") ? path.substring(18) : jsonPath(body);
                 WorkspaceModel.Item script = scriptPath == null ? null : model.get("script", scriptPath);
                 boolean existed = script != null && !script.archived;
                 String previousHash = script == null ? null : script.hash;
-                answer = new WorkspaceApi(ws, model).handle(method, path, parseQuery(query), body);
-                if (answer != null && answer.status() / 100 == 2) {
-                    WorkspaceModel.Item settings = model.get("settings", "");
-                    webhook.send(
-                            settings == null
-                                    ? null
-                                    : settings.json.path("webhook").asText(null),
-                            WorkspaceWebhook.event(
-                                    ws,
-                                    method,
-                                    path,
-                                    jsonOrEmpty(body),
-                                    existed,
-                                    previousHash,
-                                    new String(answer.body(), StandardCharsets.UTF_8)));
+                answer = metadata.list(method, path, parseQuery(query));
+                if (answer == null) {
+                    answer = metadata.decorate(
+                            method, path, new WorkspaceApi(ws, model).handle(method, path, parseQuery(query), body));
+                    if (answer != null && answer.status() / 100 == 2) {
+                        WorkspaceModel.Item settings = model.get("settings", "");
+                        webhook.send(
+                                settings == null
+                                        ? null
+                                        : settings.json.path("webhook").asText(null),
+                                WorkspaceWebhook.event(
+                                        ws,
+                                        method,
+                                        path,
+                                        jsonOrEmpty(body),
+                                        existed,
+                                        previousHash,
+                                        new String(answer.body(), StandardCharsets.UTF_8)));
+                    }
                 }
+                model.actor = WorkspaceModel.SEED_USER;
             }
         }
         if (answer == null) {

@@ -50,6 +50,14 @@ final class WorkspaceModel {
         byte[] originalCode;
         String hash;
         boolean archived;
+        /**
+         * Who made the item's latest version and when, as the server records them (a flow's {@code edited_by}
+         * and {@code edited_at}, a script version's {@code created_by} and {@code created_at}, …); null for a
+         * seeded item (listed as {@link WorkspaceModel#SEED_USER} at {@link WorkspaceModel#SEED_TIME}).
+         */
+        String changedBy;
+
+        java.time.Instant changedAt;
 
         Item(String kind, String key, ObjectNode json) {
             this.kind = kind;
@@ -257,10 +265,23 @@ final class WorkspaceModel {
         return out;
     }
 
-    /** Stores (creates or replaces) an item; the workspace no longer serves its seed verbatim. */
+    /** Who seeded items are listed as having made, and when. */
+    static final String SEED_USER = "admin";
+
+    static final java.time.Instant SEED_TIME = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+    /** The user whose request the emulator is answering: writes record them (username). */
+    String actor = SEED_USER;
+
+    /**
+     * Stores (creates or replaces) an item as {@link #actor}'s latest change; the workspace no longer serves
+     * its seed verbatim.
+     */
     Item put(String kind, String key, ObjectNode json) {
         verbatim = null;
         Item item = new Item(kind, key, json);
+        item.changedBy = actor;
+        item.changedAt = java.time.Instant.now();
         items.put(entryName(kind, key), item);
         return item;
     }
