@@ -158,6 +158,27 @@ class WindmillAttributionTest {
     }
 
     @Test
+    void anEnterpriseAuditLogCreditsTheDeleteToWhoDeletedIt() {
+        try (WindmillEmulator emulator = threeUsersFiveItems().enterpriseAuditLog(true);
+                WindmillSource source = source(emulator, "users.example")) {
+            new WorkspaceEdits(emulator.baseUrl(), "ws", "tok-alice").deleteFlow("f/etl/weekly");
+            Snapshot snapshot = source.snapshot();
+            emulator.resetRequests();
+            List<AttributedItem> items = snapshot.attribution()
+                    .orElseThrow()
+                    .attribute(List.of(Change.delete(SyncPath.of("f/etl/weekly.flow/flow.yaml"))));
+            assertThat(items).singleElement().satisfies(i -> {
+                assertThat(i.deleted()).isTrue();
+                assertThat(i.author().email()).isEqualTo("alice@example.com");
+                assertThat(i.changedAt()).isNotNull();
+            });
+            assertThat(emulator.requests())
+                    .extracting(r -> r.path().substring("/api/w/ws/".length()))
+                    .contains("audit/list");
+        }
+    }
+
+    @Test
     void attributionCanBeTurnedOff() {
         try (WindmillEmulator emulator = threeUsersFiveItems();
                 WindmillSource source = WindmillSource.builder()

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * not show (or a token that may not list users) gets {@code username@<domain>}.
  *
  * <p>Items are found from the CLI layout of their files ({@code f/x/y.flow/…} is flow {@code f/x/y}); {@code
- * wmill-lock.yaml} belongs to every changed script, flow and app. Variables, folders, schedules, triggers and
- * deleted items have no author the open API tells (the audit log is an Enterprise feature; the Community
- * edition's answers nothing), so they go to the service's commit.
+ * wmill-lock.yaml} belongs to every changed script, flow and app. Variables, folders, schedules and triggers
+ * have no author the API tells, so they go to the service's commit. A deleted item is credited from the audit
+ * log ({@code audit/list}, one request, only when something was deleted): an Enterprise feature, which the
+ * Community edition answers with an empty list, so there deletions go to the service's commit too.
  */
 public final class WindmillAttribution implements Attribution {
     private static final Logger LOG = LoggerFactory.getLogger(WindmillAttribution.class);
@@ -124,6 +125,9 @@ public final class WindmillAttribution implements Attribution {
         Map<String, Meta> apps = list(windmill, "apps/list", "edited_by", "edited_at");
         Map<String, Meta> resources = list(windmill, "resources/list", "created_by", "edited_at");
         Map<String, String> emails = emails(windmill);
+        boolean anyDeleted =
+                byItem.values().stream().anyMatch(list -> list.stream().allMatch(c -> c.kind() == Change.Kind.DELETE));
+        Map<String, Meta> deletions = anyDeleted ? deletions(windmill) : Map.of();
         List<AttributedItem> items = new ArrayList<>();
         for (Map.Entry<Key, List<Change>> e : byItem.entrySet()) {
             Key key = e.getKey();
@@ -134,7 +138,7 @@ public final class WindmillAttribution implements Attribution {
                 locks.forEach(c -> files.add(c.path()));
             }
             Meta meta = deleted
-                    ? null
+                    ? deletions.get(key.kind + " " + key.path)
                     : switch (key.kind) {
                         case "script" -> complete(windmill, scripts.get(key.path), "scripts/get/p/", key.path);
                         case "flow" -> flows.get(key.path);
@@ -184,6 +188,33 @@ public final class WindmillAttribution implements Attribution {
             LOG.debug("No author for {}: {}", path, e.getMessage());
             return listed;
         }
+    }
+
+    /**
+     * Who deleted what, newest first, from the audit log: {@code kind path} (the operation names the kind,
+     * {@code flows.delete}) to the user and time. Enterprise servers keep it; the Community edition answers
+     * an empty list, and a token that may not read it gets none: then deletions are credited to no one.
+     */
+    private static Map<String, Meta> deletions(WindmillApi windmill) {
+        Map<String, Meta> out = new HashMap<>();
+        JsonNode entries;
+        try {
+            entries = windmill.getJson("audit/list?action_kind=delete&per_page=" + PER_PAGE);
+        } catch (SourceException e) {
+            LOG.debug("No audit log, deletions credited to no one: {}", e.getMessage());
+            return out;
+        }
+        for (JsonNode entry : entries) {
+            String operation = entry.path("operation").asText("");
+            String resource = text(entry, "resource");
+            int dot = operation.indexOf('.');
+            if (resource == null || dot <= 0) {
+                continue;
+            }
+            String kind = operation.substring(0, dot).replaceFirst("s\\z", "").replace("_", "");
+            out.putIfAbsent(kind + " " + resource, new Meta(text(entry, "username"), time(entry, "timestamp")));
+        }
+        return out;
     }
 
     /** Emails by username from {@code users/list}; empty when the token may not list users. */

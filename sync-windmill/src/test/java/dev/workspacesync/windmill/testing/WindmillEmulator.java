@@ -72,6 +72,10 @@ public final class WindmillEmulator implements AutoCloseable {
     private final Map<String, String> userTokens = new ConcurrentHashMap<>();
     /** Workspace endpoints ({@code scripts/list}) answered with a status instead. */
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
+    /** The audit log's delete entries per workspace, newest last; kept only with {@link #enterpriseAuditLog}. */
+    private final Map<String, List<com.fasterxml.jackson.databind.node.ObjectNode>> audit = new ConcurrentHashMap<>();
+
+    private volatile boolean enterpriseAuditLog;
 
     private WindmillEmulator(String token) throws IOException {
         this.token = token;
@@ -248,6 +252,17 @@ public final class WindmillEmulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether {@code audit/list} answers as an Enterprise server's (the deletes made so far, as {@code AuditLog}
+     * rows: {@code username}, {@code operation} such as {@code flows.delete}, {@code action_kind}, {@code
+     * resource}, {@code timestamp}, newest first) rather than as the Community edition's, which keeps no audit
+     * log and answers {@code []} (the default).
+     */
+    public WindmillEmulator enterpriseAuditLog(boolean enterprise) {
+        this.enterpriseAuditLog = enterprise;
+        return this;
+    }
+
     /** Every request so far. */
     public List<Request> requests() {
         return List.copyOf(requests);
@@ -353,6 +368,17 @@ public final class WindmillEmulator implements AutoCloseable {
                 boolean existed = script != null && !script.archived;
                 String previousHash = script == null ? null : script.hash;
                 answer = metadata.list(method, path, parseQuery(query));
+                if (answer == null && method.equals("GET") && path.equals("audit/list")) {
+                    com.fasterxml.jackson.databind.node.ArrayNode rows = WorkspaceModel.JSON.createArrayNode();
+                    if (enterpriseAuditLog) {
+                        List<com.fasterxml.jackson.databind.node.ObjectNode> entries =
+                                audit.getOrDefault(ws, List.of());
+                        for (int i = entries.size() - 1; i >= 0; i--) {
+                            rows.add(entries.get(i));
+                        }
+                    }
+                    answer = WorkspaceApi.Answer.json(rows);
+                }
                 if (answer == null) {
                     answer = metadata.decorate(
                             method, path, new WorkspaceApi(ws, model).handle(method, path, parseQuery(query), body));
@@ -373,6 +399,9 @@ public final class WindmillEmulator implements AutoCloseable {
                     }
                 }
                 model.actor = WorkspaceModel.SEED_USER;
+                if (method.equals("DELETE") && answer != null && answer.status() / 100 == 2) {
+                    recordDelete(ws, path, actor != null ? actor : WorkspaceModel.SEED_USER);
+                }
             }
         }
         if (answer == null) {
@@ -394,6 +423,27 @@ public final class WindmillEmulator implements AutoCloseable {
 
     private static String jsonPath(byte[] body) {
         return jsonOrEmpty(body).path("path").asText(null);
+    }
+
+    /** An audit log row for a delete ({@code flows/delete/f/x} → {@code flows.delete} of {@code f/x}). */
+    private void recordDelete(String ws, String rest, String username) {
+        String[] p = rest.split("/", 3);
+        if (p.length < 3 || !p[1].equals("delete")) {
+            return;
+        }
+        String resource = p[2].startsWith("p/") ? p[2].substring(2) : p[2];
+        List<com.fasterxml.jackson.databind.node.ObjectNode> entries =
+                audit.computeIfAbsent(ws, k -> new CopyOnWriteArrayList<>());
+        com.fasterxml.jackson.databind.node.ObjectNode row = WorkspaceModel.JSON.createObjectNode();
+        row.put("workspace_id", ws);
+        row.put("id", entries.size() + 1);
+        row.put("timestamp", java.time.Instant.now().toString());
+        row.put("username", username);
+        row.put("operation", p[0] + ".delete");
+        row.put("action_kind", "delete");
+        row.put("resource", resource);
+        row.putObject("parameters").put("workspace", ws);
+        entries.add(row);
     }
 
     private static String decode(String s) {
