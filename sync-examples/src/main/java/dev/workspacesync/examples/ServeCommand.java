@@ -13,6 +13,7 @@ import dev.workspacesync.examples.internal.CredentialBinding;
 import dev.workspacesync.examples.internal.CronSchedule;
 import dev.workspacesync.examples.internal.DeployOptions;
 import dev.workspacesync.examples.internal.DeployRoutes;
+import dev.workspacesync.examples.internal.EventRoutes;
 import dev.workspacesync.examples.internal.HttpLimits;
 import dev.workspacesync.examples.internal.Logging;
 import dev.workspacesync.examples.internal.Notifier;
@@ -61,6 +62,8 @@ import picocli.CommandLine.Spec;
                 + " SYNC_ALLOWED_HOSTS (hosts trusted with the configured credentials),"
                 + " SYNC_SCHEDULE (cron), SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL, NOTIFY_ON_SUCCESS,"
                 + " WORKSPACE_SYNC_BIND, SYNC_SHUTDOWN_GRACE_SECONDS.%n"
+                + "POST /windmill-events takes Windmill's workspace webhook (SYNC_EVENTS_SECRET,"
+                + " SYNC_EVENTS_QUIET_SECONDS, SYNC_EVENTS_MAX_WAIT_SECONDS).%n"
                 + "With --deploy-source: POST /deploy and git push webhooks (POST /hooks/git) deploy a branch.")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -317,7 +320,8 @@ final class ServeCommand implements Callable<Integer> {
             return (secret ? "webhook secret required" : "no webhook secret") + "; "
                     + (targets != null ? targets.describe() : cron == null ? "no schedule" : "schedule '" + cron + "'")
                     + (management == null ? "" : "; metrics and probes on " + management)
-                    + (deploys == null ? "" : "; " + deploys.describe());
+                    + (deploys == null ? "" : "; " + deploys.describe())
+                    + (server.events() == null ? "" : "; " + server.events().describe());
         }
 
         /**
@@ -454,6 +458,7 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         WebhookServer server = new WebhookServer(bind, service, fields::settings, webhookSecret, limits, deploys);
+        server.events(EventRoutes.fromEnvironment(env, environmentTarget(fields), webhookSecret, service::sync));
         java.nio.file.Path state = fallback.path("git.work-dir")
                 .map(p -> p.toAbsolutePath().getParent())
                 .orElseGet(dev.workspacesync.git.GitRemoteDestination::defaultCacheRoot);
@@ -485,6 +490,18 @@ final class ServeCommand implements Callable<Integer> {
             });
         }
         return running;
+    }
+
+    /** The environment's own target for Windmill change events; none when the environment names none. */
+    private static List<EventRoutes.EventTarget> environmentTarget(RequestFields fields) {
+        SyncSettings settings;
+        try {
+            settings = fields.settings(dev.workspacesync.examples.internal.ReportJson.MAPPER.createObjectNode());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        return List.of(
+                new EventRoutes.EventTarget("default", settings.string("windmill.workspace", "admins"), settings));
     }
 
     /** The name of the environment's own target (an empty request body's), or null if it names none. */
@@ -544,6 +561,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         BackupService service = targets.service();
         WebhookServer server = new WebhookServer(bind, service, targets::requestSettings, webhookSecret, limits);
+        server.events(EventRoutes.fromEnvironment(env, targets.eventTargets(), webhookSecret, service::sync));
         server.observability(
                 metrics,
                 new Readiness(List.of(dev.workspacesync.git.GitRemoteDestination.defaultCacheRoot())),

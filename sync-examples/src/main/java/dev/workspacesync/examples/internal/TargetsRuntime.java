@@ -164,6 +164,15 @@ public final class TargetsRuntime implements AutoCloseable {
         return TargetPipelines.settingsOf(file.target(name.asText()));
     }
 
+    /** The targets with a Windmill source, by workspace, for Windmill change events. */
+    public List<EventRoutes.EventTarget> eventTargets() {
+        return file.targets().stream()
+                .filter(t -> t.source().equals("windmill"))
+                .map(t -> new EventRoutes.EventTarget(
+                        t.name(), t.settings().string("windmill.workspace", "admins"), TargetPipelines.settingsOf(t)))
+                .toList();
+    }
+
     /** "3 targets (2 scheduled)", for the startup line. */
     public String describe() {
         return file.targets().size() + " target(s) from " + file.path() + " (" + schedules.size() + " scheduled)";

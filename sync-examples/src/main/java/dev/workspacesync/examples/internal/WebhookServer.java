@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /sync} → runs a sync and answers when it is done: 200 with counts, 400 for a bad body
  *       or missing fields, 409 when a guard refused the plan, 500 when the sync failed (redacted), 503
  *       while shutting down
+ *   <li>{@code POST /windmill-events} → Windmill's workspace webhook starts coalesced syncs
+ *       ({@link EventRoutes}: 202 at once; its own credential check, Basic or Bearer)
  *   <li>{@code POST /deploy}, {@code POST /hooks/git} → deploys and git push webhooks ({@link DeployRoutes};
  *       404 when no deploy direction is configured); {@code /hooks/git} is authenticated by the git
  *       server's signature, not the bearer token, and takes bodies up to {@link DeployRoutes#MAX_HOOK_BODY}
@@ -93,6 +95,8 @@ public final class WebhookServer implements AutoCloseable {
     private ServiceMetrics metrics;
     private Readiness readiness;
     private ServerConnector management;
+    /** {@code POST /windmill-events}, or null when off. */
+    private EventRoutes events;
 
     /**
      * @param bind where to listen (port 0: any free port, see {@link #port()})
@@ -184,6 +188,19 @@ public final class WebhookServer implements AutoCloseable {
             server.addConnector(management);
             server.addBean(new NetworkConnectionLimit(limits.maxConnections(), management));
         }
+    }
+
+    /**
+     * Adds {@code POST /windmill-events} (Windmill's workspace webhook; {@link EventRoutes} checks its own
+     * credential and answers at once). Call before {@link #start()}.
+     */
+    public void events(EventRoutes routes) {
+        this.events = routes;
+    }
+
+    /** The events route, or null when off. */
+    public EventRoutes events() {
+        return events;
     }
 
     /** The management address as {@code host:port}, or null when probes share the main address. */
@@ -279,6 +296,9 @@ public final class WebhookServer implements AutoCloseable {
     public void stopAccepting() {
         if (accepting.compareAndSet(true, false)) {
             connector.shutdown();
+            if (events != null) {
+                events.close(); // no event starts a sync once draining began
+            }
         }
     }
 
@@ -398,6 +418,11 @@ public final class WebhookServer implements AutoCloseable {
                                 "deploys",
                                 ReportJson.MAPPER.valueToTree(deploys.service().statusJson()));
                     }
+                    if (events != null) {
+                        body.set(
+                                "events",
+                                ReportJson.MAPPER.valueToTree(events.triggers().status()));
+                    }
                     exchange.answer(200, body);
                 }
             }
@@ -445,6 +470,24 @@ public final class WebhookServer implements AutoCloseable {
                                     name -> exchange.request.getHeaders().get(name),
                                     exchange.request.getHeaders().get(HttpHeader.CONTENT_TYPE),
                                     body))));
+                }
+            }
+            case "/windmill-events" -> {
+                if (events == null) {
+                    exchange.answer(404, failure("Not found: Windmill change events are off"));
+                } else if (allow(exchange, "POST")) {
+                    String target =
+                            Request.extractQueryParameters(exchange.request).getValue("target");
+                    read(exchange, EventRoutes.MAX_BODY, body -> {
+                        EventRoutes.Reply reply = events.handle(
+                                exchange.request.getHeaders().get(HttpHeader.AUTHORIZATION), target, body);
+                        if (reply.authenticate() == null) {
+                            exchange.answer(reply.status(), reply.body());
+                        } else {
+                            exchange.answer(
+                                    reply.status(), reply.body(), HttpHeader.WWW_AUTHENTICATE, reply.authenticate());
+                        }
+                    });
                 }
             }
             default -> exchange.answer(404, failure("Not found: " + method + " " + path));

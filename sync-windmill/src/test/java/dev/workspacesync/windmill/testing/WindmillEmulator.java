@@ -1,5 +1,6 @@
 package dev.workspacesync.windmill.testing;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class WindmillEmulator implements AutoCloseable {
     private final Map<String, byte[]> rawArchives = new ConcurrentHashMap<>();
     private final Map<String, Path> archiveFiles = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final WorkspaceWebhook webhook = new WorkspaceWebhook();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile int failureStatus = 503;
     private volatile boolean zipSupported = true;
@@ -184,6 +186,40 @@ public final class WindmillEmulator implements AutoCloseable {
         failureStatus = status;
         failuresLeft.set(count);
         return this;
+    }
+
+    /**
+     * Sets workspace {@code id}'s webhook URL, as {@code POST /api/w/{id}/workspaces/edit_webhook} does (empty or
+     * null: none): from then on each change of an item sends the server's event there ({@link WorkspaceWebhook}).
+     */
+    public WindmillEmulator webhook(String id, String url) {
+        WorkspaceModel model = workspaces.get(id);
+        if (model == null) {
+            throw new IllegalArgumentException("No workspace " + id);
+        }
+        ObjectNode body = WorkspaceModel.JSON.createObjectNode().put("webhook", url);
+        synchronized (model) {
+            WorkspaceApi.Answer answer = new WorkspaceApi(id, model)
+                    .handle(
+                            "POST",
+                            "workspaces/edit_webhook",
+                            Map.of(),
+                            body.toString().getBytes(StandardCharsets.UTF_8));
+            if (answer == null || answer.status() != 200) {
+                throw new IllegalStateException("edit_webhook failed");
+            }
+        }
+        return this;
+    }
+
+    /** The workspace webhook events queued so far (JSON bodies, in order), delivered or not. */
+    public List<String> webhookEvents() {
+        return webhook.sent();
+    }
+
+    /** The workspace webhook deliveries made so far, in order (a failed one has status -1). */
+    public List<WorkspaceWebhook.Delivery> webhookDeliveries() {
+        return webhook.deliveries();
     }
 
     /**
@@ -325,9 +361,14 @@ public final class WindmillEmulator implements AutoCloseable {
             synchronized (model) {
                 model.actor = actor != null ? actor : WorkspaceModel.SEED_USER;
                 WorkspaceMetadata metadata = new WorkspaceMetadata(ws, model);
-                String decoded = decode(rest);
-                answer = metadata.list(method, decoded, parseQuery(query));
-                if (answer == null && method.equals("GET") && decoded.equals("audit/list")) {
+                String path = decode(rest);
+                // What the server's webhook event needs from before the change.
+                String scriptPath = path.startsWith("scripts/archive/p/") ? path.substring(18) : jsonPath(body);
+                WorkspaceModel.Item script = scriptPath == null ? null : model.get("script", scriptPath);
+                boolean existed = script != null && !script.archived;
+                String previousHash = script == null ? null : script.hash;
+                answer = metadata.list(method, path, parseQuery(query));
+                if (answer == null && method.equals("GET") && path.equals("audit/list")) {
                     com.fasterxml.jackson.databind.node.ArrayNode rows = WorkspaceModel.JSON.createArrayNode();
                     if (enterpriseAuditLog) {
                         List<com.fasterxml.jackson.databind.node.ObjectNode> entries =
@@ -340,13 +381,26 @@ public final class WindmillEmulator implements AutoCloseable {
                 }
                 if (answer == null) {
                     answer = metadata.decorate(
-                            method,
-                            decoded,
-                            new WorkspaceApi(ws, model).handle(method, decoded, parseQuery(query), body));
+                            method, path, new WorkspaceApi(ws, model).handle(method, path, parseQuery(query), body));
+                    if (answer != null && answer.status() / 100 == 2) {
+                        WorkspaceModel.Item settings = model.get("settings", "");
+                        webhook.send(
+                                settings == null
+                                        ? null
+                                        : settings.json.path("webhook").asText(null),
+                                WorkspaceWebhook.event(
+                                        ws,
+                                        method,
+                                        path,
+                                        jsonOrEmpty(body),
+                                        existed,
+                                        previousHash,
+                                        new String(answer.body(), StandardCharsets.UTF_8)));
+                    }
                 }
                 model.actor = WorkspaceModel.SEED_USER;
                 if (method.equals("DELETE") && answer != null && answer.status() / 100 == 2) {
-                    recordDelete(ws, decoded, actor != null ? actor : WorkspaceModel.SEED_USER);
+                    recordDelete(ws, path, actor != null ? actor : WorkspaceModel.SEED_USER);
                 }
             }
         }
@@ -355,6 +409,20 @@ public final class WindmillEmulator implements AutoCloseable {
         } else {
             send(exchange, answer.status(), answer.type(), answer.body());
         }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode jsonOrEmpty(byte[] body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node =
+                    body.length == 0 || body[0] == '-' ? null : WorkspaceModel.JSON.readTree(body);
+            return node == null ? WorkspaceModel.JSON.createObjectNode() : node;
+        } catch (IOException e) {
+            return WorkspaceModel.JSON.createObjectNode();
+        }
+    }
+
+    private static String jsonPath(byte[] body) {
+        return jsonOrEmpty(body).path("path").asText(null);
     }
 
     /** An audit log row for a delete ({@code flows/delete/f/x} → {@code flows.delete} of {@code f/x}). */
@@ -450,6 +518,7 @@ public final class WindmillEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        webhook.close();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
