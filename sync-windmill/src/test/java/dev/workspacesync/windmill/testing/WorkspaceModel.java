@@ -336,15 +336,19 @@ final class WorkspaceModel {
      */
     WorkspaceArchive archive(Map<String, String> query, String workspaceId) {
         boolean plain = flag(query, "plain_secret") || flag(query, "plain_secrets");
-        if (verbatim != null && !plain) {
+        boolean key = flag(query, "include_key");
+        if (verbatim != null && !plain && (key || !verbatim.entries().containsKey("encryption_key.json"))) {
             return verbatim;
         }
         if (verbatim != null) {
-            // The seed as it came, but for its secrets, decrypted.
+            // The seed as it came, but for its secrets, decrypted, and its key only when asked for (as the server).
             WorkspaceArchive out = new WorkspaceArchive();
             for (Map.Entry<String, byte[]> e : verbatim.entries().entrySet()) {
                 Item item = items.get(e.getKey());
-                if (item != null && isSecret(item)) {
+                if (e.getKey().equals("encryption_key.json") && !key) {
+                    continue;
+                }
+                if (plain && item != null && isSecret(item)) {
                     out.json(e.getKey(), decrypted(item, workspaceId));
                 } else {
                     out.raw(e.getKey(), e.getValue());
