@@ -406,14 +406,17 @@ final class ServeCommand implements Callable<Integer> {
                 .orElseThrow(() -> new SyncConfigException("The git destination is not on the class path"))
                 .settings());
         // The service's source is windmill and its destination git: a scoped variable of either side means
-        // that side's key (WORKSPACE_SYNC_SOURCE_WINDMILL_TOKEN is windmill.token); one of the other side is refused.
+        // that side's key (WORKSPACE_SYNC_SOURCE_WINDMILL_TOKEN is windmill.token); one of the other side is refused,
+        // unless the deploy direction takes it (WORKSPACE_SYNC_DESTINATION_WINDMILL_TOKEN for git -> windmill).
+        Map<String, String> backupVariables =
+                deployChoice == null ? env : deployChoice.withoutOwnVariables(registry, env);
         List<String> scopedProblems = KnownSettings.forRun(
                         "windmill",
                         registry.source("windmill").get().settings(),
                         List.of("git"),
                         registry.destination("git").get().settings(),
                         SettingsResolver.allKeys(registry))
-                .checkEnvironment(env, SettingsResolver.OTHER_VARIABLES);
+                .checkEnvironment(backupVariables, SettingsResolver.OTHER_VARIABLES);
         if (!scopedProblems.isEmpty()) {
             throw new SyncConfigException(scopedProblems);
         }

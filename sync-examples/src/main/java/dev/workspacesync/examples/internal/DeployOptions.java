@@ -1,13 +1,18 @@
 package dev.workspacesync.examples.internal;
 
+import dev.workspacesync.core.KnownSettings;
 import dev.workspacesync.core.ProviderRegistry;
 import dev.workspacesync.core.Secret;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncListener;
+import dev.workspacesync.core.spi.DestinationProvider;
+import dev.workspacesync.core.spi.SourceProvider;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -84,6 +89,31 @@ public final class DeployOptions {
         public Choice {
             branches = List.copyOf(branches);
             repositories = List.copyOf(repositories);
+        }
+
+        /**
+         * The environment without the variables this deploy takes ({@code WORKSPACE_SYNC_DESTINATION_WINDMILL_*}
+         * for a git → windmill deploy), for the check of the backup's side, which refuses them: a variable is
+         * wrong only when neither direction takes it. Unchanged for an unknown type ({@link #start} names it).
+         */
+        public Map<String, String> withoutOwnVariables(ProviderRegistry registry, Map<String, String> environment) {
+            Optional<SourceProvider> from = registry.source(source);
+            Optional<DestinationProvider> to = registry.destination(destination);
+            if (from.isEmpty() || to.isEmpty()) {
+                return environment;
+            }
+            KnownSettings deploys = KnownSettings.forRun(
+                    source,
+                    from.get().settings(),
+                    List.of(destination),
+                    to.get().settings(),
+                    SettingsResolver.allKeys(registry));
+            Map<String, String> rest = new HashMap<>(environment);
+            rest.entrySet()
+                    .removeIf(e -> deploys.checkEnvironment(
+                                    Map.of(e.getKey(), e.getValue()), SettingsResolver.OTHER_VARIABLES)
+                            .isEmpty());
+            return rest;
         }
 
         /** The deploy routes of this choice, with the environment's settings for its providers. */

@@ -2,6 +2,7 @@ package dev.workspacesync.examples.internal;
 
 import dev.workspacesync.core.Endpoint;
 import dev.workspacesync.core.ProviderRegistry;
+import dev.workspacesync.core.SettingsScope;
 import dev.workspacesync.core.SyncConfigException;
 import dev.workspacesync.core.SyncListener;
 import dev.workspacesync.core.SyncReport;
@@ -156,12 +157,18 @@ public final class DeployService implements AutoCloseable {
         }
         List<SettingKey> keys = new ArrayList<>(source.settings());
         keys.addAll(destination.settings());
-        SyncSettings settings = SettingsResolver.fromEnvironment(environment, keys);
+        // WORKSPACE_SYNC_SOURCE_GIT_BRANCH, WORKSPACE_SYNC_DESTINATION_WINDMILL_TOKEN, …: a scoped key of a type on
+        // one side only is that side's plain key, as for a run of these providers; same-type sides keep theirs.
+        SyncSettings settings =
+                SettingsResolver.fromEnvironment(environment, keys).unscopedFor(sourceType, List.of(destinationType));
         Logging.redact(settings.secrets());
-        try {
-            settings.validate(keys);
-        } catch (SyncConfigException e) {
-            throw new SyncConfigException(e.problems().stream()
+        SyncSettings sourceView = settings.forSource();
+        // Each side as its pipeline will read it (ProviderRegistry#createSource / #createDestination).
+        List<String> invalid = new ArrayList<>();
+        invalid.addAll(problems(sourceView, source.settings()));
+        invalid.addAll(problems(settings.forDestination(), destination.settings()));
+        if (!invalid.isEmpty()) {
+            throw new SyncConfigException(invalid.stream()
                     .map(p -> "deploy (" + sourceType + " -> " + destinationType + "): " + p)
                     .toList());
         }
@@ -184,7 +191,7 @@ public final class DeployService implements AutoCloseable {
         if (branchKey != null
                 && refKey != null
                 && refKey != branchKey
-                && settings.get(refKey.key()).isPresent()) {
+                && sourceView.get(refKey.key()).isPresent()) {
             // The ref would win over the branch a push names: every deploy would read the same ref.
             throw new SyncConfigException("deploy (" + sourceType + " -> " + destinationType + "): " + refKey.key()
                     + " is set, but deploys follow branches; unset it (" + refKey.environmentName() + ") and name the"
@@ -193,13 +200,14 @@ public final class DeployService implements AutoCloseable {
         if (branchKey == null) {
             deployBranches.clear();
         } else if (deployBranches.isEmpty()) {
-            String configured = settings.get(branchKey.key())
+            String configured = sourceView
+                    .get(branchKey.key())
                     .or(() -> Optional.ofNullable(branchKey.defaultValue()))
                     .orElse("main");
             deployBranches.add(configured.startsWith("refs/heads/") ? configured.substring(11) : configured);
         }
         List<String> repositories = new ArrayList<>();
-        Optional<String> remote = urlKey == null ? Optional.empty() : settings.get(urlKey.key());
+        Optional<String> remote = urlKey == null ? Optional.empty() : sourceView.get(urlKey.key());
         remote.ifPresent(repositories::add);
         webhookRepositories.stream()
                 .map(String::strip)
@@ -210,10 +218,25 @@ public final class DeployService implements AutoCloseable {
                 sourceType,
                 destinationType,
                 settings,
-                branchKey == null ? null : branchKey.key(),
+                branchKey == null ? null : branchKey(settings, branchKey.key()),
                 deployBranches,
                 repositories,
                 name);
+    }
+
+    private static List<String> problems(SyncSettings settings, List<SettingKey> keys) {
+        try {
+            settings.validate(keys);
+            return List.of();
+        } catch (SyncConfigException e) {
+            return e.problems();
+        }
+    }
+
+    /** The key a deploy's branch goes into: the source's scoped one when it is set (it wins for the source). */
+    private static String branchKey(SyncSettings settings, String key) {
+        String scoped = SettingsScope.SOURCE.key(key);
+        return settings.get(scoped).isPresent() ? scoped : key;
     }
 
     private static SettingKey key(SourceProvider provider, String... candidates) {

@@ -83,6 +83,30 @@ class DeployServiceTest {
     }
 
     @Test
+    void scopedVariablesAreTheirSidesKeys() {
+        Map<String, String> env = Map.of(
+                "WORKSPACE_SYNC_SOURCE_GIT_REMOTE_URL", "https://git.example.com/acme/app.git",
+                "WORKSPACE_SYNC_SOURCE_GIT_BRANCH", "release",
+                "WORKSPACE_SYNC_DESTINATION_DIRECTORY_PATH", "/tmp/x");
+        DeployService.Target target = configure(env, List.of());
+        assertThat(target.branches()).containsExactly("release");
+        assertThat(target.repositories()).containsExactly("https://git.example.com/acme/app.git");
+        assertThat(target.settingsFor("main").forSource().string("git.branch")).isEqualTo("main");
+        assertThat(target.settingsFor(null).forDestination().string("directory.path"))
+                .isEqualTo("/tmp/x");
+
+        // serve's backup side (windmill -> git) would refuse these; the deploy direction takes its own.
+        Map<String, String> mixed = Map.of(
+                "WORKSPACE_SYNC_DESTINATION_DIRECTORY_PATH", "/tmp/x",
+                "WORKSPACE_SYNC_SOURCE_GIT_BRANCH", "release",
+                "WORKSPACE_SYNC_SOURCE_DIRECTORY_PATH", "/tmp/y",
+                "WORKSPACE_SYNC_DIRECTORY_PAHT", "/tmp/z");
+        DeployOptions.Choice choice = new DeployOptions.Choice("git", "directory", List.of(), null, List.of());
+        assertThat(choice.withoutOwnVariables(registry, mixed))
+                .containsOnlyKeys("WORKSPACE_SYNC_SOURCE_DIRECTORY_PATH", "WORKSPACE_SYNC_DIRECTORY_PAHT");
+    }
+
+    @Test
     void misconfigurationStopsTheServiceNamingWhatToFix() {
         assertThatThrownBy(() -> DeployService.configure(registry, "gti", "directroy", Map.of(), List.of(), List.of()))
                 .isInstanceOf(SyncConfigException.class)
