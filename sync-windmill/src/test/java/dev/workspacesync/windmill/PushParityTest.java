@@ -15,10 +15,12 @@ import dev.workspacesync.core.spi.Destination;
 import dev.workspacesync.windmill.WindmillPullOptions.Flag;
 import dev.workspacesync.windmill.testing.AppFixtures;
 import dev.workspacesync.windmill.testing.Fixtures;
+import dev.workspacesync.windmill.testing.ServerCrypt;
 import dev.workspacesync.windmill.testing.ServerShapes;
 import dev.workspacesync.windmill.testing.WindmillEmulator;
 import dev.workspacesync.windmill.testing.WorkspaceArchive;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,7 +143,6 @@ class PushParityTest {
                     withoutApps(ServerShapes.workspace(seed, ServerShapes.Alphabet.NARROWED))
                             .entries()
                             .forEach((k, v) -> {
-                                // The key stays: the seeded workspace's secrets are its ciphertext.
                                 if (!k.equals("settings.json")
                                         && !k.endsWith("_native_trigger.json")
                                         && !(k.endsWith(".resource.json")
@@ -150,10 +151,22 @@ class PushParityTest {
                                     out.raw(k, v);
                                 }
                             });
+                    // The generator's secrets are random text; the server holds ciphertext of its key, which a
+                    // plain-secret export decrypts (and fails on anything else).
+                    byte[] keyJson = out.entries().get("encryption_key.json");
+                    String key = keyJson == null ? ServerCrypt.SEED_KEY : jsonString(keyJson);
                     for (String entry : List.copyOf(out.entries().keySet())) {
                         if (entry.endsWith(".json") && !entry.startsWith("dependencies/")) {
                             EmulatorPushTest.edit(out, entry, item -> {
                                 if (item instanceof ObjectNode o) {
+                                    if (entry.endsWith(".variable.json")
+                                            && o.path("is_secret").asBoolean(false)
+                                            && o.path("value").isTextual()) {
+                                        o.put(
+                                                "value",
+                                                ServerCrypt.encrypt(
+                                                        key, o.path("value").asText()));
+                                    }
                                     if (entry.endsWith("/folder.meta.json")) {
                                         o.putObject("extra_perms"); // a folder always has its (empty) grants
                                     } else {
@@ -174,6 +187,16 @@ class PushParityTest {
                 null,
                 "def main():\n  return 'changed'\n",
                 List.of());
+    }
+
+    private static String jsonString(byte[] json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(json)
+                    .asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** File resource types of the fixtures: JSON and text file types and two fileset types. */
