@@ -11,8 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.ScannerException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -37,13 +40,6 @@ final class CliYamlRead {
 
     /** The tree of {@code text}; a null node for an empty document (as the CLI's parse gives {@code null}). */
     static JsonNode read(String text) {
-        LoadSettings settings = LoadSettings.builder()
-                .setSchema(SCHEMA)
-                .setCodePointLimit(Integer.MAX_VALUE) // bounded by the archive limits already
-                // The whole text in one buffer: snakeyaml-engine 2.10's reader can fail on a surrogate pair that
-                // straddles its 1,024-character buffer ("Range [1025, 1026) out of bounds").
-                .setBufferSize(text.length() + 16)
-                .build();
         // The yaml library takes any character; snakeyaml-engine refuses what YAML calls unprintable (U+FFFE,
         // C0 controls…), and breaks lines at NEL, U+2028 and U+2029 inside quoted and multi-line scalars (YAML
         // 1.1), where the library reads them as text. Each such character stands in as a private-use one the
@@ -73,13 +69,149 @@ final class CliYamlRead {
             }
             sb.appendCodePoint(stand);
         }
+        String source = dropByteOrderMarks(sb.toString());
         // Composed, not constructed: the values are made here as the yaml library makes them (-0 kept, numbers
         // as JavaScript doubles, custom tags as the CLI resolves them).
-        return new Compose(settings)
-                .composeString(sb.toString())
-                .map(n -> node(n, back))
-                .orElse(NODES.nullNode());
+        while (true) {
+            LoadSettings settings = LoadSettings.builder()
+                    .setSchema(SCHEMA)
+                    .setCodePointLimit(Integer.MAX_VALUE) // bounded by the archive limits already
+                    // The whole text in one buffer: snakeyaml-engine 2.10's reader can fail on a surrogate pair that
+                    // straddles its 1,024-character buffer ("Range [1025, 1026) out of bounds").
+                    .setBufferSize(source.length() + 64)
+                    .build();
+            try {
+                return new Compose(settings)
+                        .composeString(source)
+                        .map(n -> node(n, back))
+                        .orElse(NODES.nullNode());
+            } catch (ScannerException e) {
+                String quoted = quoteEmptyBlockScalar(source, e);
+                if (quoted == null) {
+                    throw e;
+                }
+                source = quoted;
+            }
+        }
     }
+
+    /**
+     * Drops a byte-order mark at the start of each line before the document (blank and comment lines, then the
+     * first content line), as the yaml library's lexer does. That library then reads a block sequence entry with
+     * content on the mark's line wrongly and refuses the text ({@code Unexpected scalar at node end}): so is it
+     * refused here.
+     */
+    private static String dropByteOrderMarks(String text) {
+        if (text.indexOf('\uFEFF') < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            int end = text.indexOf('\n', i);
+            end = end < 0 ? text.length() : end + 1;
+            String line = text.substring(i, end);
+            boolean bom = line.startsWith("\uFEFF");
+            if (bom) {
+                // The library's lexer reads the mark as a token that ends the line's indentation: the spaces after
+                // it do not count.
+                line = line.substring(1);
+                if (line.matches("(?s) +[^ \r\n].*") && !line.stripLeading().startsWith("-")) {
+                    line = line.stripLeading();
+                }
+            }
+            sb.append(line);
+            i = end;
+            String content = line.strip();
+            if (!content.isEmpty() && !content.startsWith("#")) {
+                if (bom && line.stripLeading().matches("(?s)-[ ]+[^ #\r\n].*")) {
+                    throw new IllegalArgumentException(
+                            "Unexpected scalar at node end: a sequence entry on the byte-order mark's line");
+                }
+                if (bom && line.stripLeading().matches("(?s):([ \t\r\n].*)?")) {
+                    // The key was only the mark: the yaml library reads an empty (null) key, snakeyaml-engine
+                    // needs it written out.
+                    int colon = sb.length() - line.length() + line.indexOf(':');
+                    sb.insert(colon, "~");
+                }
+                break;
+            }
+        }
+        sb.append(text, i, text.length());
+        // snakeyaml-engine drops a mark at the very start too: one left there is text to the yaml library.
+        return sb.length() > 0 && sb.charAt(0) == '\uFEFF' ? "\n" + sb : sb.toString();
+    }
+
+    /**
+     * snakeyaml-engine refuses a block scalar without an indentation indicator that has no content line and is
+     * followed by a line less indented than its parent's (or by the end of the text): "the leading empty lines
+     * contain more spaces than the first non-empty line". The yaml library reads it: {@code ""}, or with keep
+     * chomping ({@code |+}) one line break per line after the header but the last (at least one). That scalar
+     * stands in as the double-quoted scalar of that value; {@code null} when the refusal is another one.
+     */
+    private static String quoteEmptyBlockScalar(String source, ScannerException e) {
+        if (e.getProblem() == null
+                || !e.getProblem().contains("leading empty lines contain more spaces")
+                || e.getContextMark().isEmpty()
+                || e.getProblemMark().isEmpty()) {
+            return null;
+        }
+        int header = source.offsetByCodePoints(0, e.getContextMark().get().getIndex());
+        Matcher m = BLOCK_HEADER.matcher(source).region(header, source.length());
+        if (!m.lookingAt()) {
+            return null;
+        }
+        // The parent's indentation: of the key, or of the last sequence entry, before the header.
+        int lineStart = source.lastIndexOf('\n', header - 1) + 1;
+        String prefix = source.substring(lineStart, header);
+        int pos = 0;
+        while (pos < prefix.length() && prefix.charAt(pos) == ' ') {
+            pos++;
+        }
+        int dash = -1;
+        while (pos < prefix.length() - 1 && prefix.charAt(pos) == '-' && prefix.charAt(pos + 1) == ' ') {
+            dash = pos++;
+            while (pos < prefix.length() && prefix.charAt(pos) == ' ') {
+                pos++;
+            }
+        }
+        String rest = prefix.substring(pos);
+        int parent;
+        if (!rest.isEmpty() && !PROPERTIES.matcher(rest).matches()) {
+            parent = pos;
+        } else if (dash >= 0) {
+            parent = dash;
+        } else {
+            return null;
+        }
+        int codePoints = source.codePointCount(0, source.length());
+        int problemIndex = e.getProblemMark().get().getIndex();
+        boolean atEnd = problemIndex >= codePoints;
+        if (!atEnd && e.getProblemMark().get().getColumn() > parent) {
+            return null; // a content line: the yaml library refuses it too
+        }
+        int problem = atEnd ? source.length() : source.offsetByCodePoints(0, problemIndex);
+        int lineEnd = source.indexOf('\n', header);
+        String empty;
+        if (lineEnd < 0) {
+            empty = "";
+        } else {
+            int problemLine = atEnd ? source.length() : source.lastIndexOf('\n', problem - 1) + 1;
+            if (problemLine <= lineEnd) {
+                return null;
+            }
+            empty = source.substring(lineEnd + 1, problemLine);
+        }
+        if (!empty.matches("[ \n]*")) {
+            return null;
+        }
+        long breaks = empty.chars().filter(c -> c == '\n').count();
+        String value = m.group(1).equals("+") && !empty.isEmpty() ? "\\n".repeat((int) Math.max(1, breaks)) : "";
+        return source.substring(0, header) + '"' + value + '"' + source.substring(m.end());
+    }
+
+    private static final Pattern BLOCK_HEADER = Pattern.compile("[|>]([+-]?)(?=[ \t\r\n]|$)");
+    private static final Pattern PROPERTIES = Pattern.compile("([!&][^ ]* +)+");
 
     /** The core schema, without merge keys ({@code <<} is a plain key in YAML 1.2 and for the yaml library). */
     private static final Schema SCHEMA = new CoreSchema() {

@@ -54,7 +54,22 @@ class CliYamlReadDifferentialTest {
             "a: 1\n---\nb: 2\n",
             "\t- tab\n",
             "a: 'it''s'\nb: \"\\u00e9\\x41\\N\\_\"\n",
-            "<<: {a: 1}\nb: 2\n");
+            "<<: {a: 1}\nb: 2\n",
+            // A byte-order mark: dropped at the start of lines before the document; spaces after it do not
+            // indent; alone it is an empty key; a sequence entry on its line is refused by the yaml library.
+            "\uFEFFa: 1\n",
+            "\uFEFF x: 1\ny: 2\n",
+            "\uFEFF: 1\n'': 2\n",
+            "\uFEFF- x\n",
+            "\uFEFF\uFEFF- x\n",
+            "\uFEFF# c\n\uFEFFa: 1\n",
+            // Block scalars without content lines, ended by a line less indented than their parent or by the end:
+            // the yaml library reads them, snakeyaml-engine refuses them; with content lines less indented than
+            // the leading empty lines, both refuse.
+            "a:\n  b: |+\n    \n",
+            "a:\n  b: |+\n\n\nc: 1\n",
+            "- - >\n      \n- x\n",
+            "a:\n  b: |+\n     \n   x\n");
 
     @Test
     void yamlIsReadAsTheCliReadsIt() throws Exception {
