@@ -47,7 +47,6 @@ class DeployWindmillIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The kinds the windmill destination pushes, as WindmillRoundTripIT lists them. */
     private static final Map<String, String> KINDS = Map.of(
-            "WORKSPACE_SYNC_WINDMILL_SKIP_APPS", "true",
             "WORKSPACE_SYNC_WINDMILL_INCLUDE_SCHEDULES", "true",
             "WORKSPACE_SYNC_WINDMILL_INCLUDE_TRIGGERS", "true",
             "WORKSPACE_SYNC_WINDMILL_INCLUDE_USERS", "true",
