@@ -74,12 +74,28 @@ public final class WorkspaceSync {
     }
 
     public static void main(String[] args) {
+        PrintWriter stdout = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        if (printVersion(stdout, args)) {
+            System.exit(OK);
+        }
         int code = new WorkspaceSync(System.getenv(), System.console() != null)
-                .execute(
-                        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
-                        args);
+                .execute(stdout, new PrintWriter(System.err, true, StandardCharsets.UTF_8), args);
         System.exit(code);
+    }
+
+    /**
+     * Answers a lone {@code --version}/{@code -V} as picocli would, before it builds the model of every
+     * subcommand and Logging starts Logback: those were most of the time a script probing the version waited.
+     */
+    static boolean printVersion(PrintWriter out, String... args) {
+        if (args.length != 1 || !(args[0].equals("--version") || args[0].equals("-V"))) {
+            return false;
+        }
+        for (String line : new Version().getVersion()) {
+            out.println(line);
+        }
+        out.flush();
+        return true;
     }
 
     Map<String, String> environment() {
